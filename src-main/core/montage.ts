@@ -1,0 +1,83 @@
+/**
+ * Montages: how the 19 referential electrodes are shown and fed to a model. The bipolar "double
+ * banana" is what EEG readers use; referential and average reference are the other common views.
+ * Every montage keeps EKG as its last row, untouched.
+ */
+import { EEG_ELECTRODES, EKG_CHANNEL } from './eeg';
+
+export type MontageKind = 'bipolar' | 'referential' | 'average';
+export const MONTAGES: readonly MontageKind[] = ['bipolar', 'referential', 'average'];
+
+/** The 18 chains of the double banana, in the notebook's (and the HMS winners') order. */
+export const BIPOLAR_CHAINS: readonly (readonly [string, string])[] = [
+  ['Fp1', 'F7'], ['F7', 'T3'], ['T3', 'T5'], ['T5', 'O1'],
+  ['Fp2', 'F8'], ['F8', 'T4'], ['T4', 'T6'], ['T6', 'O2'],
+  ['Fp1', 'F3'], ['F3', 'C3'], ['C3', 'P3'], ['P3', 'O1'],
+  ['Fp2', 'F4'], ['F4', 'C4'], ['C4', 'P4'], ['P4', 'O2'],
+  ['Fz', 'Cz'], ['Cz', 'Pz'],
+];
+
+/** Chain groups of the double banana, for a viewer that separates them and for region spectrograms. */
+export const CHAIN_GROUPS: readonly { name: 'LL' | 'RL' | 'LP' | 'RP' | 'Z'; label: string; rows: readonly number[] }[] = [
+  { name: 'LL', label: 'left temporal', rows: [0, 1, 2, 3] },
+  { name: 'RL', label: 'right temporal', rows: [4, 5, 6, 7] },
+  { name: 'LP', label: 'left parasagittal', rows: [8, 9, 10, 11] },
+  { name: 'RP', label: 'right parasagittal', rows: [12, 13, 14, 15] },
+  { name: 'Z', label: 'midline', rows: [16, 17] },
+];
+
+export function montageChannelNames(kind: MontageKind): string[] {
+  switch (kind) {
+    case 'bipolar':
+      return [...BIPOLAR_CHAINS.map(([a, b]) => `${a}-${b}`), EKG_CHANNEL];
+    case 'referential':
+      return [...EEG_ELECTRODES, EKG_CHANNEL];
+    case 'average':
+      return [...EEG_ELECTRODES.map((e) => `${e}-avg`), EKG_CHANNEL];
+  }
+}
+
+const ELECTRODE_INDEX = new Map<string, number>(EEG_ELECTRODES.map((e, i) => [e, i]));
+
+/**
+ * `data` holds the 19 electrodes then EKG (HMS column order). Returns new arrays in the
+ * montage's row order (montageChannelNames).
+ */
+export function applyMontage(kind: MontageKind, data: readonly Float32Array[]): Float32Array[] {
+  if (data.length !== EEG_ELECTRODES.length + 1) {
+    throw new Error(`a montage needs the 19 electrodes and EKG (20 rows), got ${data.length}`);
+  }
+  const ekg = new Float32Array(data[EEG_ELECTRODES.length]);
+  switch (kind) {
+    case 'referential':
+      return [...data.slice(0, EEG_ELECTRODES.length).map((ch) => new Float32Array(ch)), ekg];
+    case 'bipolar':
+      return [
+        ...BIPOLAR_CHAINS.map(([a, b]) => {
+          const x = data[ELECTRODE_INDEX.get(a)!];
+          const y = data[ELECTRODE_INDEX.get(b)!];
+          const out = new Float32Array(x.length);
+          for (let i = 0; i < x.length; i++) out[i] = x[i] - y[i];
+          return out;
+        }),
+        ekg,
+      ];
+    case 'average': {
+      const n = data[0].length;
+      const mean = new Float64Array(n);
+      for (let e = 0; e < EEG_ELECTRODES.length; e++) {
+        const ch = data[e];
+        for (let i = 0; i < n; i++) mean[i] += ch[i];
+      }
+      for (let i = 0; i < n; i++) mean[i] /= EEG_ELECTRODES.length;
+      return [
+        ...data.slice(0, EEG_ELECTRODES.length).map((ch) => {
+          const out = new Float32Array(n);
+          for (let i = 0; i < n; i++) out[i] = ch[i] - mean[i];
+          return out;
+        }),
+        ekg,
+      ];
+    }
+  }
+}

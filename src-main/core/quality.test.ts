@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { clip, fillMissing, windowQuality } from './quality';
+
+describe('the NaN policy', () => {
+  it('interpolates inside gaps and holds the edges (leading NaNs no longer drop a file)', () => {
+    const { data, missingFraction } = fillMissing([Float32Array.from([NaN, NaN, 2, NaN, NaN, 8, Infinity, NaN])]);
+    expect(Array.from(data[0])).toEqual([2, 2, 2, 4, 6, 8, 8, 8]);
+    expect(missingFraction[0]).toBe(6 / 8);
+  });
+
+  it('turns an all-missing channel into zeros and leaves the input untouched', () => {
+    const input = Float32Array.from([NaN, NaN, NaN]);
+    const { data, missingFraction } = fillMissing([input, Float32Array.from([1, 2, 3])]);
+    expect(Array.from(data[0])).toEqual([0, 0, 0]);
+    expect(missingFraction).toEqual([1, 0]);
+    expect(Number.isNaN(input[0])).toBe(true);
+  });
+
+  it('rejects a window above the threshold and says which channels', () => {
+    expect(windowQuality([0, 0.1, 0.2], ['Fp1', 'F3', 'C3'], 0.2)).toEqual({ ok: true });
+    const bad = windowQuality([0.5, 0.1, 0.9], ['Fp1', 'F3', 'C3'], 0.2);
+    expect(bad).toEqual({ ok: false, reason: 'too much missing data (over 20%): C3 90%, Fp1 50%' });
+  });
+
+  it('clips to ±limit', () => {
+    expect(Array.from(clip([Float32Array.from([-2000, -5, 0, 1500])], 1024)[0])).toEqual([-1024, -5, 0, 1024]);
+  });
+});
