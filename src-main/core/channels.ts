@@ -1,0 +1,56 @@
+/**
+ * Channel labels as clinical systems write them ('EEG Fp1-REF', 'FP1', 'Fp1-LE', 'EEG T7-Ref',
+ * 'ECG') mapped to the HMS names, and any recording put into the HMS layout.
+ */
+import { DataError, EEG_ELECTRODES, EKG_CHANNEL, HMS_CHANNELS, type Recording } from './eeg';
+
+/** The 10-10 names of the four temporal/parietal electrodes, in HMS's older 10-20 names. */
+const MODERN_TO_HMS: Record<string, string> = { T7: 'T3', T8: 'T4', P7: 'T5', P8: 'T6' };
+const BY_UPPER = new Map<string, string>(EEG_ELECTRODES.map((e) => [e.toUpperCase(), e]));
+const EKG_NAMES = /^(E[CK]G|EKG ?\d?|ECG ?\d?|ECG ?EKG|EKG ?ECG|HR)$/;
+
+export function normaliseChannelLabel(label: string): string {
+  const trimmed = label.trim();
+  let core = trimmed.toUpperCase().replace(/\s+/g, ' ');
+  core = core.replace(/^(EEG|ECG|EKG|POL)\s+(?=\S)/, (prefix) => (prefix.trim() === 'EEG' || prefix.trim() === 'POL' ? '' : prefix));
+  if (EKG_NAMES.test(core.replace(/[-_](REF|LE|AV|AVG)$/, ''))) return EKG_CHANNEL;
+  const electrode = core.replace(/[-_ ](REF|LE|RE|AR|AV|AVG|A1|A2|M1|M2|CZ)$/, '').replace(/\s+/g, '');
+  const upper = MODERN_TO_HMS[electrode] ?? electrode;
+  return BY_UPPER.get(upper.toUpperCase()) ?? trimmed;
+}
+
+export interface HmsLayout {
+  recording: Recording;
+  /** HMS channels the file lacks: filled with NaN, so the NaN policy sees them. */
+  missing: string[];
+  /** Labels that normalised to a channel already taken (the first one wins). */
+  duplicates: string[];
+}
+
+/** The 19 electrodes + EKG in HMS order. Reference-derived labels like 'Fp1-F7' are not electrodes. */
+export function toHmsLayout(rec: Recording): HmsLayout {
+  const index = new Map<string, number>();
+  const duplicates: string[] = [];
+  rec.channels.forEach((label, i) => {
+    const name = normaliseChannelLabel(label);
+    if (!HMS_CHANNELS.includes(name)) return;
+    if (index.has(name)) duplicates.push(label);
+    else index.set(name, i);
+  });
+  if (index.size === 0) {
+    throw new DataError(rec.source.path, `no 10-20 EEG channel found among: ${rec.channels.slice(0, 12).join(', ')}${rec.channels.length > 12 ? ', …' : ''}`);
+  }
+  const samples = rec.data[0]?.length ?? 0;
+  const missing: string[] = [];
+  const data = HMS_CHANNELS.map((name) => {
+    const i = index.get(name);
+    if (i !== undefined) return rec.data[i];
+    missing.push(name);
+    return new Float32Array(samples).fill(NaN);
+  });
+  return {
+    recording: { ...rec, channels: [...HMS_CHANNELS], data, units: HMS_CHANNELS.map((n) => rec.units[index.get(n) ?? -1] ?? 'uV') },
+    missing,
+    duplicates,
+  };
+}
