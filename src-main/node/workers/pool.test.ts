@@ -27,7 +27,10 @@ describe('worker pool', () => {
       moduleUrl,
       tasks: [1, -2, 999, 4, 5],
       threads: 1,
-      onResult: (n, reply) => (reply.ok ? ok.push(n) : errors.push(`${n}: ${reply.error}`)),
+      onResult: (n, reply) => {
+        if (reply.ok) ok.push(n);
+        else errors.push(`${n}: ${reply.error}`);
+      },
     });
     expect(ok).toEqual([1, 4, 5]);
     expect(errors).toEqual(['-2: negative input -2', '999: worker exited with code 7']);

@@ -1,0 +1,65 @@
+/**
+ * The preprocessing a model and a reader share: fill missing samples, montage, filter along
+ * time, clip. Applied to a whole recording; windows are cut afterwards, so a window's filter has
+ * the recording around it as context instead of edge transients.
+ */
+import { DataError, HMS_CHANNELS, type Recording, WINDOW_SAMPLES } from './eeg';
+import { filterChannels, type FilterSpec } from './filters';
+import { applyMontage, montageChannelNames, type MontageKind } from './montage';
+import { clip, fillMissing } from './quality';
+
+export interface PreprocessSpec {
+  montage: MontageKind;
+  filter: FilterSpec;
+  /** Clip to ±clipUv after filtering; null keeps the full range. */
+  clipUv: number | null;
+}
+
+/** The notebook's science with its slips fixed: bipolar, 0.5–20 Hz order-4 band-pass along time, ±1024 µV. */
+export const DEFAULT_PREPROCESS: PreprocessSpec = {
+  montage: 'bipolar',
+  filter: { highpassHz: 0.5, lowpassHz: 20, order: 4, zeroPhase: false },
+  clipUv: 1024,
+};
+
+export interface Preprocessed {
+  channels: string[];
+  sampleRateHz: number;
+  data: Float32Array[];
+  /** Per HMS input channel, before filling. */
+  missingFraction: number[];
+}
+
+/** `rec` must be in HMS layout (HMS_CHANNELS order), as the HMS reader or `toHmsLayout` gives it. */
+export function preprocessRecording(rec: Recording, spec: PreprocessSpec): Preprocessed {
+  if (rec.channels.length !== HMS_CHANNELS.length || rec.channels.some((c, i) => c !== HMS_CHANNELS[i])) {
+    throw new DataError(rec.source.path, `expected the HMS channels ${HMS_CHANNELS.join(' ')}, got ${rec.channels.join(' ')}`);
+  }
+  const { data: filled, missingFraction } = fillMissing(rec.data);
+  const montaged = applyMontage(spec.montage, filled);
+  const filtered = filterChannels(montaged, spec.filter, rec.sampleRateHz);
+  return {
+    channels: montageChannelNames(spec.montage),
+    sampleRateHz: rec.sampleRateHz,
+    data: spec.clipUv === null ? filtered : clip(filtered, spec.clipUv),
+    missingFraction,
+  };
+}
+
+/** The 50-s window starting at `startSample`, as views into `data` (no copy). */
+export function cutWindow(data: Float32Array[], startSample: number, file: string, samples = WINDOW_SAMPLES): Float32Array[] {
+  const available = data[0]?.length ?? 0;
+  if (startSample < 0 || startSample + samples > available) {
+    throw new DataError(file, `the window needs samples ${startSample}–${startSample + samples} but the recording has ${available}`);
+  }
+  return data.map((ch) => ch.subarray(startSample, startSample + samples));
+}
+
+/** Fraction of NaN/infinite samples per channel of a raw window. */
+export function missingFractions(window: Float32Array[]): number[] {
+  return window.map((ch) => {
+    let bad = 0;
+    for (let i = 0; i < ch.length; i++) if (!Number.isFinite(ch[i])) bad++;
+    return ch.length ? bad / ch.length : 1;
+  });
+}

@@ -1,0 +1,89 @@
+/**
+ * Preprocessing throughput: a folder of 50-s HMS files (real encoding, 0.01-µV-quantised values
+ * like the competition's) through the same parallel cache build `hms preprocess` runs.
+ */
+import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HMS_CHANNELS, VOTE_COLUMNS, WINDOW_SAMPLES } from '../../core/eeg';
+import { DEFAULT_PREPROCESS, preprocessRecording } from '../../core/preprocess';
+import { buildCache } from '../cache/build';
+import { parseHmsEegParquet, writeHmsParquet } from '../formats/parquet';
+import { writeFileAtomic } from '../fs-atomic';
+
+export interface PreprocessBench {
+  filesPerSec: number;
+  mbPerSec: number;
+  files: number;
+  threads: number;
+  parseMsMedian: number;
+  preprocessMsMedian: number;
+}
+
+/** Pink-ish noise with a DC offset, quantised to 0.01 µV. */
+function syntheticChannel(seed: number): Float32Array {
+  const out = new Float32Array(WINDOW_SAMPLES);
+  let state = seed * 2654435761 + 1;
+  const rand = () => ((state = (state * 1103515245 + 12345) >>> 0) / 2 ** 32) - 0.5;
+  let slow = 0;
+  const dc = rand() * 100;
+  for (let i = 0; i < out.length; i++) {
+    slow = 0.98 * slow + rand() * 8;
+    out[i] = Math.round((dc + slow * 4 + rand() * 20) * 100) / 100;
+  }
+  return out;
+}
+
+export async function writeBenchFolder(dir: string, files: number): Promise<void> {
+  await mkdir(join(dir, 'train_eegs'), { recursive: true });
+  const header = ['eeg_id', 'eeg_sub_id', 'eeg_label_offset_seconds', 'spectrogram_id', 'spectrogram_sub_id',
+    'spectrogram_label_offset_seconds', 'label_id', 'patient_id', 'expert_consensus', ...VOTE_COLUMNS];
+  const rows = [header.join(',')];
+  for (let f = 0; f < files; f++) {
+    const eegId = String(1000 + f);
+    await writeHmsParquet(join(dir, 'train_eegs', `${eegId}.parquet`),
+      HMS_CHANNELS.map((name, c) => ({ name, type: 'FLOAT' as const, data: syntheticChannel(f * 31 + c + 1) })));
+    rows.push([eegId, 0, 0, eegId, 0, 0, 5000 + f, 100 + (f % 20), 'Other', 0, 0, 0, 0, 0, 3].join(','));
+  }
+  await writeFileAtomic(join(dir, 'train.csv'), rows.join('\n') + '\n');
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+export async function benchPreprocess(files = 300, threads = availableParallelism()): Promise<PreprocessBench> {
+  const dir = await mkdtemp(join(tmpdir(), 'hms-bench-pre-'));
+  try {
+    await writeBenchFolder(dir, files);
+    const sample = join(dir, 'train_eegs', '1000.parquet');
+    const bytes = await readFile(sample);
+    const parseMs: number[] = [];
+    const preMs: number[] = [];
+    for (let i = 0; i < 15; i++) {
+      const t0 = performance.now();
+      const rec = await parseHmsEegParquet(bytes, sample);
+      const t1 = performance.now();
+      preprocessRecording(rec, DEFAULT_PREPROCESS);
+      preMs.push(performance.now() - t1);
+      parseMs.push(t1 - t0);
+    }
+    const mb = (bytes.length * files) / 1e6;
+    const started = performance.now();
+    await buildCache(dir, join(dir, 'cache'), { threads });
+    const seconds = (performance.now() - started) / 1000;
+    const built = await stat(join(dir, 'cache', 'manifest.json'));
+    if (!built.isFile()) throw new Error('the benchmark cache was not written');
+    return {
+      filesPerSec: files / seconds,
+      mbPerSec: mb / seconds,
+      files,
+      threads,
+      parseMsMedian: median(parseMs.slice(3)),
+      preprocessMsMedian: median(preMs.slice(3)),
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,118 @@
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HMS_CHANNELS, WINDOW_SAMPLES } from '../../core/eeg';
+import { DEFAULT_PREPROCESS, preprocessRecording } from '../../core/preprocess';
+import { writeBenchFolder } from '../bench/preprocess-bench';
+import { readHmsEegParquet, writeHmsParquet } from '../formats/parquet';
+import { buildCache } from './build';
+import { readCacheManifest, readCachedWindow } from './read';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'hms-cache-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** A folder of `files` 50-s EEGs, one with a 90-s recording and three windows. */
+async function dataset(name: string, files: number): Promise<string> {
+  const root = join(dir, name);
+  await writeBenchFolder(root, files);
+  const long = Array.from(HMS_CHANNELS, (name, c) => ({
+    name,
+    type: 'FLOAT' as const,
+    data: Float32Array.from({ length: 18_000 }, (_, i) => Math.round(3000 * Math.sin(i / (7 + c))) / 100),
+  }));
+  // A window whose Fp1 is missing for 30 s, past the 20% NaN threshold.
+  long[0].data.fill(NaN, 12_000, 18_000);
+  await writeHmsParquet(join(root, 'train_eegs', '77.parquet'), long);
+  const csv = await readFile(join(root, 'train.csv'), 'utf8');
+  await writeFile(
+    join(root, 'train.csv'),
+    csv +
+      ['77,0,0,77,0,0,9001,500,LPD,0,3,0,0,0,0', '77,1,20,77,1,20,9002,500,LPD,0,3,0,0,0,0', '77,2,40,77,2,40,9003,500,LPD,0,2,0,0,0,1'].join('\n') +
+      '\n',
+  );
+  return root;
+}
+
+describe('processed cache', () => {
+  it('holds every window, preprocessed exactly as the core does, readable without parquet', async () => {
+    const root = await dataset('full', 4);
+    const out = join(dir, 'full-cache');
+    const progress: number[] = [];
+    const result = await buildCache(root, out, { threads: 2, onProgress: (p) => progress.push(p.done) });
+    const manifest = await readCacheManifest(out);
+    expect(result.cancelled).toBe(false);
+    expect(progress.at(-1)).toBe(5);
+    expect(manifest.recordings).toHaveLength(5);
+    expect(manifest.windows).toHaveLength(7);
+    expect(manifest.channels).toHaveLength(19);
+    expect(manifest.recordings.find((r) => r.eegId === '77')!.shape).toEqual([19, 18_000]);
+    expect(manifest.recordings[0].source.sha1).toMatch(/^[0-9a-f]{40}$/);
+
+    const rejected = manifest.windows.filter((w) => w.rejected);
+    expect(rejected.map((w) => w.labelId)).toEqual(['9003']);
+    expect(rejected[0].rejected).toMatch(/Fp1/);
+
+    const w = manifest.windows.find((x) => x.labelId === '9002')!;
+    expect(w.startSample).toBe(4000);
+    const cached = await readCachedWindow(out, manifest, w);
+    const reference = preprocessRecording(await readHmsEegParquet(join(root, 'train_eegs', '77.parquet')), DEFAULT_PREPROCESS);
+    expect(cached).toHaveLength(19);
+    expect(Array.from(cached[5])).toEqual(Array.from(reference.data[5].subarray(4000, 4000 + WINDOW_SAMPLES)));
+  });
+
+  it('skips and reports a corrupt or missing file and keeps going', async () => {
+    const root = await dataset('bad', 3);
+    await writeFile(join(root, 'train_eegs', '1001.parquet'), 'not parquet at all');
+    await rm(join(root, 'train_eegs', '1002.parquet'));
+    const out = join(dir, 'bad-cache');
+    const { manifest } = await buildCache(root, out, { threads: 2 });
+    expect(manifest!.skipped.map((s) => s.eegId).sort()).toEqual(['1001', '1002']);
+    expect(manifest!.skipped.find((s) => s.eegId === '1001')!.reason).toMatch(/1001\.parquet: not a readable parquet file/);
+    expect(manifest!.skipped.find((s) => s.eegId === '1002')!.reason).toBe('file not found');
+    expect(manifest!.windows.find((w) => w.eegId === '1001')!.rejected).toBe('the recording could not be read');
+    expect(manifest!.recordings).toHaveLength(2);
+  });
+
+  it('stops when cancelled and resumes without redoing finished EEGs', async () => {
+    const root = await dataset('resume', 6);
+    const out = join(dir, 'resume-cache');
+    const controller = new AbortController();
+    const first = await buildCache(root, out, {
+      threads: 1,
+      signal: controller.signal,
+      onProgress: (p) => p.done >= 2 && controller.abort(),
+    });
+    expect(first.cancelled).toBe(true);
+    expect(first.manifest).toBeNull();
+    await expect(stat(join(out, 'manifest.json'))).rejects.toThrow();
+    const doneBefore = first.done;
+    expect(doneBefore).toBeGreaterThanOrEqual(2);
+    expect(doneBefore).toBeLessThan(7);
+
+    const done = join(out, 'eegs', '1000.npy');
+    const before = (await stat(done)).mtimeMs;
+    const second = await buildCache(root, out, { threads: 2 });
+    expect(second.cancelled).toBe(false);
+    expect(second.resumed).toBe(doneBefore);
+    expect((await stat(done)).mtimeMs).toBe(before);
+    expect(second.manifest!.recordings).toHaveLength(7);
+  });
+
+  it('redoes an EEG whose source changed or whose parameters differ', async () => {
+    const root = await dataset('changed', 2);
+    const out = join(dir, 'changed-cache');
+    await buildCache(root, out, { threads: 1 });
+    const again = await buildCache(root, out, { threads: 1, spec: { ...DEFAULT_PREPROCESS, montage: 'average' } });
+    expect(again.resumed).toBe(0);
+    expect(again.manifest!.channels[0]).toBe('Fp1-avg');
+    await mkdir(join(root, 'unused'), { recursive: true });
+    const third = await buildCache(root, out, { threads: 1, spec: { ...DEFAULT_PREPROCESS, montage: 'average' } });
+    expect(third.resumed).toBe(3);
+  });
+});

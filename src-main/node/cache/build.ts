@@ -1,0 +1,172 @@
+/**
+ * The processed cache: every EEG of a dataset folder preprocessed once, stored as
+ * `eegs/<eegId>.npy` (float32 [channels, samples], memory-mappable by numpy), with a manifest of
+ * shapes, parameters, source hashes and every labelled window. Built in parallel; resumable,
+ * because each finished EEG leaves a sidecar `.json` and an unchanged source is not redone.
+ */
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { DataError, HMS_SAMPLE_RATE_HZ, WINDOW_SAMPLES } from '../../core/eeg';
+import { labelledWindows, type LabelledWindow } from '../../core/dataset';
+import { DEFAULT_PREPROCESS, type PreprocessSpec } from '../../core/preprocess';
+import { montageChannelNames } from '../../core/montage';
+import { eegPath, openHmsFolder } from '../formats/hms-folder';
+import { writeFileAtomic } from '../fs-atomic';
+import { runPool } from '../workers/pool';
+import type { CacheTask, CacheTaskResult } from './worker-task';
+
+export const CACHE_FORMAT = 'hms-studio-cache';
+export const CACHE_VERSION = 1;
+export const MANIFEST_FILE = 'manifest.json';
+
+export interface CacheWindow extends LabelledWindow {
+  /** Why the NaN policy (or the recording's length) rules this window out; absent when usable. */
+  rejected?: string;
+}
+
+export interface CacheManifest {
+  format: typeof CACHE_FORMAT;
+  version: number;
+  createdAt: string;
+  source: string;
+  preprocess: PreprocessSpec;
+  maxMissing: number;
+  channels: string[];
+  sampleRateHz: number;
+  windowSamples: number;
+  dtype: 'float32';
+  recordings: { eegId: string; file: string; shape: [number, number]; source: { file: string; bytes: number; sha1: string } }[];
+  windows: CacheWindow[];
+  skipped: { eegId: string; file: string; reason: string }[];
+}
+
+export interface BuildOptions {
+  spec?: PreprocessSpec;
+  maxMissing?: number;
+  threads?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: { done: number; total: number; skipped: number; resumed: number }) => void;
+}
+
+export interface BuildResult {
+  manifest: CacheManifest | null;
+  done: number;
+  total: number;
+  resumed: number;
+  cancelled: boolean;
+}
+
+interface Sidecar {
+  params: string;
+  sourceMtimeMs: number;
+  result: CacheTaskResult;
+}
+
+export async function buildCache(folderPath: string, outDir: string, opts: BuildOptions = {}): Promise<BuildResult> {
+  const spec = opts.spec ?? DEFAULT_PREPROCESS;
+  const maxMissing = opts.maxMissing ?? 0.2;
+  const folder = await openHmsFolder(folderPath);
+  if (!folder.train) throw new DataError(folderPath, 'no train.csv: the cache holds labelled windows');
+  const windows = labelledWindows(folder.train);
+  const byEeg = new Map<string, LabelledWindow[]>();
+  for (const w of windows) {
+    const list = byEeg.get(w.eegId);
+    if (list) list.push(w);
+    else byEeg.set(w.eegId, [w]);
+  }
+
+  const eegDir = join(outDir, 'eegs');
+  await mkdir(eegDir, { recursive: true });
+  const params = JSON.stringify({ spec, maxMissing, version: CACHE_VERSION });
+
+  const results = new Map<string, CacheTaskResult>();
+  const skipped: CacheManifest['skipped'] = [];
+  const todo: (CacheTask & { mtimeMs: number })[] = [];
+  for (const [eegId, ws] of byEeg) {
+    const sourcePath = eegPath(folder, 'train', eegId);
+    const outPath = join(eegDir, `${eegId}.npy`);
+    const src = await stat(sourcePath).catch(() => null);
+    if (!src) {
+      skipped.push({ eegId, file: sourcePath, reason: 'file not found' });
+      continue;
+    }
+    const previous = await readSidecar(outPath);
+    if (previous && previous.params === params && previous.sourceMtimeMs === src.mtimeMs && previous.result.sourceBytes === src.size) {
+      results.set(eegId, previous.result);
+      continue;
+    }
+    todo.push({
+      eegId,
+      sourcePath,
+      outPath,
+      spec,
+      maxMissing,
+      mtimeMs: src.mtimeMs,
+      windows: ws.map((w) => ({ labelId: w.labelId, startSample: w.startSample })),
+    });
+  }
+
+  const total = byEeg.size;
+  const resumed = results.size;
+  const report = () => opts.onProgress?.({ done: results.size + skipped.length, total, skipped: skipped.length, resumed });
+  report();
+  await runPool<CacheTask & { mtimeMs: number }, CacheTaskResult>({
+    moduleUrl: new URL('./worker.ts', import.meta.url),
+    tasks: todo,
+    threads: opts.threads,
+    signal: opts.signal,
+    onResult: async (task, reply) => {
+      if (reply.ok) {
+        results.set(task.eegId, reply.result);
+        const sidecar: Sidecar = { params, sourceMtimeMs: task.mtimeMs, result: reply.result };
+        await writeFileAtomic(sidecarPath(task.outPath), JSON.stringify(sidecar));
+      } else {
+        skipped.push({ eegId: task.eegId, file: task.sourcePath, reason: reply.error });
+      }
+      report();
+    },
+  });
+
+  const cancelled = results.size + skipped.length < total;
+  if (cancelled) return { manifest: null, done: results.size, total, resumed, cancelled };
+
+  const manifest: CacheManifest = {
+    format: CACHE_FORMAT,
+    version: CACHE_VERSION,
+    createdAt: new Date().toISOString(),
+    source: folderPath,
+    preprocess: spec,
+    maxMissing,
+    channels: montageChannelNames(spec.montage),
+    sampleRateHz: HMS_SAMPLE_RATE_HZ,
+    windowSamples: WINDOW_SAMPLES,
+    dtype: 'float32',
+    recordings: [...results.values()].map((r) => ({
+      eegId: r.eegId,
+      file: `eegs/${r.eegId}.npy`,
+      shape: [montageChannelNames(spec.montage).length, r.samples],
+      source: { file: relative(folderPath, eegPath(folder, 'train', r.eegId)), bytes: r.sourceBytes, sha1: r.sourceSha1 },
+    })),
+    windows: windows.map((w) => {
+      const result = results.get(w.eegId);
+      const rejected = result ? result.rejected.find((r) => r.labelId === w.labelId)?.reason : 'the recording could not be read';
+      return rejected ? { ...w, rejected } : w;
+    }),
+    skipped,
+  };
+  await writeFileAtomic(join(outDir, MANIFEST_FILE), JSON.stringify(manifest, null, 1));
+  return { manifest, done: results.size, total, resumed, cancelled: false };
+}
+
+function sidecarPath(npyPath: string): string {
+  return npyPath.replace(/\.npy$/, '.json');
+}
+
+async function readSidecar(npyPath: string): Promise<Sidecar | null> {
+  try {
+    const [text, npy] = await Promise.all([readFile(sidecarPath(npyPath), 'utf8'), stat(npyPath)]);
+    return npy.isFile() ? (JSON.parse(text) as Sidecar) : null;
+  } catch {
+    return null;
+  }
+}

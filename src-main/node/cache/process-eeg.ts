@@ -1,0 +1,37 @@
+/** One EEG into the cache: read it, preprocess it whole, write it as .npy, judge its windows. */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { DataError, WINDOW_SAMPLES } from '../../core/eeg';
+import { missingFractions, preprocessRecording } from '../../core/preprocess';
+import { windowQuality } from '../../core/quality';
+import { parseHmsEegParquet } from '../formats/parquet';
+import { writeNpyFloat32 } from '../formats/npy';
+import type { CacheTask, CacheTaskResult } from './worker-task';
+
+export async function processEeg(task: CacheTask): Promise<CacheTaskResult> {
+  const bytes = await readFile(task.sourcePath).catch((err: NodeJS.ErrnoException) => {
+    throw new DataError(task.sourcePath, `cannot read file (${err.code ?? err.message})`);
+  });
+  const recording = await parseHmsEegParquet(bytes, task.sourcePath);
+  const samples = recording.data[0].length;
+  const rejected: CacheTaskResult['rejected'] = [];
+  for (const w of task.windows) {
+    const end = w.startSample + WINDOW_SAMPLES;
+    if (w.startSample < 0 || end > samples) {
+      rejected.push({ labelId: w.labelId, reason: `the window needs samples ${w.startSample}–${end}, the recording has ${samples}` });
+      continue;
+    }
+    const raw = recording.data.map((ch) => ch.subarray(w.startSample, end));
+    const quality = windowQuality(missingFractions(raw), recording.channels, task.maxMissing);
+    if (!quality.ok) rejected.push({ labelId: w.labelId, reason: quality.reason });
+  }
+  const pre = preprocessRecording(recording, task.spec);
+  await writeNpyFloat32(task.outPath, pre.data);
+  return {
+    eegId: task.eegId,
+    samples,
+    sourceBytes: bytes.length,
+    sourceSha1: createHash('sha1').update(bytes).digest('hex'),
+    rejected,
+  };
+}

@@ -1,0 +1,27 @@
+/** Reading the processed cache back: the manifest, and any window without touching parquet. */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DataError } from '../../core/eeg';
+import { readNpyFloat32Slice } from '../formats/npy';
+import { CACHE_FORMAT, CACHE_VERSION, MANIFEST_FILE, type CacheManifest, type CacheWindow } from './build';
+
+export async function readCacheManifest(cacheDir: string): Promise<CacheManifest> {
+  const path = join(cacheDir, MANIFEST_FILE);
+  let parsed: CacheManifest;
+  try {
+    parsed = JSON.parse(await readFile(path, 'utf8')) as CacheManifest;
+  } catch (err) {
+    throw new DataError(path, `not a readable cache manifest (${(err as Error).message})`);
+  }
+  if (parsed.format !== CACHE_FORMAT || parsed.version !== CACHE_VERSION) {
+    throw new DataError(path, `not an ${CACHE_FORMAT} v${CACHE_VERSION} manifest`);
+  }
+  return parsed;
+}
+
+/** The preprocessed window, [channels][windowSamples]. */
+export async function readCachedWindow(cacheDir: string, manifest: CacheManifest, window: CacheWindow): Promise<Float32Array[]> {
+  const recording = manifest.recordings.find((r) => r.eegId === window.eegId);
+  if (!recording) throw new DataError(cacheDir, `EEG ${window.eegId} is not in the cache`);
+  return readNpyFloat32Slice(join(cacheDir, recording.file), window.startSample, window.startSample + manifest.windowSamples);
+}

@@ -1,0 +1,63 @@
+/**
+ * A small argv parser: positionals, `--flag`, `--key value`, `--key v1 v2` for declared
+ * multi-value options. Unknown options are an error, so a typo never silently does nothing.
+ */
+import { UsageError } from './command';
+
+export interface OptionSpec {
+  /** Number of values the option takes: 0 for a boolean flag. */
+  values: number;
+}
+
+export interface ParsedArgs {
+  positional: string[];
+  options: Map<string, string[]>;
+}
+
+export function parseArgs(argv: string[], spec: Record<string, OptionSpec>): ParsedArgs {
+  const positional: string[] = [];
+  const options = new Map<string, string[]>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith('--') || a === '--') {
+      positional.push(a);
+      continue;
+    }
+    const name = a.slice(2);
+    const s = spec[name];
+    if (!s) throw new UsageError(`unknown option --${name}`);
+    const values = argv.slice(i + 1, i + 1 + s.values);
+    if (values.length < s.values || values.some((v) => v.startsWith('--'))) {
+      throw new UsageError(`--${name} needs ${s.values} value${s.values > 1 ? 's' : ''}`);
+    }
+    options.set(name, values);
+    i += s.values;
+  }
+  return { positional, options };
+}
+
+export function flag(args: ParsedArgs, name: string): boolean {
+  return args.options.has(name);
+}
+
+export function stringOption(args: ParsedArgs, name: string): string | undefined {
+  return args.options.get(name)?.[0];
+}
+
+export function numberOption(args: ParsedArgs, name: string, fallback?: number): number | undefined {
+  const v = args.options.get(name);
+  if (!v) return fallback;
+  const n = Number(v[0]);
+  if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got "${v[0]}"`);
+  return n;
+}
+
+export function numbersOption(args: ParsedArgs, name: string): number[] | undefined {
+  const v = args.options.get(name);
+  if (!v) return undefined;
+  return v.map((s) => {
+    const n = Number(s);
+    if (!Number.isFinite(n)) throw new UsageError(`--${name} values must be numbers, got "${s}"`);
+    return n;
+  });
+}

@@ -1,0 +1,36 @@
+/** `hms bench <preprocess|all> [--json]`: throughput numbers, never pass/fail. */
+import { benchPreprocess } from '../bench/preprocess-bench';
+import { flag, numberOption } from './args';
+import { type Command, UsageError } from './command';
+
+type Bench = (args: { files?: number; threads?: number }) => Promise<Record<string, unknown>>;
+
+const BENCHES: Record<string, Bench> = {
+  preprocess: async ({ files, threads }) => ({ ...(await benchPreprocess(files, threads)) }),
+};
+
+export const benchCommand: Command = {
+  name: 'bench',
+  summary: `measure speed: ${Object.keys(BENCHES).join(', ')}, or all`,
+  usage: `hms bench <${[...Object.keys(BENCHES), 'all'].join('|')}> [--files N] [--threads N] [--json]`,
+  options: { json: { values: 0 }, files: { values: 1 }, threads: { values: 1 } },
+  async run(args, io) {
+    const [which] = args.positional;
+    const names = which === 'all' ? Object.keys(BENCHES) : [which];
+    if (!which || names.some((n) => !BENCHES[n])) throw new UsageError(`choose one of ${[...Object.keys(BENCHES), 'all'].join(', ')}`);
+    const results: Record<string, Record<string, unknown>> = {};
+    for (const name of names) {
+      io.err(`bench ${name}…`);
+      results[name] = await BENCHES[name]({ files: numberOption(args, 'files'), threads: numberOption(args, 'threads') });
+      if (!flag(args, 'json')) io.out(`${name}: ${format(results[name])}`);
+    }
+    if (flag(args, 'json')) io.json(which === 'all' ? results : results[which]);
+    return 0;
+  },
+};
+
+function format(r: Record<string, unknown>): string {
+  return Object.entries(r)
+    .map(([k, v]) => `${k}=${typeof v === 'number' ? (Number.isInteger(v) ? v : v.toFixed(2)) : JSON.stringify(v)}`)
+    .join('  ');
+}

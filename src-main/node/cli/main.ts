@@ -1,0 +1,82 @@
+/** The `hms` command line: dispatch, help, and errors as one clear line. */
+import { DataError } from '../../core/eeg';
+import { parseArgs } from './args';
+import { benchCommand } from './bench-command';
+import { type CliIo, type Command, UsageError } from './command';
+import { inspectCommand } from './inspect-command';
+import { preprocessCommand } from './preprocess-command';
+import { windowCommand } from './window-command';
+
+const COMMANDS: Command[] = [inspectCommand, windowCommand, preprocessCommand, benchCommand];
+
+function help(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'hms — HMS Studio on the command line: read EEG, build datasets, train and classify.',
+    '',
+    'Usage: hms <command> [options]      hms <command> --help',
+    '',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+  ].join('\n');
+}
+
+export function makeIo(json: boolean, signal: AbortSignal): CliIo {
+  const tty = process.stderr.isTTY;
+  let lastPlain = 0;
+  return {
+    out: (line) => (json ? process.stderr : process.stdout).write(line + '\n'),
+    err: (line) => process.stderr.write(line + '\n'),
+    json: (value) => process.stdout.write(JSON.stringify(value) + '\n'),
+    status: (line) => {
+      if (tty) process.stderr.write(`\r\x1b[2K${line}`);
+      else if (line && performance.now() - lastPlain > 5000) {
+        lastPlain = performance.now();
+        process.stderr.write(line + '\n');
+      }
+    },
+    signal,
+  };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(help() + '\n');
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    process.stderr.write(`hms: unknown command "${name}"\n\n${help()}\n`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`${command.usage}\n\n${command.summary}\n`);
+    return 0;
+  }
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write('\nstopping… (Ctrl-C again to quit at once)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const args = parseArgs(rest, command.options);
+    return await command.run(args, makeIo(args.options.has('json'), controller.signal));
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`hms ${name}: ${err.message}\nusage: ${command.usage}\n`);
+      return 2;
+    }
+    if (err instanceof DataError) {
+      process.stderr.write(`hms ${name}: ${err.message}\n`);
+      return 1;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`hms ${name}: ${message}\n`);
+    if (process.env.HMS_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
+    return 1;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}

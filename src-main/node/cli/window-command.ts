@@ -1,0 +1,44 @@
+/** `hms window <recording> … --out FILE.npy|FILE.csv`: one preprocessed 50-s window. */
+import { extname } from 'node:path';
+import { WINDOW_SAMPLES } from '../../core/eeg';
+import { cutWindow, preprocessRecording } from '../../core/preprocess';
+import { writeNpyFloat32 } from '../formats/npy';
+import { writeFileAtomic } from '../fs-atomic';
+import { readHmsLayoutRecording } from '../recording-files';
+import { numberOption, stringOption } from './args';
+import { type Command, UsageError } from './command';
+import { PREPROCESS_OPTIONS, PREPROCESS_USAGE, preprocessSpecFromArgs } from './preprocess-options';
+
+export const windowCommand: Command = {
+  name: 'window',
+  summary: 'write the preprocessed 50-s window of a recording as .npy (float32 [channels, samples]) or .csv',
+  usage: `hms window <recording> [--offset S] ${PREPROCESS_USAGE} --out FILE.npy|FILE.csv`,
+  options: { offset: { values: 1 }, out: { values: 1 }, ...PREPROCESS_OPTIONS },
+  async run(args, io) {
+    const [path] = args.positional;
+    if (!path || args.positional.length > 1) throw new UsageError('give one recording');
+    const out = stringOption(args, 'out');
+    if (!out) throw new UsageError('--out FILE.npy|FILE.csv is required');
+    const kind = extname(out).toLowerCase();
+    if (kind !== '.npy' && kind !== '.csv') throw new UsageError('--out must end in .npy or .csv');
+    const spec = preprocessSpecFromArgs(args);
+    const offsetSec = numberOption(args, 'offset', 0)!;
+    if (offsetSec < 0) throw new UsageError('--offset must be ≥ 0');
+
+    const { recording, missing } = await readHmsLayoutRecording(path);
+    if (missing.length) io.err(`warning: ${path}: no channel ${missing.join(', ')}; filled with zeros`);
+    const pre = preprocessRecording(recording, spec);
+    const window = cutWindow(pre.data, Math.round(offsetSec * pre.sampleRateHz), path, WINDOW_SAMPLES);
+    if (kind === '.npy') await writeNpyFloat32(out, window);
+    else await writeFileAtomic(out, toCsv(pre.channels, window));
+    io.out(`${out}: ${window.length} channels × ${window[0].length} samples (${spec.montage}, from ${offsetSec} s)`);
+    return 0;
+  },
+};
+
+function toCsv(channels: string[], window: Float32Array[]): string {
+  const lines = [channels.join(',')];
+  const n = window[0].length;
+  for (let i = 0; i < n; i++) lines.push(window.map((ch) => ch[i]).join(','));
+  return lines.join('\n') + '\n';
+}

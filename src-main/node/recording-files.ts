@@ -1,0 +1,35 @@
+/** Opens any recording a user can give us, by what the file is, in the HMS channel layout. */
+import { extname } from 'node:path';
+import { DataError, EEG_ELECTRODES, EKG_CHANNEL, type Recording } from '../core/eeg';
+import { toHmsLayout } from '../core/channels';
+import { readEdf } from './formats/edf';
+import { readHmsEegParquet } from './formats/parquet';
+
+export const RECORDING_EXTENSIONS = ['.parquet', '.edf', '.bdf'];
+
+export function isRecordingFile(path: string): boolean {
+  return RECORDING_EXTENSIONS.includes(extname(path).toLowerCase());
+}
+
+/** The recording as read, channels as the file names them (normalised). */
+export async function readRecording(path: string): Promise<Recording> {
+  switch (extname(path).toLowerCase()) {
+    case '.parquet':
+      return readHmsEegParquet(path);
+    case '.edf':
+    case '.bdf':
+      return readEdf(path);
+    default:
+      throw new DataError(path, `unknown recording format "${extname(path) || '(no extension)'}": expected ${RECORDING_EXTENSIONS.join(', ')}`);
+  }
+}
+
+/** The recording in HMS layout (19 electrodes + EKG, 200 Hz); channels the file lacks are listed. */
+export async function readHmsLayoutRecording(path: string): Promise<{ recording: Recording; missing: string[] }> {
+  const rec = await readRecording(path);
+  const { recording, missing } = toHmsLayout(rec);
+  if (missing.filter((c) => c !== EKG_CHANNEL).length === EEG_ELECTRODES.length) {
+    throw new DataError(path, 'none of the 19 scalp electrodes of the 10-20 system was found');
+  }
+  return { recording, missing };
+}
