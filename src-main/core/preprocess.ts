@@ -6,7 +6,7 @@
 import { DataError, HMS_CHANNELS, type Recording, WINDOW_SAMPLES } from './eeg';
 import { filterChannels, type FilterSpec } from './filters';
 import { applyMontage, montageChannelNames, type MontageKind } from './montage';
-import { clip, fillMissing } from './quality';
+import { clipInPlace, fillMissing } from './quality';
 
 export interface PreprocessSpec {
   montage: MontageKind;
@@ -41,7 +41,7 @@ export function preprocessRecording(rec: Recording, spec: PreprocessSpec): Prepr
   return {
     channels: montageChannelNames(spec.montage),
     sampleRateHz: rec.sampleRateHz,
-    data: spec.clipUv === null ? filtered : clip(filtered, spec.clipUv),
+    data: spec.clipUv === null ? filtered : clipInPlace(filtered, spec.clipUv),
     missingFraction,
   };
 }

@@ -6,11 +6,16 @@
 /**
  * Linear interpolation inside gaps; leading and trailing gaps hold the nearest valid value (the
  * notebook dropped files with leading NaNs — we keep them); an all-missing channel becomes zeros.
- * Infinite values count as missing. Returns new arrays and each channel's missing fraction.
+ * Infinite values count as missing. A channel with nothing missing is returned as it is (never
+ * written to); others are filled copies.
  */
 export function fillMissing(data: Float32Array[]): { data: Float32Array[]; missingFraction: number[] } {
   const missingFraction: number[] = [];
   const out = data.map((ch) => {
+    if (allFinite(ch)) {
+      missingFraction.push(ch.length ? 0 : 1);
+      return ch;
+    }
     const filled = new Float32Array(ch);
     let missing = 0;
     let lastValid = -1;
@@ -38,6 +43,11 @@ export function fillMissing(data: Float32Array[]): { data: Float32Array[]; missi
   return { data: out, missingFraction };
 }
 
+function allFinite(ch: Float32Array): boolean {
+  for (let i = 0; i < ch.length; i++) if (!Number.isFinite(ch[i])) return false;
+  return true;
+}
+
 export type WindowQuality = { ok: true } | { ok: false; reason: string };
 
 /** A window is rejected when any channel misses more than `maxMissing`; the reason names the worst. */
@@ -54,9 +64,17 @@ export function windowQuality(missingFraction: readonly number[], channels: read
 
 /** Clips every sample to ±limitUv; returns new arrays. */
 export function clip(data: Float32Array[], limitUv: number): Float32Array[] {
-  return data.map((ch) => {
-    const out = new Float32Array(ch.length);
-    for (let i = 0; i < ch.length; i++) out[i] = ch[i] > limitUv ? limitUv : ch[i] < -limitUv ? -limitUv : ch[i];
-    return out;
-  });
+  return clipInPlace(data.map((ch) => new Float32Array(ch)), limitUv);
+}
+
+/** Clips arrays the caller owns, without allocating. */
+export function clipInPlace(data: Float32Array[], limitUv: number): Float32Array[] {
+  for (const ch of data) {
+    for (let i = 0; i < ch.length; i++) {
+      const v = ch[i];
+      if (v > limitUv) ch[i] = limitUv;
+      else if (v < -limitUv) ch[i] = -limitUv;
+    }
+  }
+  return data;
 }

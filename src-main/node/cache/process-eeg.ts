@@ -1,11 +1,11 @@
 /** One EEG into the cache: read it, preprocess it whole, write it as .npy, judge its windows. */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { DataError, WINDOW_SAMPLES } from '../../core/eeg';
 import { missingFractions, preprocessRecording } from '../../core/preprocess';
 import { windowQuality } from '../../core/quality';
 import { parseHmsEegParquet } from '../formats/parquet';
-import { writeNpyFloat32 } from '../formats/npy';
+import { encodeNpyFloat32 } from '../formats/npy';
 import type { CacheTask, CacheTaskResult } from './worker-task';
 
 export async function processEeg(task: CacheTask): Promise<CacheTaskResult> {
@@ -26,7 +26,8 @@ export async function processEeg(task: CacheTask): Promise<CacheTaskResult> {
     if (!quality.ok) rejected.push({ labelId: w.labelId, reason: quality.reason });
   }
   const pre = preprocessRecording(recording, task.spec);
-  await writeNpyFloat32(task.outPath, pre.data);
+  // Written in place, not via temp + rename: the sidecar written after it is what marks it done.
+  await writeFile(task.outPath, encodeNpyFloat32(pre.data));
   return {
     eegId: task.eegId,
     samples,
