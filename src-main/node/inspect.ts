@@ -2,39 +2,11 @@
 import { extname } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { DataError, type Recording, recordingDurationSec, recordingSamples } from '../core/eeg';
-import { summariseTrainRows, type DatasetSummary } from '../core/dataset';
+import { summariseTrainRows } from '../core/dataset';
+import type { ChannelStats, FileInspection, FolderInspection } from '../core/api';
 import { openHmsFolder } from './formats/hms-folder';
 import { readHmsParquet } from './formats/parquet';
 import { readRecording } from './recording-files';
-
-export interface ChannelStats {
-  name: string;
-  unit: string;
-  missingFraction: number;
-  mean: number;
-  std: number;
-  min: number;
-  max: number;
-}
-
-export interface FileInspection {
-  kind: 'file';
-  path: string;
-  format: string;
-  channels: string[];
-  sampleRate: number;
-  samples: number;
-  durationSec: number;
-  channelStats: ChannelStats[];
-  annotations: number;
-  frequenciesHz?: number[];
-}
-
-export interface FolderInspection extends DatasetSummary {
-  kind: 'folder';
-  path: string;
-  testRecordings: number;
-}
 
 export async function inspectPath(path: string): Promise<FileInspection | FolderInspection> {
   const s = await stat(path).catch(() => null);

@@ -1,6 +1,7 @@
 /** `hms inspect <file|folder> [--json]` */
 import { CLASSES } from '../../core/eeg';
-import { inspectPath, type FileInspection, type FolderInspection } from '../inspect';
+import type { FileInspection, FolderInspection } from '../../core/api';
+import { inspectPath } from '../inspect';
 import { flag } from './args';
 import { type Command, UsageError } from './command';
 

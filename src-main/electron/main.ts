@@ -1,0 +1,79 @@
+/**
+ * The Electron shell: the only code that imports `electron`. One window, a menu, the IPC
+ * handler generated from the API contract, and the security settings a medical viewer needs.
+ */
+import { app, BrowserWindow, dialog, ipcMain, Menu, shell } from 'electron';
+import { join } from 'node:path';
+import { IPC_CHANNEL } from '../core/api';
+import { createService, dispatch } from '../node/service';
+
+const handlers = createService();
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    title: 'HMS Studio',
+    icon: join(app.getAppPath(), 'resources', 'icon.png'),
+    webPreferences: {
+      preload: join(import.meta.dirname, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    },
+  });
+  // No remote content: links open in the system browser; the window never navigates away.
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (/^https?:\/\//.test(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  win.webContents.on('will-navigate', (event, url) => {
+    if (url !== win.webContents.getURL()) event.preventDefault();
+  });
+  if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL);
+  else void win.loadFile(join(import.meta.dirname, '../renderer/index.html'));
+  return win;
+}
+
+function buildMenu(win: BrowserWindow): Menu {
+  const open = async (properties: ('openFile' | 'openDirectory')[]) => {
+    const result = await dialog.showOpenDialog(win, {
+      properties,
+      filters: [{ name: 'EEG recordings', extensions: ['parquet', 'edf', 'bdf'] }],
+    });
+    if (!result.canceled && result.filePaths[0]) win.webContents.send('hms:open', result.filePaths[0]);
+  };
+  return Menu.buildFromTemplate([
+    ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
+    {
+      label: 'File',
+      submenu: [
+        { label: 'Open Recording…', accelerator: 'CmdOrCtrl+O', click: () => open(['openFile']) },
+        { label: 'Open Dataset Folder…', accelerator: 'CmdOrCtrl+Shift+O', click: () => open(['openDirectory']) },
+        { type: 'separator' },
+        { role: 'quit' },
+      ],
+    },
+    { role: 'editMenu' },
+    { role: 'viewMenu' },
+    { role: 'windowMenu' },
+  ]);
+}
+
+app.whenReady().then(() => {
+  ipcMain.handle(IPC_CHANNEL, (event, name: unknown, request: unknown) => {
+    // Only our own window's top frame may call the backend.
+    if (event.senderFrame !== event.sender.mainFrame) return { ok: false, error: { message: 'calls are accepted from the main frame only' } };
+    return dispatch(handlers, name, request);
+  });
+  const win = createWindow();
+  Menu.setApplicationMenu(buildMenu(win));
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
