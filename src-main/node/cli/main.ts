@@ -5,9 +5,10 @@ import { benchCommand } from './bench-command';
 import { type CliIo, type Command, UsageError } from './command';
 import { inspectCommand } from './inspect-command';
 import { preprocessCommand } from './preprocess-command';
+import { serveCommand } from './serve-command';
 import { windowCommand } from './window-command';
 
-const COMMANDS: Command[] = [inspectCommand, windowCommand, preprocessCommand, benchCommand];
+const COMMANDS: Command[] = [inspectCommand, windowCommand, preprocessCommand, serveCommand, benchCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

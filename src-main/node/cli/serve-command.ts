@@ -1,0 +1,20 @@
+/** `hms serve [--port P]`: the UI in a browser, on 127.0.0.1 with a token. */
+import { createService } from '../service';
+import { startWebHost } from '../web-host';
+import { numberOption } from './args';
+import type { Command } from './command';
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'serve the app to a browser on 127.0.0.1 (prints an address with an access token)',
+  usage: 'hms serve [--port P]',
+  options: { port: { values: 1 } },
+  async run(args, io) {
+    const host = await startWebHost({ handlers: createService(), port: numberOption(args, 'port', 0) });
+    io.out(`HMS Studio is at ${host.url}`);
+    io.out('Only this machine can connect; the address carries the access token. Ctrl-C stops.');
+    await new Promise<void>((resolve) => io.signal.addEventListener('abort', () => resolve(), { once: true }));
+    await host.close();
+    return 0;
+  },
+};

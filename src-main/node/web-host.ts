@@ -1,0 +1,125 @@
+/**
+ * The local web host: the built renderer over HTTP and the API contract over a WebSocket, on
+ * 127.0.0.1 only, guarded by a random token that only the printed URL carries. For a lab GPU box
+ * without a screen, and for the end-to-end tests in a real browser.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { ApiHandlers } from '../core/api';
+import { dispatch } from './service';
+
+export const RENDERER_DIR = resolve(import.meta.dirname, '../../out/renderer');
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+};
+
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+export interface WebHost {
+  url: string;
+  token: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export interface WebHostOptions {
+  handlers: ApiHandlers;
+  port?: number;
+  staticDir?: string;
+}
+
+export async function startWebHost({ handlers, port = 0, staticDir = RENDERER_DIR }: WebHostOptions): Promise<WebHost> {
+  const index = await stat(join(staticDir, 'index.html')).catch(() => null);
+  if (!index) throw new Error(`no built UI in ${staticDir}: run \`npm run build\` first`);
+  const token = randomBytes(24).toString('base64url');
+  const server = createServer((req, res) => void serveStatic(staticDir, req, res));
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
+  let origin = '';
+
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const given = Buffer.from(url.searchParams.get('token') ?? '');
+    const expected = Buffer.from(token);
+    // The token keeps out other local users; the Origin check keeps out web pages in this browser.
+    const tokenOk = given.length === expected.length && timingSafeEqual(given, expected);
+    if (url.pathname !== '/api' || !tokenOk || (req.headers.origin !== undefined && req.headers.origin !== origin)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+      return;
+    }
+    sockets.handleUpgrade(req, socket, head, (ws) => serveApi(ws, handlers));
+  });
+
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(port, '127.0.0.1', () => ok());
+  });
+  const address = server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  origin = `http://127.0.0.1:${actualPort}`;
+  return {
+    url: `${origin}/?token=${token}`,
+    token,
+    port: actualPort,
+    close: () =>
+      new Promise<void>((ok) => {
+        for (const ws of sockets.clients) ws.terminate();
+        sockets.close();
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
+  };
+}
+
+function serveApi(ws: WebSocket, handlers: ApiHandlers): void {
+  ws.on('message', async (data) => {
+    let message: { id?: unknown; name?: unknown; request?: unknown };
+    try {
+      message = JSON.parse(String(data));
+    } catch {
+      ws.send(JSON.stringify({ id: null, ok: false, error: { message: 'messages must be JSON' } }));
+      return;
+    }
+    const reply = await dispatch(handlers, message.name, message.request);
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id: message.id, ...reply }));
+  });
+}
+
+async function serveStatic(root: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const headers = { 'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' };
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405, headers).end();
+    return;
+  }
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
+  } catch {
+    res.writeHead(400, headers).end();
+    return;
+  }
+  const file = normalize(join(root, pathname === '/' ? 'index.html' : pathname));
+  if (!file.startsWith(root + sep)) {
+    res.writeHead(403, headers).end();
+    return;
+  }
+  const info = await stat(file).catch(() => null);
+  if (!info?.isFile()) {
+    res.writeHead(404, headers).end('not found');
+    return;
+  }
+  res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Length': info.size });
+  if (req.method === 'HEAD') res.end();
+  else createReadStream(file).pipe(res);
+}
