@@ -1,4 +1,5 @@
 /** `hms bench <preprocess|all> [--json]`: throughput numbers, never pass/fail. */
+import { benchGenerate } from '../bench/generate-bench';
 import { benchPreprocess } from '../bench/preprocess-bench';
 import { flag, numberOption } from './args';
 import { type Command, UsageError } from './command';
@@ -7,6 +8,7 @@ type Bench = (args: { files?: number; threads?: number }) => Promise<Record<stri
 
 const BENCHES: Record<string, Bench> = {
   preprocess: async ({ files, threads }) => ({ ...(await benchPreprocess(files, threads)) }),
+  generate: async () => ({ ...(await benchGenerate()) }),
 };
 
 export const benchCommand: Command = {

@@ -4,9 +4,8 @@
  * A missing sample may arrive as null or NaN; both become NaN here.
  */
 import { readFile } from 'node:fs/promises';
-import { tableFromIPC, type Table, type Vector } from 'apache-arrow';
-import { readParquet } from 'parquet-wasm/node';
-import { parquetWriteBuffer } from 'hyparquet-writer';
+import { Field, Float32, Int64, makeData, makeVector, Schema, Table, tableFromIPC, tableToIPC, vectorFromArray, type Vector } from 'apache-arrow';
+import { Compression, readParquet, Table as WasmTable, writeParquet, WriterPropertiesBuilder } from 'parquet-wasm/node';
 import { DataError, HMS_CHANNELS, HMS_SAMPLE_RATE_HZ, type Recording } from '../../core/eeg';
 import { writeFileAtomic } from '../fs-atomic';
 
@@ -16,26 +15,27 @@ export interface ParquetColumn {
   type: 'FLOAT' | 'INT64';
 }
 
-/** Writes columns as the real HMS files are written; atomically (temp file, then rename). */
+/**
+ * Writes columns as the real HMS files are written (one row group, SNAPPY, OPTIONAL columns,
+ * dictionary-encoded); atomically (temp file, then rename).
+ */
 export async function writeHmsParquet(path: string, columns: ParquetColumn[]): Promise<void> {
-  const rows = columns[0]?.data.length ?? 0;
-  const buffer = parquetWriteBuffer({
-    columnData: columns.map((c) => ({
-      name: c.name,
-      data: c.data,
-      type: c.type,
-      nullable: true,
-      encoding: c.type === 'FLOAT' ? ('RLE_DICTIONARY' as const) : undefined,
-    })),
-    codec: 'SNAPPY',
-    rowGroupSize: Math.max(rows, 1),
-    statistics: false,
-    createdBy: 'parquet-cpp-arrow version 14.0.2',
-    kvMetadata: [{ key: 'pandas', value: pandasMetadata(columns) }],
-  });
-  await writeFileAtomic(path, new Uint8Array(buffer));
+  const fields = columns.map((c) => new Field(c.name, c.type === 'FLOAT' ? new Float32() : new Int64(), true));
+  const vectors = Object.fromEntries(columns.map((c, i) => [c.name, toVector(c, fields[i].type)]));
+  const table = new Table(new Schema(fields), vectors);
+  // Compression is set last: earlier setters rebuild the properties and drop it (parquet-wasm 0.8).
+  const properties = new WriterPropertiesBuilder()
+    .setDictionaryEnabled(true)
+    .setDictionaryPageSizeLimit(1 << 30)
+    .setMaxRowGroupSize(1 << 30)
+    .setCreatedBy('HMS Studio (parquet-wasm)')
+    .setKeyValueMetadata(new Map([['pandas', pandasMetadata(columns)]]))
+    .setCompression(Compression.SNAPPY)
+    .build();
+  await writeFileAtomic(path, writeParquet(WasmTable.fromIPCStream(tableToIPC(table, 'stream')), properties));
 }
 
+/** The pandas metadata pyarrow writes, so pandas restores column dtypes and the index as it did. */
 function pandasMetadata(columns: ParquetColumn[]): string {
   return JSON.stringify({
     index_columns: [{ kind: 'range', name: null, start: 0, stop: columns[0]?.data.length ?? 0, step: 1 }],
@@ -47,9 +47,14 @@ function pandasMetadata(columns: ParquetColumn[]): string {
       numpy_type: c.type === 'FLOAT' ? 'float32' : 'int64',
       metadata: null,
     })),
-    creator: { library: 'pyarrow', version: '14.0.2' },
+    creator: { library: 'hms-studio', version: '0.1.0' },
     pandas_version: '2.1.4',
   });
+}
+
+function toVector(c: ParquetColumn, type: Float32 | Int64): Vector {
+  if (Array.isArray(c.data)) return vectorFromArray(c.data, type as Float32);
+  return makeVector(makeData({ type, length: c.data.length, nullCount: 0, data: c.data } as never));
 }
 
 type ParquetTable = { names: string[]; columns: Float32Array[]; rows: number };
