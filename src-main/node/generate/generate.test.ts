@@ -14,6 +14,7 @@ import { classPrior, klDivergence, normaliseVotes } from '../../core/metrics';
 import { fillMissing } from '../../core/quality';
 import { filterChannels } from '../../core/filters';
 import { powerSpectrum } from '../../core/fft';
+import { regionSpectrogram } from '../../core/spectrogram';
 import { readCsv, columnReader } from '../formats/csv';
 import { openHmsFolder } from '../formats/hms-folder';
 import { readHmsEegParquet, readHmsSpectrogramParquet } from '../formats/parquet';
@@ -99,6 +100,32 @@ describe('statistics of real HMS data (DESIGN §4)', () => {
     expect(median(bipolarStd)).toBeLessThan(70);
     expect(Math.min(...ekgStd)).toBeGreaterThan(40);
     expect(Math.max(...ekgStd)).toBeLessThan(4000);
+  });
+
+  it('mains hum is common and sometimes holds most of the raw power', async () => {
+    const names = await readdir(join(dir, 'a', 'train_eegs'));
+    const fractions: number[] = [];
+    for (const n of names) {
+      const rec = await readHmsEegParquet(join(dir, 'a', 'train_eegs', n));
+      const x = fillMissing([rec.data[HMS_CHANNELS.indexOf('C3')]]).data[0];
+      const p = averageSpectrum(x);
+      const total = p.slice(1).reduce((a, b) => a + b, 0);
+      const near = (hz: number) => p.slice(Math.round((hz * 1024) / FS) - 3, Math.round((hz * 1024) / FS) + 4).reduce((a, b) => a + b, 0);
+      fractions.push(Math.max(near(50), near(60)) / total);
+    }
+    expect(fractions.filter((f) => f > 0.01).length / fractions.length).toBeGreaterThan(0.3);
+    expect(Math.max(...fractions)).toBeGreaterThan(0.5);
+  });
+
+  it('spectrogram files hold what the EEG beside them shows', async () => {
+    const rows = (await openHmsFolder(join(dir, 'a'))).train!;
+    const rec = await readHmsEegParquet(join(dir, 'a', 'train_eegs', `${rows[0].eegId}.parquet`));
+    const stored = await readHmsSpectrogramParquet(join(dir, 'a', 'train_spectrograms', `${rows[0].spectrogramId}.parquet`));
+    const again = regionSpectrogram(applyMontage('bipolar', fillMissing(rec.data).data), FS);
+    expect(stored.timeSec.length).toBe(again.timeSec.length);
+    for (const [g, b, r] of [[0, 10, 3], [3, 50, 7], [2, 99, 1]]) {
+      expect(stored.power[g][b][r]).toBeCloseTo(again.power[g][b][r], 2);
+    }
   });
 
   it('a delta-dominant background with a negative spectral slope', () => {
