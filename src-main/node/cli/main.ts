@@ -3,13 +3,14 @@ import { DataError } from '../../core/eeg';
 import { parseArgs } from './args';
 import { benchCommand } from './bench-command';
 import { type CliIo, type Command, UsageError } from './command';
+import { demoCommand } from './demo-command';
 import { generateCommand } from './generate-command';
 import { inspectCommand } from './inspect-command';
 import { preprocessCommand } from './preprocess-command';
 import { serveCommand } from './serve-command';
 import { windowCommand } from './window-command';
 
-const COMMANDS: Command[] = [generateCommand, inspectCommand, windowCommand, preprocessCommand, serveCommand, benchCommand];
+const COMMANDS: Command[] = [demoCommand, generateCommand, inspectCommand, windowCommand, preprocessCommand, serveCommand, benchCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

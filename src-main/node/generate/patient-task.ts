@@ -41,7 +41,8 @@ export function uniqueId(n: number): string {
 
 export async function generatePatient(task: PatientTask): Promise<GeneratedRow[]> {
   const rng = new Random(task.seed);
-  let nextId = task.index * 1000;
+  // Offset by one so no id comes from a multiple of 1000 (those would all end in 000).
+  let nextId = task.index * 1000 + 1;
   const id = () => uniqueId(nextId++);
   const patient = makePatient(rng, String(10_000 + ((task.index * 7919) % 90_000)));
   const rows: GeneratedRow[] = [];

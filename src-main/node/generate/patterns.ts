@@ -30,7 +30,7 @@ export interface Scene {
 }
 
 /** Class shares of the main pattern, near the real dataset's consensus counts. */
-const CLASS_WEIGHTS = [0.2, 0.14, 0.16, 0.16, 0.18, 0.16];
+const CLASS_WEIGHTS = [0.17, 0.15, 0.16, 0.16, 0.18, 0.18];
 
 const familyOf = (c: ClassName): Family =>
   c === 'seizure' ? 'seizure' : c === 'lpd' || c === 'gpd' ? 'periodic' : c === 'lrda' || c === 'grda' ? 'rhythmic' : 'other';

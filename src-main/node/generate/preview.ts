@@ -41,6 +41,13 @@ export async function renderPreview(folder: string, outPng: string): Promise<Pre
   return panels;
 }
 
+function stdOf(x: Float32Array): number {
+  let s = 0;
+  let q = 0;
+  for (const v of x) (s += v), (q += v * v);
+  return Math.sqrt(Math.max(0, q / x.length - (s / x.length) ** 2));
+}
+
 /** 19 rows at 100 µV per row height; min–max per pixel column so spikes survive decimation. */
 function drawPanel(canvas: Canvas, x0: number, y0: number, rows: Float32Array[], start: number): void {
   const top = y0 + 30;
@@ -52,7 +59,8 @@ function drawPanel(canvas: Canvas, x0: number, y0: number, rows: Float32Array[],
   rows.forEach((ch, r) => {
     const mid = top + rowH * (r + 0.5);
     const isEkg = r === rows.length - 1;
-    const uvPerPx = isEkg ? 40 : 100 / rowH;
+    // EKG spans 80–3,000 µV between patients: it gets its own scale, 4 standard deviations per row.
+    const uvPerPx = isEkg ? (4 * Math.max(1, stdOf(ch.subarray(start, start + samples)))) / rowH : 100 / rowH;
     let prev = mid;
     for (let px = 0; px < width; px++) {
       const a = start + Math.floor((px * samples) / width);
