@@ -61,19 +61,23 @@ export function resamplePoly(x: ArrayLike<number>, up: number, down: number): Fl
   const h = new Float64Array(nPrePad + fir.length + nPostPad);
   for (let i = 0; i < fir.length; i++) h[nPrePad + i] = fir[i] * up;
 
+  // Polyphase bank: phase q holds h[q], h[q+up], … contiguously, so each output is one dot product.
+  const tapsPerPhase = Math.ceil(h.length / up);
+  const bank = new Float64Array(up * tapsPerPhase);
+  for (let q = 0; q < up; q++) for (let m = 0; q + m * up < h.length; m++) bank[q * tapsPerPhase + m] = h[q + m * up];
+  const input = x instanceof Float64Array ? x : Float64Array.from(x);
+
   const y = new Float64Array(nOut);
   for (let i = 0; i < nOut; i++) {
-    // y[i] = Σ_j h[j]·xu[t − j] over the zero-stuffed input xu, where only j ≡ t (mod up) hit a sample.
+    // y[i] = Σ_m bank[q][m] · x[k − m], where t = (i + nPreRemove)·down = k·up + q.
     const t = (i + nPreRemove) * down;
-    let j = t % up;
-    let k = (t - j) / up;
-    if (k >= nIn) {
-      const skip = k - nIn + 1;
-      j += skip * up;
-      k -= skip;
-    }
+    const q = t % up;
+    const k = (t - q) / up;
+    const base = q * tapsPerPhase;
+    const mFirst = Math.max(0, k - (nIn - 1));
+    const mLast = Math.min(tapsPerPhase - 1, k);
     let acc = 0;
-    for (; j < h.length && k >= 0; j += up, k--) acc += h[j] * x[k];
+    for (let m = mFirst; m <= mLast; m++) acc += bank[base + m] * input[k - m];
     y[i] = acc;
   }
   return y;
