@@ -46,11 +46,12 @@ export function preprocessRecording(rec: Recording, spec: PreprocessSpec): Prepr
   };
 }
 
-/** The 50-s window starting at `startSample`, as views into `data` (no copy). */
-export function cutWindow(data: Float32Array[], startSample: number, file: string, samples = WINDOW_SAMPLES): Float32Array[] {
+/** The window of `samples` starting at `startSample`, as views into `data` (no copy). */
+export function cutWindow(data: Float32Array[], startSample: number, sampleRateHz: number, file: string, samples = WINDOW_SAMPLES): Float32Array[] {
   const available = data[0]?.length ?? 0;
   if (startSample < 0 || startSample + samples > available) {
-    throw new DataError(file, `the window needs samples ${startSample}–${startSample + samples} but the recording has ${available}`);
+    const sec = (n: number) => `${+(n / sampleRateHz).toFixed(2)} s`;
+    throw new DataError(file, `a ${sec(samples)} window from ${sec(startSample)} needs the recording to last ${sec(startSample + samples)}; it lasts ${sec(available)}`);
   }
   return data.map((ch) => ch.subarray(startSample, startSample + samples));
 }

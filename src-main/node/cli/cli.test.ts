@@ -87,7 +87,7 @@ describe('hms CLI', () => {
     expect(lines).toHaveLength(10_001);
     const late = await hms('window', rec, '--offset', '10', '--out', csv);
     expect(late.code).toBe(1);
-    expect(late.stderr).toContain('the window needs samples 2000–12000 but the recording has 10000');
+    expect(late.stderr).toContain('a 50 s window from 10 s needs the recording to last 60 s; it lasts 50 s');
   });
 
   it('preprocesses a folder into a cache', async () => {

@@ -42,6 +42,11 @@ export function makeIo(json: boolean, signal: AbortSignal): CliIo {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // `hms inspect … | head` closes our stdout early: that is the reader's choice, not a failure.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(help() + '\n');

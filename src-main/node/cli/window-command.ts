@@ -28,7 +28,7 @@ export const windowCommand: Command = {
     const { recording, missing } = await readHmsLayoutRecording(path);
     if (missing.length) io.err(`warning: ${path}: no channel ${missing.join(', ')}; filled with zeros`);
     const pre = preprocessRecording(recording, spec);
-    const window = cutWindow(pre.data, Math.round(offsetSec * pre.sampleRateHz), path, WINDOW_SAMPLES);
+    const window = cutWindow(pre.data, Math.round(offsetSec * pre.sampleRateHz), pre.sampleRateHz, path, WINDOW_SAMPLES);
     if (kind === '.npy') await writeNpyFloat32(out, window);
     else await writeFileAtomic(out, toCsv(pre.channels, window));
     io.out(`${out}: ${window.length} channels × ${window[0].length} samples (${spec.montage}, from ${offsetSec} s)`);
