@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeBenchFolder } from '../src-main/node/bench/preprocess-bench';
 import { createService } from '../src-main/node/service';
 import { startWebHost, type WebHost } from '../src-main/node/web-host';
-import { launchChromium } from './browser';
+import { launchChromium } from '../src-main/node/chromium';
 
 const ARTIFACTS = join(import.meta.dirname, 'artifacts');
 let host: WebHost;
@@ -41,17 +41,17 @@ describe('the app in a browser', () => {
     await expect.poll(() => page.locator('footer').innerText()).toMatch(/HMS Studio \d+\.\d+\.\d+/);
 
     await page.getByLabel('path').fill(join(data, 'train_eegs', '1000.parquet'));
-    await page.getByRole('button', { name: 'Open' }).click();
+    await page.getByRole('button', { name: 'Open', exact: true }).click();
     await expect.poll(() => page.locator('main').innerText()).toContain('hms-parquet · 20 channels · 200 Hz · 50.0 s');
 
     await page.getByLabel('path').fill(data);
-    await page.getByRole('button', { name: 'Open' }).click();
+    await page.getByRole('button', { name: 'Open', exact: true }).click();
     await expect.poll(() => page.locator('main').innerText()).toContain('2 windows · 2 EEGs · 2 patients');
     await page.screenshot({ path: join(ARTIFACTS, 'library-folder.png') });
 
     const missing = join(data, 'nope.edf');
     await page.getByLabel('path').fill(missing);
-    await page.getByRole('button', { name: 'Open' }).click();
+    await page.getByRole('button', { name: 'Open', exact: true }).click();
     await expect.poll(() => page.getByRole('alert').innerText()).toBe(`${missing}: no such file or folder`);
     await page.screenshot({ path: join(ARTIFACTS, 'library-error.png') });
     expect(problems).toEqual([]);

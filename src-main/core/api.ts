@@ -3,6 +3,8 @@
  * both generated from these maps, so a renamed field is a compile error on both ends.
  */
 import type { DatasetSummary } from './dataset';
+import type { Annotation } from './eeg';
+import { MONTAGES, type MontageKind } from './montage';
 
 export interface ChannelStats {
   name: string;
@@ -40,10 +42,45 @@ export interface AppInfo {
   platform: string;
 }
 
+/** A recording opened for reading, in the HMS channel layout. */
+export interface RecordingInfo {
+  path: string;
+  format: string;
+  sampleRateHz: number;
+  durationSec: number;
+  /** HMS channels the file lacks (shown flat). */
+  missing: string[];
+  annotations: Annotation[];
+}
+
+export interface PageRequest {
+  path: string;
+  startSec: number;
+  durationSec: number;
+  montage: MontageKind;
+  /** Extra signal on each side, so filters applied in the UI settle before the page starts. */
+  contextSec: number;
+}
+
+/** One page of a montage, unfiltered: the UI filters it itself so the preview follows the controls live. */
+export interface Page {
+  startSec: number;
+  sampleRateHz: number;
+  channels: string[];
+  /** Samples of context before the page (fewer at the recording's start). */
+  contextBefore: number;
+  /** Samples of the page itself. */
+  samples: number;
+  /** One base64 little-endian float32 array per channel: context, page, context. */
+  data: string[];
+}
+
 /** Every call the UI makes: request → response. */
 export interface ApiCalls {
   appInfo: { request: Record<string, never>; response: AppInfo };
   inspect: { request: { path: string }; response: FileInspection | FolderInspection };
+  openRecording: { request: { path: string }; response: RecordingInfo };
+  readPage: { request: PageRequest; response: Page };
 }
 
 export type ApiName = keyof ApiCalls;
@@ -68,17 +105,39 @@ export const API_VALIDATORS: { [K in ApiName]: (request: unknown) => ApiRequest<
     return {};
   },
   inspect: (r) => ({ path: nonEmptyString(r, 'path') }),
+  openRecording: (r) => ({ path: nonEmptyString(r, 'path') }),
+  readPage: (r) => {
+    const montage = field(r, 'montage');
+    if (!MONTAGES.includes(montage as MontageKind)) throw new Error(`montage must be one of ${MONTAGES.join(', ')}`);
+    return {
+      path: nonEmptyString(r, 'path'),
+      startSec: finiteNumber(r, 'startSec', 0, 1e7),
+      durationSec: finiteNumber(r, 'durationSec', 0.1, 600),
+      contextSec: finiteNumber(r, 'contextSec', 0, 60),
+      montage: montage as MontageKind,
+    };
+  },
 };
 
 export function isApiName(name: unknown): name is ApiName {
   return typeof name === 'string' && Object.hasOwn(API_VALIDATORS, name);
 }
 
-function nonEmptyString(r: unknown, field: string): string {
-  const v = typeof r === 'object' && r !== null ? (r as Record<string, unknown>)[field] : undefined;
+function field(r: unknown, name: string): unknown {
+  return typeof r === 'object' && r !== null ? (r as Record<string, unknown>)[name] : undefined;
+}
+
+function nonEmptyString(r: unknown, name: string): string {
+  const v = field(r, name);
   if (typeof v !== 'string' || v.length === 0 || v.length > 4096 || v.includes('\0')) {
-    throw new Error(`${field} must be a non-empty string`);
+    throw new Error(`${name} must be a non-empty string`);
   }
+  return v;
+}
+
+function finiteNumber(r: unknown, name: string, min: number, max: number): number {
+  const v = field(r, name);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) throw new Error(`${name} must be a number from ${min} to ${max}`);
   return v;
 }
 

@@ -2,13 +2,17 @@
 import { readFileSync } from 'node:fs';
 import { API_VALIDATORS, type ApiFailure, type ApiHandlers, isApiName } from '../core/api';
 import { inspectPath } from './inspect';
+import { RecordingPages } from './recording-pages';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 export function createService(): ApiHandlers {
+  const pages = new RecordingPages();
   return {
     appInfo: async () => ({ name: 'HMS Studio', version: pkg.version, platform: `${process.platform}-${process.arch}` }),
     inspect: async ({ path }) => inspectPath(path),
+    openRecording: async ({ path }) => pages.info(path),
+    readPage: async (request) => pages.page(request),
   };
 }
 

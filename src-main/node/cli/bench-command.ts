@@ -1,6 +1,7 @@
 /** `hms bench <preprocess|all> [--json]`: throughput numbers, never pass/fail. */
 import { benchGenerate } from '../bench/generate-bench';
 import { benchPreprocess } from '../bench/preprocess-bench';
+import { benchViewer } from '../bench/viewer-bench';
 import { flag, numberOption } from './args';
 import { type Command, UsageError } from './command';
 
@@ -9,6 +10,7 @@ type Bench = (args: { files?: number; threads?: number }) => Promise<Record<stri
 const BENCHES: Record<string, Bench> = {
   preprocess: async ({ files, threads }) => ({ ...(await benchPreprocess(files, threads)) }),
   generate: async () => ({ ...(await benchGenerate()) }),
+  viewer: async () => benchViewer(),
 };
 
 export const benchCommand: Command = {

@@ -1,0 +1,86 @@
+/**
+ * Reading a generated recording in the viewer, in Chromium against the real backend: page with
+ * keys and buttons, change a filter and see the trace change, the before/after overlay.
+ */
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateDataset } from '../src-main/node/generate/dataset';
+import { createService } from '../src-main/node/service';
+import { startWebHost, type WebHost } from '../src-main/node/web-host';
+import { launchChromium } from '../src-main/node/chromium';
+
+const ARTIFACTS = join(import.meta.dirname, 'artifacts');
+let host: WebHost;
+let browser: Browser;
+let data: string;
+let recording: string;
+
+beforeAll(async () => {
+  data = await mkdtemp(join(tmpdir(), 'hms-e2e-viewer-'));
+  await generateDataset({ out: data, patients: 2, recordings: 1, testRecordings: 1, seed: 3 });
+  recording = join(data, 'train_eegs', (await readdir(join(data, 'train_eegs')))[0]);
+  await mkdir(ARTIFACTS, { recursive: true });
+  host = await startWebHost({ handlers: createService() });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.close();
+  await rm(data, { recursive: true, force: true });
+});
+
+async function openInViewer(page: Page, path: string) {
+  await page.goto(host.url);
+  await page.getByLabel('path').fill(path);
+  await page.getByRole('button', { name: 'Open', exact: true }).click();
+  await page.getByRole('button', { name: 'Open in viewer' }).click();
+  await page.getByTestId('eeg-traces').locator('canvas').waitFor();
+}
+
+describe('the viewer', () => {
+  it('pages through a recording, filters live and overlays before/after', async () => {
+    const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    await openInViewer(page, recording);
+    const position = page.getByTestId('page-position');
+    await expect.poll(() => position.innerText()).toMatch(/^0–10 s of \d+ s$/);
+    await page.screenshot({ path: join(ARTIFACTS, 'viewer-bipolar.png') });
+
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => position.innerText()).toMatch(/^10–20 s of/);
+    await page.getByRole('button', { name: 'previous page' }).click();
+    await expect.poll(() => position.innerText()).toMatch(/^0–10 s of/);
+
+    const traces = page.getByTestId('eeg-traces');
+    const before = await traces.screenshot();
+    await page.getByLabel('high-pass').selectOption('5');
+    await expect.poll(async () => Buffer.compare(await traces.screenshot(), before) !== 0).toBe(true);
+    await page.getByLabel('before/after').check();
+    await page.getByLabel('notch').selectOption('60');
+    await page.getByTestId('frequency-response').locator('canvas').waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'viewer-filtered-overlay.png') });
+
+    await page.getByLabel('sensitivity').selectOption('20');
+    // Keys act on the reader, not on a focused control.
+    await traces.click();
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => page.getByLabel('sensitivity').inputValue()).toBe('30');
+    expect(problems).toEqual([]);
+  });
+
+  it('explains a file it cannot read and keeps working', async () => {
+    const page = await browser.newPage();
+    await page.goto(host.url);
+    await page.getByLabel('path').fill(join(data, 'train.csv'));
+    await page.getByRole('button', { name: 'Open', exact: true }).click();
+    await expect.poll(() => page.getByRole('alert').innerText()).toContain('unknown recording format ".csv"');
+    await page.getByLabel('path').fill(recording);
+    await page.getByRole('button', { name: 'Open', exact: true }).click();
+    await expect.poll(() => page.locator('main').innerText()).toContain('hms-parquet');
+  });
+});
