@@ -75,11 +75,26 @@ export interface Page {
   data: string[];
 }
 
+/** One recording of a dataset folder, as the Library lists it. */
+export interface DatasetRecording {
+  eegId: string;
+  path: string;
+  patientId: string;
+  windows: number;
+  /** Consensus class of the recording's windows (the most frequent). */
+  consensus: string;
+  /** Most raters any of its windows had. */
+  maxRaters: number;
+}
+
 /** Every call the UI makes: request → response. */
 export interface ApiCalls {
   appInfo: { request: Record<string, never>; response: AppInfo };
   inspect: { request: { path: string }; response: FileInspection | FolderInspection };
   openRecording: { request: { path: string }; response: RecordingInfo };
+  listRecordings: { request: { path: string }; response: DatasetRecording[] };
+  /** Generates the built-in dataset on first use (progress events), then opens it. */
+  openBuiltInDataset: { request: Record<string, never>; response: FolderInspection };
   readPage: { request: PageRequest; response: Page };
 }
 
@@ -88,9 +103,18 @@ export type ApiRequest<K extends ApiName> = ApiCalls[K]['request'];
 export type ApiResponse<K extends ApiName> = ApiCalls[K]['response'];
 export type ApiHandlers = { [K in ApiName]: (request: ApiRequest<K>) => Promise<ApiResponse<K>> };
 
-/** What a UI holds: one typed `call`, whatever the transport. */
+/** What the backend tells the UI unasked: long work's progress. */
+export interface ApiEvents {
+  progress: { task: string; done: number; total: number; unit: string };
+}
+export type ApiEventName = keyof ApiEvents;
+export type ApiEmit = <E extends ApiEventName>(event: E, payload: ApiEvents[E]) => void;
+
+/** What a UI holds: one typed `call` and event subscription, whatever the transport. */
 export interface ApiClient {
   call<K extends ApiName>(name: K, request: ApiRequest<K>): Promise<ApiResponse<K>>;
+  /** Returns a function that unsubscribes. */
+  on<E extends ApiEventName>(event: E, listener: (payload: ApiEvents[E]) => void): () => void;
 }
 
 /** Error text that crosses the transport; the UI shows `message` as it is. */
@@ -100,12 +124,11 @@ export interface ApiFailure {
 
 /** Every argument that crosses a process boundary is checked before a handler sees it. */
 export const API_VALIDATORS: { [K in ApiName]: (request: unknown) => ApiRequest<K> } = {
-  appInfo: (r) => {
-    if (r !== undefined && (typeof r !== 'object' || r === null || Object.keys(r).length > 0)) throw new Error('appInfo takes no arguments');
-    return {};
-  },
+  appInfo: (r) => noArguments(r, 'appInfo'),
   inspect: (r) => ({ path: nonEmptyString(r, 'path') }),
   openRecording: (r) => ({ path: nonEmptyString(r, 'path') }),
+  listRecordings: (r) => ({ path: nonEmptyString(r, 'path') }),
+  openBuiltInDataset: (r) => noArguments(r, 'openBuiltInDataset'),
   readPage: (r) => {
     const montage = field(r, 'montage');
     if (!MONTAGES.includes(montage as MontageKind)) throw new Error(`montage must be one of ${MONTAGES.join(', ')}`);
@@ -121,6 +144,11 @@ export const API_VALIDATORS: { [K in ApiName]: (request: unknown) => ApiRequest<
 
 export function isApiName(name: unknown): name is ApiName {
   return typeof name === 'string' && Object.hasOwn(API_VALIDATORS, name);
+}
+
+function noArguments(r: unknown, call: string): Record<string, never> {
+  if (r !== undefined && (typeof r !== 'object' || r === null || Object.keys(r).length > 0)) throw new Error(`${call} takes no arguments`);
+  return {};
 }
 
 function field(r: unknown, name: string): unknown {
@@ -142,3 +170,4 @@ function finiteNumber(r: unknown, name: string, min: number, max: number): numbe
 }
 
 export const IPC_CHANNEL = 'hms:call';
+export const IPC_EVENT_CHANNEL = 'hms:event';

@@ -4,10 +4,15 @@
  */
 import { app, BrowserWindow, dialog, ipcMain, Menu, shell } from 'electron';
 import { join } from 'node:path';
-import { IPC_CHANNEL } from '../core/api';
+import { IPC_CHANNEL, IPC_EVENT_CHANNEL } from '../core/api';
 import { createService, dispatch } from '../node/service';
 
-const handlers = createService();
+const handlers = createService({
+  dataDir: app.getPath('userData'),
+  emit: (event, payload) => {
+    for (const win of BrowserWindow.getAllWindows()) win.webContents.send(IPC_EVENT_CHANNEL, event, payload);
+  },
+});
 
 function createWindow(): BrowserWindow {
   const win = new BrowserWindow({

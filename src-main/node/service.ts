@@ -1,19 +1,75 @@
 /** The backend behind every door (Electron IPC, the web host): one handler per API call. */
 import { readFileSync } from 'node:fs';
-import { API_VALIDATORS, type ApiFailure, type ApiHandlers, isApiName } from '../core/api';
-import { inspectPath } from './inspect';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { API_VALIDATORS, type ApiEmit, type ApiFailure, type ApiHandlers, type DatasetRecording, type FolderInspection, isApiName } from '../core/api';
+import { labelledWindows } from '../core/dataset';
+import { CLASSES } from '../core/eeg';
+import { eegPath, openHmsFolder } from './formats/hms-folder';
+import { generateDataset } from './generate/dataset';
+import { inspectFolder, inspectPath } from './inspect';
 import { RecordingPages } from './recording-pages';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
-export function createService(): ApiHandlers {
+export interface ServiceOptions {
+  /** Where the app keeps what it makes (the built-in dataset); ~/.hms-studio unless given. */
+  dataDir?: string;
+  emit?: ApiEmit;
+}
+
+export function createService({ dataDir = join(homedir(), '.hms-studio'), emit = () => {} }: ServiceOptions = {}): ApiHandlers {
   const pages = new RecordingPages();
+  let builtIn: Promise<FolderInspection> | null = null;
   return {
     appInfo: async () => ({ name: 'HMS Studio', version: pkg.version, platform: `${process.platform}-${process.arch}` }),
     inspect: async ({ path }) => inspectPath(path),
     openRecording: async ({ path }) => pages.info(path),
     readPage: async (request) => pages.page(request),
+    listRecordings: async ({ path }) => listRecordings(path),
+    openBuiltInDataset: () => {
+      builtIn ??= ensureBuiltIn(join(dataDir, 'built-in'), emit).finally(() => (builtIn = null));
+      return builtIn;
+    },
   };
+}
+
+async function listRecordings(path: string): Promise<DatasetRecording[]> {
+  const folder = await openHmsFolder(path);
+  const byEeg = new Map<string, ReturnType<typeof labelledWindows>>();
+  for (const w of labelledWindows(folder.train ?? [])) {
+    const list = byEeg.get(w.eegId);
+    if (list) list.push(w);
+    else byEeg.set(w.eegId, [w]);
+  }
+  return [...byEeg].map(([eegId, windows]) => {
+    const counts = CLASSES.map((c) => windows.filter((w) => w.consensus === c).length);
+    return {
+      eegId,
+      path: eegPath(folder, 'train', eegId),
+      patientId: windows[0].patientId,
+      windows: windows.length,
+      consensus: CLASSES[counts.indexOf(Math.max(...counts))],
+      maxRaters: Math.max(...windows.map((w) => w.totalVotes)),
+    };
+  });
+}
+
+/** Made once, into a temporary folder renamed into place, so a half-made dataset is never opened. */
+async function ensureBuiltIn(dir: string, emit: ApiEmit): Promise<FolderInspection> {
+  if (!(await stat(join(dir, 'summary.json')).catch(() => null))) {
+    const partial = `${dir}.partial-${process.pid}`;
+    await rm(partial, { recursive: true, force: true });
+    await mkdir(partial, { recursive: true });
+    await generateDataset({
+      out: partial,
+      onProgress: (done, total) => emit('progress', { task: 'Generating the built-in dataset', done, total, unit: 'patients' }),
+    });
+    await rm(dir, { recursive: true, force: true });
+    await rename(partial, dir);
+  }
+  return inspectFolder(dir);
 }
 
 /** Validates and dispatches one call from an untrusted transport; failures become readable messages. */

@@ -9,6 +9,7 @@ import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { EventEmitter } from 'node:events';
 import type { ApiHandlers } from '../core/api';
 import { dispatch } from './service';
 
@@ -36,17 +37,24 @@ export interface WebHost {
 
 export interface WebHostOptions {
   handlers: ApiHandlers;
+  /** API events ('api', name, payload) to push to every connected page. */
+  events?: EventEmitter;
   port?: number;
   staticDir?: string;
 }
 
-export async function startWebHost({ handlers, port = 0, staticDir = RENDERER_DIR }: WebHostOptions): Promise<WebHost> {
+export async function startWebHost({ handlers, events, port = 0, staticDir = RENDERER_DIR }: WebHostOptions): Promise<WebHost> {
   const index = await stat(join(staticDir, 'index.html')).catch(() => null);
   if (!index) throw new Error(`no built UI in ${staticDir}: run \`npm run build\` first`);
   const token = randomBytes(24).toString('base64url');
   const server = createServer((req, res) => void serveStatic(staticDir, req, res));
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
   let origin = '';
+  const push = (event: string, payload: unknown) => {
+    const message = JSON.stringify({ event, payload });
+    for (const ws of sockets.clients) if (ws.readyState === ws.OPEN) ws.send(message);
+  };
+  events?.on('api', push);
 
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -74,6 +82,7 @@ export async function startWebHost({ handlers, port = 0, staticDir = RENDERER_DI
     port: actualPort,
     close: () =>
       new Promise<void>((ok) => {
+        events?.off('api', push);
         for (const ws of sockets.clients) ws.terminate();
         sockets.close();
         server.closeAllConnections();

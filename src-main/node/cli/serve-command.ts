@@ -1,4 +1,5 @@
 /** `hms serve [--port P]`: the UI in a browser, on 127.0.0.1 with a token. */
+import { EventEmitter } from 'node:events';
 import { createService } from '../service';
 import { startWebHost } from '../web-host';
 import { numberOption } from './args';
@@ -10,7 +11,9 @@ export const serveCommand: Command = {
   usage: 'hms serve [--port P]',
   options: { port: { values: 1 } },
   async run(args, io) {
-    const host = await startWebHost({ handlers: createService(), port: numberOption(args, 'port', 0) });
+    const events = new EventEmitter();
+    const handlers = createService({ emit: (event, payload) => events.emit('api', event, payload) });
+    const host = await startWebHost({ handlers, events, port: numberOption(args, 'port', 0) });
     io.out(`HMS Studio is at ${host.url}`);
     io.out('Only this machine can connect; the address carries the access token. Ctrl-C stops.');
     await new Promise<void>((resolve) => io.signal.addEventListener('abort', () => resolve(), { once: true }));

@@ -19,6 +19,7 @@ import { readCsv, columnReader } from '../formats/csv';
 import { openHmsFolder } from '../formats/hms-folder';
 import { readHmsEegParquet, readHmsSpectrogramParquet } from '../formats/parquet';
 import { generateDataset, type GenerateSummary } from './dataset';
+import { uniqueId } from './patient-task';
 import { drawScene, renderScene, truthOf, type Scene } from './patterns';
 import { makePatient } from './patient';
 import { Random } from './random';
@@ -66,6 +67,14 @@ describe('the generated folder', () => {
     expect(spec.power).toHaveLength(4);
     const written = JSON.parse(await readFile(join(dir, 'a', 'summary.json'), 'utf8'));
     expect(written).toMatchObject({ floorKL: summary.floorKL, priorKL: summary.priorKL, windows: summary.windows, patients: 10 });
+  });
+
+  it('gives every recording, window and patient an id of its own', () => {
+    const nine = new Set(Array.from({ length: 100_000 }, (_, n) => uniqueId(n)));
+    expect(nine.size).toBe(100_000);
+    expect([...nine].every((id) => /^[1-9]\d{8}$/.test(id))).toBe(true);
+    const five = new Set(Array.from({ length: 50_000 }, (_, n) => uniqueId(n, 5)));
+    expect(five.size).toBe(50_000);
   });
 
   it('is the same for the same seed, byte for byte', async () => {

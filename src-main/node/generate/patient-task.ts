@@ -34,17 +34,20 @@ export interface GeneratedRow {
   truth: number[];
 }
 
-/** Unique 9-digit ids: a multiplicative permutation of 0 … 9·10⁸ − 1 (the multiplier is coprime). */
-export function uniqueId(n: number): string {
-  return String(100_000_000 + Number((BigInt(n) * 2654435761n) % 900_000_000n));
+/**
+ * Distinct ids that look like the competition's: n ↦ n·g mod p is a permutation of 1 … p − 1
+ * for a prime p, so distinct n give distinct ids, and neighbours do not look alike.
+ */
+export function uniqueId(n: number, digits: 5 | 9 = 9): string {
+  const [prime, g] = digits === 9 ? [899_999_963n, 2_654_435_761n] : [89_989n, 48_271n];
+  return String(10 ** (digits - 1) + Number(((BigInt(n) + 1n) * g) % prime));
 }
 
 export async function generatePatient(task: PatientTask): Promise<GeneratedRow[]> {
   const rng = new Random(task.seed);
-  // Offset by one so no id comes from a multiple of 1000 (those would all end in 000).
-  let nextId = task.index * 1000 + 1;
+  let nextId = task.index * 1000;
   const id = () => uniqueId(nextId++);
-  const patient = makePatient(rng, String(10_000 + ((task.index * 7919) % 90_000)));
+  const patient = makePatient(rng, uniqueId(task.index, 5));
   const rows: GeneratedRow[] = [];
   for (let r = 0; r < task.recordings; r++) {
     const ambiguous = rng.chance(task.ambiguousShare);
