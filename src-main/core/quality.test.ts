@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clip, fillMissing, windowQuality } from './quality';
+import { clipInPlace, fillMissing, windowQuality } from './quality';
 
 describe('the NaN policy', () => {
   it('interpolates inside gaps and holds the edges (leading NaNs no longer drop a file)', () => {
@@ -23,6 +23,6 @@ describe('the NaN policy', () => {
   });
 
   it('clips to ±limit', () => {
-    expect(Array.from(clip([Float32Array.from([-2000, -5, 0, 1500])], 1024)[0])).toEqual([-1024, -5, 0, 1024]);
+    expect(Array.from(clipInPlace([Float32Array.from([-2000, -5, 0, 1500])], 1024)[0])).toEqual([-1024, -5, 0, 1024]);
   });
 });

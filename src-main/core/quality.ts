@@ -62,12 +62,7 @@ export function windowQuality(missingFraction: readonly number[], channels: read
   return { ok: false, reason: `too much missing data (over ${(maxMissing * 100).toFixed(0)}%): ${worst.join(', ')}${more}` };
 }
 
-/** Clips every sample to ±limitUv; returns new arrays. */
-export function clip(data: Float32Array[], limitUv: number): Float32Array[] {
-  return clipInPlace(data.map((ch) => new Float32Array(ch)), limitUv);
-}
-
-/** Clips arrays the caller owns, without allocating. */
+/** Clips every sample to ±limitUv, in arrays the caller owns (no allocation). */
 export function clipInPlace(data: Float32Array[], limitUv: number): Float32Array[] {
   for (const ch of data) {
     for (let i = 0; i < ch.length; i++) {

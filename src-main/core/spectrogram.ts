@@ -5,6 +5,7 @@
  * when a recording has no HMS spectrogram file.
  */
 import { fft, hann } from './fft';
+import { CHAIN_GROUPS } from './montage';
 
 export const SPECTROGRAM_ROW_SEC = 2;
 export const SPECTROGRAM_FFT = 1024;
@@ -38,11 +39,12 @@ export function regionSpectrogram(bipolar: readonly Float32Array[], sampleRateHz
   for (let r = 0; r < rows; r++) {
     const start = Math.max(0, Math.min(samples - n, Math.round(r * step + step / 2 - n / 2)));
     const m = Math.min(n, samples);
-    for (let g = 0; g < 4; g++) {
+    for (const [g, name] of SPECTROGRAM_REGION_NAMES.entries()) {
+      const chains = CHAIN_GROUPS.find((group) => group.name === name)!.rows;
       // Two real chains per complex transform: x in the real part, y in the imaginary part.
-      for (let c = g * 4; c < g * 4 + 4; c += 2) {
-        const x = bipolar[c];
-        const y = bipolar[c + 1];
+      for (let c = 0; c < chains.length; c += 2) {
+        const x = bipolar[chains[c]];
+        const y = bipolar[chains[c + 1]];
         re.fill(0);
         im.fill(0);
         for (let i = 0; i < m; i++) {
@@ -56,7 +58,7 @@ export function regionSpectrogram(bipolar: readonly Float32Array[], sampleRateHz
           // X = (Z[k] + conj Z[n−k]) / 2, Y = (Z[k] − conj Z[n−k]) / 2i
           const xr = (zr + wr) / 2, xi = (zi - wi) / 2;
           const yr = (zi + wi) / 2, yi = (wr - zr) / 2;
-          power[g][b][r] += (xr * xr + xi * xi + yr * yr + yi * yi) / m / 4;
+          power[g][b][r] += (xr * xr + xi * xi + yr * yr + yi * yi) / m / chains.length;
         }
       }
     }

@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { DataError, type Recording, recordingDurationSec, recordingSamples } from '../core/eeg';
 import { summariseTrainRows } from '../core/dataset';
+import { SPECTROGRAM_REGION_NAMES } from '../core/spectrogram';
 import type { ChannelStats, FileInspection, FolderInspection } from '../core/api';
 import { openHmsFolder } from './formats/hms-folder';
 import { readHmsParquet } from './formats/parquet';
@@ -19,17 +20,16 @@ export async function inspectFile(path: string): Promise<FileInspection> {
     const parsed = await readHmsParquet(path);
     if (parsed.kind === 'eeg') return describeRecording(parsed.recording);
     const { spectrogram } = parsed;
-    const regions = ['LL', 'RL', 'LP', 'RP'];
     const rows = spectrogram.timeSec.length;
     return {
       kind: 'file',
       path,
       format: 'hms-spectrogram',
-      channels: regions,
+      channels: [...SPECTROGRAM_REGION_NAMES],
       sampleRate: 0.5,
       samples: rows,
       durationSec: rows * 2,
-      channelStats: spectrogram.power.map((bins, r) => channelStats(regions[r], 'power', bins.flatMap((b) => Array.from(b)))),
+      channelStats: spectrogram.power.map((bins, r) => channelStats(SPECTROGRAM_REGION_NAMES[r], 'power', bins.flatMap((b) => Array.from(b)))),
       annotations: 0,
       frequenciesHz: spectrogram.frequenciesHz,
     };

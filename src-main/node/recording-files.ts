@@ -7,10 +7,6 @@ import { readHmsEegParquet } from './formats/parquet';
 
 export const RECORDING_EXTENSIONS = ['.parquet', '.edf', '.bdf'];
 
-export function isRecordingFile(path: string): boolean {
-  return RECORDING_EXTENSIONS.includes(extname(path).toLowerCase());
-}
-
 /** The recording as read, channels as the file names them (normalised). */
 export async function readRecording(path: string): Promise<Recording> {
   switch (extname(path).toLowerCase()) {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labelledWindows, summariseTrainRows } from '../../core/dataset';
-import { eegPath, isHmsFolder, openHmsFolder, readSubmissionCsv, readTrainCsv } from './hms-folder';
+import { eegPath, openHmsFolder, readSubmissionCsv, readTrainCsv } from './hms-folder';
 
 const HEADER =
   'eeg_id,eeg_sub_id,eeg_label_offset_seconds,spectrogram_id,spectrogram_sub_id,spectrogram_label_offset_seconds,label_id,patient_id,expert_consensus,seizure_vote,lpd_vote,gpd_vote,lrda_vote,grda_vote,other_vote';
@@ -38,7 +38,6 @@ describe('HMS dataset folder', () => {
       'test.csv': 'spectrogram_id,eeg_id,patient_id\n853520,3911565283,6885\n',
       'sample_submission.csv': 'eeg_id,seizure_vote,lpd_vote,gpd_vote,lrda_vote,grda_vote,other_vote\n3911565283,0.16,0.16,0.16,0.16,0.16,0.2\n',
     });
-    expect(await isHmsFolder(root)).toBe(true);
     const folder = await openHmsFolder(root);
     expect(folder.train).toHaveLength(4);
     expect(folder.train![2]).toEqual({
@@ -84,7 +83,6 @@ describe('HMS dataset folder', () => {
 
   it('says plainly when a folder is not an HMS dataset', async () => {
     const root = await folderWith('not-hms', { 'notes.txt': 'hello' });
-    expect(await isHmsFolder(root)).toBe(false);
     await expect(openHmsFolder(root)).rejects.toThrow(`${root}: not an HMS dataset folder: it holds neither train.csv nor test.csv`);
     await expect(openHmsFolder(join(root, 'nope'))).rejects.toThrow('no such folder');
   });

@@ -26,16 +26,6 @@ export function eegPath(folder: HmsFolder, split: Split, eegId: string): string 
   return join(folder.root, `${split}_eegs`, `${eegId}.parquet`);
 }
 
-export function spectrogramPath(folder: HmsFolder, split: Split, spectrogramId: string): string {
-  return join(folder.root, `${split}_spectrograms`, `${spectrogramId}.parquet`);
-}
-
-export async function isHmsFolder(dir: string): Promise<boolean> {
-  const s = await stat(dir).catch(() => null);
-  if (!s?.isDirectory()) return false;
-  return (await exists(join(dir, 'train.csv'))) || (await exists(join(dir, 'test.csv')));
-}
-
 export async function openHmsFolder(root: string): Promise<HmsFolder> {
   const s = await stat(root).catch(() => null);
   if (!s) throw new DataError(root, 'no such folder');

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { Field, Float32, Int64, makeData, makeVector, Schema, Table, tableFromIPC, tableToIPC, vectorFromArray, type Vector } from 'apache-arrow';
 import { Compression, readParquet, Table as WasmTable, writeParquet, WriterPropertiesBuilder } from 'parquet-wasm/node';
 import { DataError, HMS_CHANNELS, HMS_SAMPLE_RATE_HZ, type Recording } from '../../core/eeg';
+import { SPECTROGRAM_REGION_NAMES } from '../../core/spectrogram';
 import { writeFileAtomic } from '../fs-atomic';
 
 export interface ParquetColumn {
@@ -130,8 +131,6 @@ function eegFromColumns(path: string, { names, columns, rows }: ParquetTable): R
   };
 }
 
-export const SPECTROGRAM_REGIONS = ['LL', 'RL', 'LP', 'RP'] as const;
-
 /** An HMS spectrogram: one row per 2 s, 4 regions × 100 frequency bins (0.59–19.92 Hz). */
 export interface Spectrogram {
   timeSec: Float32Array;
@@ -149,7 +148,7 @@ export async function readHmsSpectrogramParquet(path: string): Promise<Spectrogr
 function spectrogramFromColumns(path: string, { names, columns }: ParquetTable): Spectrogram {
   const t = names.indexOf('time');
   if (t < 0) throw new DataError(path, 'not an HMS spectrogram file: missing column time');
-  const byRegion = SPECTROGRAM_REGIONS.map((r) =>
+  const byRegion = SPECTROGRAM_REGION_NAMES.map((r) =>
     names.map((n, i) => ({ n, i })).filter(({ n }) => n.startsWith(`${r}_`)),
   );
   const bins = byRegion[0].length;
