@@ -52,7 +52,13 @@ describe('the Library', () => {
     expect(lrda).toBeLessThan(72);
     expect(await page.locator('tbody tr').count()).toBe(lrda);
     await page.locator('tbody tr').first().getByRole('button', { name: 'View' }).click();
-    await expect.poll(() => page.getByTestId('page-position').innerText()).toMatch(/^0–10 s of \d+ s$/);
+    // The viewer opens on the experts' first labelled 10 s, shaded, with their votes.
+    await expect.poll(() => page.getByTestId('page-position').innerText()).toMatch(/^(\d+)–(\d+) s of \d+ s$/);
+    const [from, to] = (await page.getByTestId('page-position').innerText()).match(/\d+/g)!.map(Number);
+    expect(to - from).toBe(10);
+    expect(from).toBeGreaterThanOrEqual(20);
+    await expect.poll(() => page.getByTestId('expert-votes').first().innerText()).toMatch(new RegExp(`^Experts, ${from}–${to} s: (lrda|lpd|gpd|grda|seizure|other) \\d+`));
+    await page.screenshot({ path: join(ARTIFACTS, 'viewer-expert-window.png') });
     expect(problems).toEqual([]);
   }, 180_000);
 });

@@ -85,6 +85,8 @@ export interface DatasetRecording {
   consensus: string;
   /** Most raters any of its windows had. */
   maxRaters: number;
+  /** The labelled windows: the experts judged offsetSec + 20 … + 30 s. */
+  labels: { offsetSec: number; votes: number[] }[];
 }
 
 /** Every call the UI makes: request → response. */

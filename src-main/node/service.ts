@@ -52,6 +52,7 @@ async function listRecordings(path: string): Promise<DatasetRecording[]> {
       windows: windows.length,
       consensus: CLASSES[counts.indexOf(Math.max(...counts))],
       maxRaters: Math.max(...windows.map((w) => w.totalVotes)),
+      labels: windows.map((w) => ({ offsetSec: w.offsetSec, votes: w.votes })),
     };
   });
 }
