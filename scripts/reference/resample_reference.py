@@ -11,7 +11,10 @@ import scipy.signal as ss
 
 rng = np.random.default_rng(7)
 cases = []
-for from_hz, n in ((256, 512), (500, 700), (512, 800), (250, 333), (100, 150), (1000, 1200), (200, 10)):
+# Long enough for the filter's steady state, plus signals shorter than the filter (every output
+# then sees the zero padding), down to one sample.
+for from_hz, n in ((256, 512), (500, 700), (512, 800), (250, 333), (100, 150), (1000, 1200), (200, 10),
+                   (256, 7), (500, 3), (100, 4), (1000, 1), (250, 41)):
     t = np.arange(n) / from_hz
     x = (np.cumsum(rng.normal(size=n)) + 20 * np.sin(2 * np.pi * 7 * t) + 5 * np.sin(2 * np.pi * 90 * t)).astype(np.float32).astype(np.float64)
     g = np.gcd(200, from_hz)

@@ -7,7 +7,8 @@ describe('channel labels', () => {
     ['EEG Fp1-REF', 'Fp1'], ['FP1', 'Fp1'], ['Fp1-LE', 'Fp1'], ['EEG FP1-Ref', 'Fp1'], ['fp1', 'Fp1'], ['EEG T7-REF', 'T3'],
     ['T8', 'T4'], ['P7-LE', 'T5'], ['EEG P8-AVG', 'T6'], ['FZ', 'Fz'], ['EEG CZ-REF', 'Cz'], ['O2-A1', 'O2'], [' Pz ', 'Pz'],
     ['ECG', 'EKG'], ['EKG1', 'EKG'], ['ECG EKG', 'EKG'], ['EKG', 'EKG'], ['ECG-REF', 'EKG'],
-    ['EEG Fp1-F7', 'EEG Fp1-F7'], ['Photic', 'Photic'], ['EEG A1-REF', 'EEG A1-REF'],
+    ['EEG EKG1-REF', 'EKG'], ['ECG L', 'EKG'], ['ECGR', 'EKG'], ['POL Fp2', 'Fp2'], ['Fp1.', 'Fp1'], ['T7..', 'T3'], ['fz_ref', 'Fz'],
+    ['EEG Fp1-F7', 'EEG Fp1-F7'], ['Photic', 'Photic'], ['EEG A1-REF', 'EEG A1-REF'], ['HR', 'HR'], ['ECGX', 'ECGX'], ['  Resp  ', 'Resp'],
   ])('%s → %s', (label, expected) => expect(normaliseChannelLabel(label)).toBe(expected));
 });
 

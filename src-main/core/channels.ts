@@ -7,16 +7,21 @@ import { DataError, EEG_ELECTRODES, EKG_CHANNEL, HMS_CHANNELS, type Recording } 
 /** The 10-10 names of the four temporal/parietal electrodes, in HMS's older 10-20 names. */
 const MODERN_TO_HMS: Record<string, string> = { T7: 'T3', T8: 'T4', P7: 'T5', P8: 'T6' };
 const BY_UPPER = new Map<string, string>(EEG_ELECTRODES.map((e) => [e.toUpperCase(), e]));
-const EKG_NAMES = /^(E[CK]G|EKG ?\d?|ECG ?\d?|ECG ?EKG|EKG ?ECG|HR)$/;
+/** What systems put before a name: the signal type ('EEG Fp1-REF') or Nihon Kohden's 'POL'. */
+const PREFIX = /^(EEG|POL) +(?=\S)/;
+/** The reference of a referential derivation: 'Fp1-REF', 'Fp1-LE', 'O2-A1', 'P8-AVG', 'Fp1-Cz'. */
+const REFERENCE = /[-_ ](REF|LE|RE|AR|AV|AVG|CAR|A1|A2|M1|M2|CZ)$/;
+/** 'ECG', 'EKG1', 'ECG EKG', 'ECG-REF', 'ECGL': any ECG lead. Heart rate ('HR') is not one. */
+const EKG_LABEL = /^(ECG|EKG)[LR]?(?![A-Z])/;
 
+/** A clinical system's label as the HMS name ('EEG T7-REF' → 'T3', 'ECG' → 'EKG'); unknown labels come back trimmed. */
 export function normaliseChannelLabel(label: string): string {
   const trimmed = label.trim();
-  let core = trimmed.toUpperCase().replace(/\s+/g, ' ');
-  core = core.replace(/^(EEG|ECG|EKG|POL)\s+(?=\S)/, (prefix) => (prefix.trim() === 'EEG' || prefix.trim() === 'POL' ? '' : prefix));
-  if (EKG_NAMES.test(core.replace(/[-_](REF|LE|AV|AVG)$/, ''))) return EKG_CHANNEL;
-  const electrode = core.replace(/[-_ ](REF|LE|RE|AR|AV|AVG|A1|A2|M1|M2|CZ)$/, '').replace(/\s+/g, '');
-  const upper = MODERN_TO_HMS[electrode] ?? electrode;
-  return BY_UPPER.get(upper.toUpperCase()) ?? trimmed;
+  const core = trimmed.toUpperCase().replace(/\s+/g, ' ').replace(PREFIX, '');
+  if (EKG_LABEL.test(core)) return EKG_CHANNEL;
+  // PhysioNet pads names with dots to a fixed width ('Fp1.', 'T7..').
+  const electrode = core.replace(REFERENCE, '').replace(/\.+$/, '').replace(/ /g, '');
+  return BY_UPPER.get(MODERN_TO_HMS[electrode] ?? electrode) ?? trimmed;
 }
 
 export interface HmsLayout {

@@ -15,18 +15,20 @@ export interface EdfSignalHeader {
   prefiltering: string;
   samplesPerRecord: number;
   isAnnotation: boolean;
+  /** Where this signal's samples start inside a data record, in bytes. */
+  recordOffset: number;
 }
 
 export interface EdfHeader {
   kind: 'edf' | 'bdf';
-  /** 'EDF+C', 'EDF+D', 'BDF+C', … or '' for plain EDF/BDF. */
+  /** 'C' for EDF+C / BDF+C, 'D' for the discontinuous variants, '' for plain EDF/BDF. */
   plus: '' | 'C' | 'D';
   patient: string;
   recording: string;
   startDate: string;
   startTime: string;
   headerBytes: number;
-  /** -1 in the file means unknown; resolved from the file size by the reader. */
+  /** -1 in the file means unknown; the reader settles the count from the file size. */
   declaredRecords: number;
   recordDurationSec: number;
   signals: EdfSignalHeader[];
@@ -35,8 +37,15 @@ export interface EdfHeader {
   recordBytes: number;
 }
 
+/** A header field; some writers pad with NUL instead of spaces, so both are trimmed. */
 const ascii = (bytes: Uint8Array, start: number, length: number) =>
-  String.fromCharCode(...bytes.subarray(start, start + length)).trim();
+  String.fromCharCode(...bytes.subarray(start, start + length)).replace(/\0/g, ' ').trim();
+
+/** Plain decimal numbers only: Number() alone would take '0x10', 'Infinity' or ''. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** EDF+ names its annotation signal 'EDF Annotations'; BDF+ writers use either name. */
+const ANNOTATION_LABELS = new Set(['EDF Annotations', 'BDF Annotations']);
 
 export function parseEdfHeader(bytes: Uint8Array, path: string): EdfHeader {
   if (bytes.length < 256) throw new DataError(path, `too short for an EDF header (${bytes.length} bytes, need 256)`);
@@ -45,7 +54,7 @@ export function parseEdfHeader(bytes: Uint8Array, path: string): EdfHeader {
   const number = (start: number, length: number, what: string, integer = false) => {
     const text = ascii(bytes, start, length);
     const v = Number(text);
-    if (text === '' || !Number.isFinite(v) || (integer && !Number.isInteger(v))) {
+    if (!DECIMAL.test(text) || !Number.isFinite(v) || (integer && !Number.isInteger(v))) {
       throw new DataError(path, `header field "${what}" is not a${integer ? 'n integer' : ' number'}: "${text}"`);
     }
     return v;
@@ -62,7 +71,7 @@ export function parseEdfHeader(bytes: Uint8Array, path: string): EdfHeader {
   }
   if (bytes.length < headerBytes) throw new DataError(path, `truncated inside the header (${bytes.length} of ${headerBytes} bytes)`);
   if (declaredRecords < -1) throw new DataError(path, `the header declares ${declaredRecords} data records`);
-  if (!(recordDurationSec >= 0)) throw new DataError(path, `negative data-record duration ${recordDurationSec}`);
+  if (recordDurationSec < 0) throw new DataError(path, `negative data-record duration ${recordDurationSec}`);
 
   const field = (offset: number, width: number) => (i: number) => ascii(bytes, 256 + offset * ns + i * width, width);
   const fieldNumber = (offset: number, width: number, what: string, integer = false) => (i: number) =>
@@ -77,7 +86,8 @@ export function parseEdfHeader(bytes: Uint8Array, path: string): EdfHeader {
   const prefilter = field(136, 80);
   const spr = fieldNumber(216, 8, 'samples per data record', true);
 
-  const annotationLabel = bdf ? 'BDF Annotations' : 'EDF Annotations';
+  const bytesPerSample = bdf ? 3 : 2;
+  let recordBytes = 0;
   const signals: EdfSignalHeader[] = Array.from({ length: ns }, (_, i) => {
     const s: EdfSignalHeader = {
       label: label(i),
@@ -89,18 +99,20 @@ export function parseEdfHeader(bytes: Uint8Array, path: string): EdfHeader {
       digitalMax: digMax(i),
       prefiltering: prefilter(i),
       samplesPerRecord: spr(i),
-      isAnnotation: label(i) === annotationLabel,
+      isAnnotation: ANNOTATION_LABELS.has(label(i)),
+      recordOffset: recordBytes,
     };
     if (s.samplesPerRecord < 1) throw new DataError(path, `signal ${i + 1} (${s.label}) has ${s.samplesPerRecord} samples per data record`);
     if (!s.isAnnotation && s.digitalMin >= s.digitalMax) {
       throw new DataError(path, `signal ${i + 1} (${s.label}) has digital minimum ${s.digitalMin} ≥ maximum ${s.digitalMax}`);
     }
+    // An inverted range (physical minimum > maximum) is legal: it flips the signal's polarity.
     if (!s.isAnnotation && s.physicalMin === s.physicalMax) {
       throw new DataError(path, `signal ${i + 1} (${s.label}) has equal physical minimum and maximum (${s.physicalMin})`);
     }
+    recordBytes += s.samplesPerRecord * bytesPerSample;
     return s;
   });
-  const bytesPerSample = bdf ? 3 : 2;
   if (recordDurationSec === 0 && signals.some((s) => !s.isAnnotation)) {
     throw new DataError(path, 'data records of 0 s cannot hold signals');
   }
@@ -116,16 +128,33 @@ export function parseEdfHeader(bytes: Uint8Array, path: string): EdfHeader {
     recordDurationSec,
     signals,
     bytesPerSample,
-    recordBytes: signals.reduce((n, s) => n + s.samplesPerRecord, 0) * bytesPerSample,
+    recordBytes,
   };
 }
 
-/** ISO start time from dd.mm.yy / hh.mm.ss (EDF's 1985–2084 century rule), or undefined when garbled. */
+const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+
+/**
+ * ISO start time from dd.mm.yy / hh.mm.ss, or undefined when garbled. The two-digit year follows
+ * EDF's 1985–2084 rule unless the EDF+ recording field ('Startdate 17-MAY-2023 …') gives all four.
+ */
 export function edfStartIso(h: EdfHeader): string | undefined {
   const d = /^(\d\d)\.(\d\d)\.(\d\d)$/.exec(h.startDate);
   const t = /^(\d\d)\.(\d\d)\.(\d\d)$/.exec(h.startTime);
   if (!d || !t) return undefined;
-  const yy = Number(d[3]);
-  const year = yy >= 85 ? 1900 + yy : 2000 + yy;
-  return `${year}-${d[2]}-${d[1]}T${t[1]}:${t[2]}:${t[3]}`;
+  const [month, yy] = [Number(d[2]), Number(d[3])];
+  let year = yy >= 85 ? 1900 + yy : 2000 + yy;
+  const plusDate = /^Startdate (\d\d)-([A-Z]{3})-(\d{4})\b/.exec(h.recording);
+  if (plusDate && Number(plusDate[3]) % 100 === yy && MONTHS.indexOf(plusDate[2]) === month - 1) year = Number(plusDate[3]);
+  const iso = `${year}-${d[2]}-${d[1]}T${t[1]}:${t[2]}:${t[3]}`;
+  // Date.parse rolls 31.02 over into March; a date that does not come back unchanged is garbled.
+  const ms = Date.parse(`${iso}Z`);
+  return Number.isFinite(ms) && new Date(ms).toISOString().startsWith(iso) ? iso : undefined;
+}
+
+/** The EDF+ patient code (first subfield of 'code sex birthdate name'); 'X' means not given. */
+export function edfPatientCode(h: EdfHeader): string | undefined {
+  if (!h.plus) return undefined;
+  const code = h.patient.split(' ')[0];
+  return code && code !== 'X' ? code : undefined;
 }

@@ -1,25 +1,23 @@
 /**
  * Writes a recording as EDF+C, 16-bit, 1-s data records, annotations as TALs — what clinical
  * systems export, so tests and benchmarks can make long EDF files. Atomic: temp file, then rename.
+ *
+ * Each channel's physical range is its data's own, rounded outwards to fit 8 characters and
+ * widened below by a step, so the quantisation step is about (max − min) / 65535 and no sample
+ * lands on the digital minimum. EDF has no missing-sample value: NaN, and the padding of a last
+ * partial second, are written as that digital minimum (−32768), a rail in any viewer.
  */
 import { type Recording } from '../../core/eeg';
 import { writeFileAtomic } from '../fs-atomic';
 
-/** An 8-character ASCII number field, as precise as fits. */
-function fit(value: number, width = 8): string {
-  for (let digits = 6; digits >= 0; digits--) {
-    const text = Number(value.toFixed(digits)).toString();
-    if (text.length <= width) return text;
-  }
-  throw new Error(`${value} does not fit an EDF header field of ${width} characters`);
-}
-
-const pad = (text: string, width: number) => text.slice(0, width).padEnd(width, ' ');
-
 export interface WriteEdfOptions {
+  /** EDF+ patient code; spaces become '_' as EDF+ subfields require. */
   patient?: string;
   startTime?: Date;
 }
+
+const DIGITAL_MIN = -32768;
+const DIGITAL_MAX = 32767;
 
 export async function writeEdf(path: string, rec: Recording, opts: WriteEdfOptions = {}): Promise<void> {
   await writeFileAtomic(path, encodeEdf(rec, opts));
@@ -27,29 +25,22 @@ export async function writeEdf(path: string, rec: Recording, opts: WriteEdfOptio
 
 export function encodeEdf(rec: Recording, opts: WriteEdfOptions = {}): Uint8Array {
   const spr = rec.sampleRateHz;
-  if (!Number.isInteger(spr)) throw new Error(`EDF export needs an integer sample rate, got ${spr} Hz`);
+  if (!Number.isInteger(spr) || spr < 1) throw new Error(`EDF export needs a whole sample rate in Hz, got ${spr}`);
   const samples = rec.data[0]?.length ?? 0;
   const records = Math.ceil(samples / spr);
   const tals = annotationRecords(rec, records);
-  const talBytes = Math.max(...tals.map((t) => t.length), 64);
-  const talSpr = Math.ceil(talBytes / 2);
-
-  const ranges = rec.data.map((ch) => {
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (const v of ch) if (Number.isFinite(v)) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
-    if (!(hi > lo)) [lo, hi] = [Number.isFinite(lo) ? lo - 1 : -1, Number.isFinite(hi) ? hi + 1 : 1];
-    return [Number(fit(Math.floor(lo * 1000) / 1000)), Number(fit(Math.ceil(hi * 1000) / 1000))];
-  });
+  const talSpr = Math.ceil(tals.reduce((n, t) => Math.max(n, t.length), 64) / 2);
+  const ranges = rec.data.map(physicalRange);
 
   const ns = rec.channels.length + 1;
   const headerBytes = 256 * (ns + 1);
-  const start = opts.startTime ?? new Date(Date.UTC(2024, 0, 1, 0, 0, 0));
+  const start = opts.startTime ?? new Date(Date.UTC(2024, 0, 1));
   const two = (n: number) => String(n).padStart(2, '0');
   const months = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+  const patient = (opts.patient ?? 'X').trim().replace(/\s+/g, '_') || 'X';
   let header =
     pad('0', 8) +
-    pad(`${opts.patient ?? 'X'} X X X`, 80) +
+    pad(`${patient} X X X`, 80) +
     pad(`Startdate ${two(start.getUTCDate())}-${months[start.getUTCMonth()]}-${start.getUTCFullYear()} X X HMS-Studio`, 80) +
     `${two(start.getUTCDate())}.${two(start.getUTCMonth() + 1)}.${two(start.getUTCFullYear() % 100)}` +
     `${two(start.getUTCHours())}.${two(start.getUTCMinutes())}.${two(start.getUTCSeconds())}` +
@@ -58,16 +49,15 @@ export function encodeEdf(rec: Recording, opts: WriteEdfOptions = {}): Uint8Arra
     pad(String(records), 8) +
     pad('1', 8) +
     pad(String(ns), 4);
-  const labels = [...rec.channels, 'EDF Annotations'];
-  const field = (f: (i: number) => string, width: number) => labels.map((_, i) => pad(f(i), width)).join('');
   const isTal = (i: number) => i === ns - 1;
-  header += field((i) => labels[i], 16);
+  const field = (f: (i: number) => string, width: number) => Array.from({ length: ns }, (_, i) => pad(f(i), width)).join('');
+  header += field((i) => (isTal(i) ? 'EDF Annotations' : rec.channels[i]), 16);
   header += field((i) => (isTal(i) ? '' : 'AgAgCl electrode'), 80);
-  header += field((i) => (isTal(i) ? '' : rec.units[i] === 'uV' ? 'uV' : rec.units[i]), 8);
-  header += field((i) => (isTal(i) ? '-1' : fit(ranges[i][0])), 8);
-  header += field((i) => (isTal(i) ? '1' : fit(ranges[i][1])), 8);
-  header += field(() => '-32768', 8);
-  header += field(() => '32767', 8);
+  header += field((i) => (isTal(i) ? '' : rec.units[i] ?? ''), 8);
+  header += field((i) => (isTal(i) ? '-1' : ranges[i].text[0]), 8);
+  header += field((i) => (isTal(i) ? '1' : ranges[i].text[1]), 8);
+  header += field(() => String(DIGITAL_MIN), 8);
+  header += field(() => String(DIGITAL_MAX), 8);
   header += field(() => '', 80);
   header += field((i) => String(isTal(i) ? talSpr : spr), 8);
   header += field(() => '', 32);
@@ -76,32 +66,61 @@ export function encodeEdf(rec: Recording, opts: WriteEdfOptions = {}): Uint8Arra
   const out = new Uint8Array(headerBytes + records * recordBytes);
   for (let i = 0; i < header.length; i++) out[i] = header.charCodeAt(i);
   const view = new DataView(out.buffer);
-  for (let r = 0; r < records; r++) {
-    let p = headerBytes + r * recordBytes;
-    rec.data.forEach((ch, c) => {
-      const [lo, hi] = ranges[c];
-      const scale = 65535 / (hi - lo);
-      for (let k = 0; k < spr; k++, p += 2) {
-        const v = ch[r * spr + k];
-        const dig = Number.isFinite(v) ? Math.round((v - lo) * scale) - 32768 : -32768;
-        view.setInt16(p, Math.max(-32768, Math.min(32767, dig)), true);
+  rec.data.forEach((ch, c) => {
+    const [lo, hi] = ranges[c].value;
+    const scale = (DIGITAL_MAX - DIGITAL_MIN) / (hi - lo);
+    for (let r = 0; r < records; r++) {
+      let p = headerBytes + r * recordBytes + c * spr * 2;
+      for (let k = 0, i = r * spr; k < spr; k++, i++, p += 2) {
+        const v = i < ch.length ? ch[i] : NaN;
+        const dig = Number.isFinite(v) ? Math.max(DIGITAL_MIN + 1, Math.min(DIGITAL_MAX, Math.round((v - lo) * scale) + DIGITAL_MIN)) : DIGITAL_MIN;
+        view.setInt16(p, dig, true);
       }
-    });
-    out.set(tals[r], p);
-  }
+    }
+  });
+  tals.forEach((tal, r) => out.set(tal, headerBytes + r * recordBytes + rec.channels.length * spr * 2));
   return out;
 }
 
+/** Header text: printable ASCII only (as EDF demands), cut or padded with spaces. */
+const pad = (text: string, width: number) => text.replace(/[^\x20-\x7e]/g, '_').slice(0, width).padEnd(width, ' ');
+
+/** The data's range, a step more below (kept for NaN), widened outwards until each end fits 8 characters. */
+function physicalRange(ch: Float32Array): { value: [number, number]; text: [string, string] } {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of ch) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (!(hi > lo)) [lo, hi] = Number.isFinite(lo) ? [lo - 1, hi + 1] : [-1, 1];
+  lo -= (hi - lo) / 32768;
+  const text: [string, string] = [fitOutwards(lo, Math.floor), fitOutwards(hi, Math.ceil)];
+  return { value: [Number(text[0]), Number(text[1])], text };
+}
+
+function fitOutwards(value: number, round: (x: number) => number): string {
+  for (let digits = 6; digits >= 0; digits--) {
+    const text = String(round(value * 10 ** digits) / 10 ** digits);
+    if (text.length <= 8) return text;
+  }
+  throw new Error(`${value} does not fit an 8-character EDF header field`);
+}
+
+/** Seconds as TAL wants them: an explicit sign, decimals, never an exponent. */
+const talSeconds = (sec: number, sign = true) =>
+  (sign ? (sec < 0 ? '-' : '+') : '') + Math.abs(sec).toFixed(6).replace(/\.?0+$/, '');
+
 /** One TAL block per data record: the time-keeping TAL, then the annotations starting in that second. */
 function annotationRecords(rec: Recording, records: number): Uint8Array[] {
+  const texts = Array.from({ length: records }, (_, r) => `+${r}\x14\x14\x00`);
+  for (const a of rec.annotations) {
+    if (records === 0) break;
+    const r = Math.min(records - 1, Math.max(0, Math.floor(a.onsetSec)));
+    const duration = a.durationSec > 0 ? `\x15${talSeconds(a.durationSec, false)}` : '';
+    // TAL separators inside a text would end it early.
+    texts[r] += `${talSeconds(a.onsetSec)}${duration}\x14${a.text.replace(/[\x00\x14\x15]/g, ' ')}\x14\x00`;
+  }
   const encoder = new TextEncoder();
-  return Array.from({ length: records }, (_, r) => {
-    let text = `+${r}\x14\x14\x00`;
-    for (const a of rec.annotations) {
-      if (Math.floor(a.onsetSec) !== r && !(r === records - 1 && a.onsetSec >= records)) continue;
-      const duration = a.durationSec > 0 ? `\x15${a.durationSec}` : '';
-      text += `+${a.onsetSec}${duration}\x14${a.text}\x14\x00`;
-    }
-    return encoder.encode(text);
-  });
+  return texts.map((t) => encoder.encode(t));
 }

@@ -1,18 +1,36 @@
 /**
  * EDF, EDF+ (continuous and discontinuous) and BDF/BDF+ reading: digital→physical scaling per
- * signal, TAL annotations, per-signal rates resampled to one rate with an anti-aliasing filter,
- * discontinuous records placed at their true times with NaN in the gaps.
+ * signal, voltages in µV, TAL annotations, per-signal rates resampled to one rate with an
+ * anti-aliasing filter, discontinuous records placed at their true times with NaN in the gaps.
+ *
+ * Files that disagree with themselves, and what we do:
+ * - Record count: the file size decides. A count of -1 (never filled in), a last record cut short,
+ *   or trailing bytes shorter than a record pass quietly; any other mismatch with the header's
+ *   count is read as far as whole records go, and reported through `onWarning`.
+ * - EDF+C and plain EDF records are contiguous whatever their time-keeping TALs say; only EDF+D
+ *   places records at their TAL times, NaN between them (resampling widens a gap by the filter's
+ *   reach, ~50 ms). Time 0 is the first record's start (the header's start time plus that
+ *   record's TAL onset), and annotation onsets count from it too.
+ * - A garbled TAL refuses the file, as every other broken field does: EDF+D timing rests on them.
+ * - A rate from an 8-character record duration that cannot be exact (1/256 s written '0.003906')
+ *   is snapped to the whole Hz it is within 0.01 % of.
  */
 import { readFile } from 'node:fs/promises';
-import { DataError, HMS_SAMPLE_RATE_HZ, type Annotation, type Recording } from '../../core/eeg';
+import { DataError, HMS_SAMPLE_RATE_HZ, type Recording } from '../../core/eeg';
 import { normaliseChannelLabel } from '../../core/channels';
 import { resampleTo } from '../../core/resample';
-import { edfStartIso, parseEdfHeader, type EdfHeader } from './edf-header';
+import { readTals } from './edf-annotations';
+import { edfPatientCode, edfStartIso, parseEdfHeader, type EdfHeader, type EdfSignalHeader } from './edf-header';
 
 export interface ReadEdfOptions {
-  /** Rate of the returned recording; 200 Hz (HMS) unless given; null keeps a shared native rate. */
+  /** Rate of the returned recording: 200 Hz (HMS) unless given; null keeps the native rate when all signals share it. */
   targetRateHz?: number | null;
+  /** A file that can be read but disagrees with itself; a process warning unless handled here. */
+  onWarning?: (warning: DataError) => void;
 }
+
+/** Samples at native rates, summed over signals, beyond which a timeline is refused (4 GiB as float32). */
+const MAX_TIMELINE_SAMPLES = 2 ** 30;
 
 export async function readEdf(path: string, opts: ReadEdfOptions = {}): Promise<Recording> {
   let bytes: Buffer;
@@ -25,128 +43,131 @@ export async function readEdf(path: string, opts: ReadEdfOptions = {}): Promise<
 }
 
 export function parseEdf(bytes: Uint8Array, path: string, opts: ReadEdfOptions = {}): Recording {
+  const warn = opts.onWarning ?? ((w: DataError) => process.emitWarning(w.message, 'DataWarning'));
   const h = parseEdfHeader(bytes, path);
-  const records = countRecords(h, bytes.length, path);
-  const eegSignals = h.signals.map((s, i) => ({ s, i })).filter(({ s }) => !s.isAnnotation);
-  if (eegSignals.length === 0) throw new DataError(path, 'the file holds annotations only, no signals');
+  const signals = h.signals.filter((s) => !s.isAnnotation);
+  if (signals.length === 0) throw new DataError(path, 'the file holds annotations only, no signals');
+  const records = countRecords(h, bytes.length, path, warn);
+  const tals = readTals(bytes, h, records, path);
+  const originSec = tals.recordStartsSec && Number.isFinite(tals.recordStartsSec[0]) ? tals.recordStartsSec[0] : 0;
+  let startsSec: Float64Array | null = null;
+  if (h.plus === 'D' && tals.recordStartsSec) startsSec = discontinuousStarts(tals.recordStartsSec, originSec, h, path);
+  else if (h.plus === 'D') warn(new DataError(path, 'EDF+D without an annotation signal: records read as contiguous'));
+  const spanSec = startsSec ? startsSec[records - 1] + h.recordDurationSec : records * h.recordDurationSec;
 
-  const offsets: number[] = [];
-  let at = 0;
-  for (const s of h.signals) {
-    offsets.push(at);
-    at += s.samplesPerRecord * h.bytesPerSample;
+  const rates = signals.map((s) => signalRateHz(s, h));
+  const timeline = rates.reduce((n, rate) => n + spanSec * rate, 0);
+  if (timeline > MAX_TIMELINE_SAMPLES) {
+    throw new DataError(path, `the data records span ${(spanSec / 3600).toFixed(1)} h: ${(timeline * 4 / 2 ** 30).toFixed(1)} GiB of samples, more than fits in memory`);
   }
-  const annotationIndex = h.signals.findIndex((s) => s.isAnnotation);
-  const { starts, annotations } = readTals(bytes, h, records, annotationIndex >= 0 ? offsets[annotationIndex] : -1, path);
-  const durationSec = records === 0 ? 0 : Math.max(...starts) + h.recordDurationSec;
+  const distinct = [...new Set(rates)];
+  const targetRateHz = opts.targetRateHz === null ? (distinct.length === 1 ? distinct[0] : null) : (opts.targetRateHz ?? HMS_SAMPLE_RATE_HZ);
+  if (targetRateHz === null) throw new DataError(path, `signals have different rates (${distinct.join(', ')} Hz); choose a target rate`);
 
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const native = eegSignals.map(({ s, i }) => {
-    const rateHz = s.samplesPerRecord / h.recordDurationSec;
-    const total = Math.round(durationSec * rateHz);
-    const out = new Float32Array(total).fill(h.plus === 'D' ? NaN : 0);
-    const gain = (s.physicalMax - s.physicalMin) / (s.digitalMax - s.digitalMin);
-    const base = s.physicalMin - s.digitalMin * gain;
-    const unitScale = toMicrovolts(s.physicalDimension);
-    for (let r = 0; r < records; r++) {
-      const start = Math.round(starts[r] * rateHz);
-      let p = h.headerBytes + r * h.recordBytes + offsets[i];
-      const n = Math.min(s.samplesPerRecord, total - start);
-      for (let k = 0; k < n; k++, p += h.bytesPerSample) {
-        const dig = h.bytesPerSample === 2 ? view.getInt16(p, true) : (view.getUint16(p, true) | (view.getInt8(p + 2) << 16));
-        out[start + k] = (base + dig * gain) * unitScale;
-      }
+  // One signal at a time, decoded then resampled, so only one native-rate copy is alive at once.
+  const data = signals.map((s, c) => {
+    const native = decodeSignal(bytes, h, s, records, startsSec, rates[c]);
+    if (rates[c] === targetRateHz) return native;
+    try {
+      return resampleTo(native, rates[c], targetRateHz);
+    } catch (err) {
+      throw new DataError(path, `signal ${s.label}: ${(err as Error).message}`);
     }
-    return { label: s.label, unit: unitScale === 1 ? s.physicalDimension : 'uV', rateHz, data: out };
   });
-
-  const rates = [...new Set(native.map((n) => n.rateHz))];
-  const targetRateHz = opts.targetRateHz === null ? (rates.length === 1 ? rates[0] : null) : (opts.targetRateHz ?? HMS_SAMPLE_RATE_HZ);
-  if (targetRateHz === null) throw new DataError(path, `signals have different rates (${rates.join(', ')} Hz); choose a target rate`);
-  let data: Float32Array[];
-  try {
-    data = native.map((n) => resampleTo(n.data, n.rateHz, targetRateHz));
-  } catch (err) {
-    throw new DataError(path, (err as Error).message);
-  }
   const samples = Math.min(...data.map((d) => d.length));
   return {
-    channels: native.map((n) => normaliseChannelLabel(n.label)),
+    channels: signals.map((s) => normaliseChannelLabel(s.label)),
     sampleRateHz: targetRateHz,
-    data: data.map((d) => (d.length === samples ? d : d.subarray(0, samples))),
-    units: native.map((n) => n.unit),
-    annotations,
+    data: data.map((d) => (d.length === samples ? d : d.slice(0, samples))),
+    units: signals.map((s) => voltageScale(s.physicalDimension).unit),
+    annotations: tals.annotations.map((a) => ({ ...a, onsetSec: a.onsetSec - originSec })),
     source: {
       path,
       format: h.kind === 'bdf' ? 'bdf' : h.plus === 'D' ? 'edf+d' : h.plus === 'C' ? 'edf+c' : 'edf',
-      startTime: edfStartIso(h),
-      patientId: h.plus ? h.patient.split(' ')[0] || undefined : undefined,
+      startTime: shiftIso(edfStartIso(h), originSec),
+      patientId: edfPatientCode(h),
     },
   };
 }
 
-/** Voltage signals become µV; anything else keeps its own unit. */
-function toMicrovolts(dimension: string): number {
-  switch (dimension.trim()) {
-    case 'uV':
-    case 'µV':
-    case 'UV':
-      return 1;
-    case 'mV':
-      return 1e3;
-    case 'V':
-      return 1e6;
-    case 'nV':
-      return 1e-3;
-    default:
-      return 1;
+function countRecords(h: EdfHeader, fileBytes: number, path: string, warn: (w: DataError) => void): number {
+  const dataBytes = fileBytes - h.headerBytes;
+  const whole = Math.floor(dataBytes / h.recordBytes);
+  const partial = dataBytes % h.recordBytes > 0;
+  if (whole === 0) {
+    throw new DataError(path, `no complete data record: ${dataBytes} bytes after the header, one record takes ${h.recordBytes}`);
   }
+  const declared = h.declaredRecords;
+  if (declared !== -1 && declared !== whole && !(declared === whole + 1 && partial)) {
+    const problem = declared > whole ? `only ${whole} (truncated?)` : `${whole}`;
+    warn(new DataError(path, `the header declares ${declared} data records but the file holds ${problem}; reading ${whole}`));
+  }
+  return whole;
 }
 
-function countRecords(h: EdfHeader, fileBytes: number, path: string): number {
-  const available = Math.floor((fileBytes - h.headerBytes) / h.recordBytes);
-  if (h.declaredRecords === -1) return available;
-  if (h.declaredRecords > available) {
-    throw new DataError(path, `the header declares ${h.declaredRecords} data records but the file holds ${available} (truncated?)`);
-  }
-  return h.declaredRecords;
-}
-
-const TAL_ONSET = /^[+-]\d+(\.\d*)?$/;
-
-/** Record start times (from the time-keeping TALs of EDF+, else consecutive) and the annotations. */
-function readTals(bytes: Uint8Array, h: EdfHeader, records: number, offset: number, path: string) {
-  const starts = Array.from({ length: records }, (_, r) => r * h.recordDurationSec);
-  const annotations: Annotation[] = [];
-  if (offset < 0) return { starts, annotations };
-  const length = h.signals.find((s) => s.isAnnotation)!.samplesPerRecord * h.bytesPerSample;
-  const decoder = new TextDecoder('utf-8');
-  for (let r = 0; r < records; r++) {
-    const base = h.headerBytes + r * h.recordBytes + offset;
-    const text = decoder.decode(bytes.subarray(base, base + length));
-    const tals = text.split('\x00').filter((t) => t.length > 0);
-    tals.forEach((tal, k) => {
-      const parts = tal.split('\x14');
-      const [timing, ...texts] = parts;
-      const [onsetText, durationText] = timing.split('\x15');
-      if (!TAL_ONSET.test(onsetText)) throw new DataError(path, `garbled annotation in data record ${r + 1}: onset "${onsetText.slice(0, 20)}"`);
-      const onsetSec = Number(onsetText);
-      const durationSec = durationText === undefined || durationText === '' ? 0 : Number(durationText);
-      if (!Number.isFinite(durationSec)) throw new DataError(path, `garbled annotation duration in data record ${r + 1}`);
-      const labels = texts.filter((t) => t.length > 0);
-      // The first TAL of each record keeps time: it says when the record starts.
-      if (k === 0 && labels.length === 0) starts[r] = onsetSec;
-      else for (const label of labels) annotations.push({ onsetSec, durationSec, text: label });
-    });
-  }
-  // Times count from the first record (its onset is the file's start time plus a subsecond offset).
-  const origin = starts[0] ?? 0;
-  for (let r = 0; r < records; r++) {
-    starts[r] -= origin;
+/** EDF+D record starts relative to the first record, checked to run forwards without overlap. */
+function discontinuousStarts(raw: Float64Array, originSec: number, h: EdfHeader, path: string): Float64Array {
+  const starts = new Float64Array(raw.length);
+  for (let r = 0; r < raw.length; r++) {
+    if (!Number.isFinite(raw[r])) throw new DataError(path, `data record ${r + 1} of an EDF+D file has no time-keeping annotation`);
+    starts[r] = raw[r] - originSec;
     if (r > 0 && starts[r] < starts[r - 1] + h.recordDurationSec - 1e-6) {
       throw new DataError(path, `data record ${r + 1} starts at ${starts[r]} s, before record ${r} ends`);
     }
   }
-  for (const a of annotations) a.onsetSec -= origin;
-  return { starts, annotations };
+  return starts;
+}
+
+function signalRateHz(s: EdfSignalHeader, h: EdfHeader): number {
+  const rate = s.samplesPerRecord / h.recordDurationSec;
+  const whole = Math.round(rate);
+  return Math.abs(rate - whole) <= 1e-4 * rate ? whole : rate;
+}
+
+/** Physical dimension → the unit we report and the factor into it: any voltage becomes µV. */
+function voltageScale(dimension: string): { unit: string; scale: number } {
+  switch (dimension.trim().toLowerCase()) {
+    case 'uv':
+    case 'µv':
+    case 'μv':
+      return { unit: 'uV', scale: 1 };
+    case 'mv':
+      return { unit: 'uV', scale: 1e3 };
+    case 'v':
+      return { unit: 'uV', scale: 1e6 };
+    case 'nv':
+      return { unit: 'uV', scale: 1e-3 };
+    default:
+      return { unit: dimension.trim(), scale: 1 };
+  }
+}
+
+/** One signal's physical values on its timeline: contiguous, or EDF+D records at their starts with NaN between. */
+function decodeSignal(bytes: Uint8Array, h: EdfHeader, s: EdfSignalHeader, records: number, startsSec: Float64Array | null, rateHz: number): Float32Array {
+  const spr = s.samplesPerRecord;
+  const at = (r: number) => (startsSec ? Math.round(startsSec[r] * rateHz) : r * spr);
+  const out = new Float32Array(at(records - 1) + spr);
+  if (startsSec) out.fill(NaN);
+  const { scale } = voltageScale(s.physicalDimension);
+  const gain = ((s.physicalMax - s.physicalMin) / (s.digitalMax - s.digitalMin)) * scale;
+  const offset = s.physicalMin * scale - s.digitalMin * gain;
+  const decode = h.bytesPerSample === 2 ? decode16 : decode24;
+  for (let r = 0; r < records; r++) decode(bytes, h.headerBytes + r * h.recordBytes + s.recordOffset, out, at(r), spr, gain, offset);
+  return out;
+}
+
+/** Little-endian int16: the high byte shifted up to bit 31 and back sign-extends it. */
+function decode16(bytes: Uint8Array, p: number, out: Float32Array, at: number, n: number, gain: number, offset: number) {
+  for (let k = 0; k < n; k++, p += 2) out[at + k] = offset + gain * (bytes[p] | ((bytes[p + 1] << 24) >> 16));
+}
+
+function decode24(bytes: Uint8Array, p: number, out: Float32Array, at: number, n: number, gain: number, offset: number) {
+  for (let k = 0; k < n; k++, p += 3) out[at + k] = offset + gain * (bytes[p] | (bytes[p + 1] << 8) | ((bytes[p + 2] << 24) >> 8));
+}
+
+/** The header's start time moved by the first record's sub-second onset, kept local (no zone) as EDF has none. */
+function shiftIso(iso: string | undefined, sec: number): string | undefined {
+  if (!iso || sec === 0) return iso;
+  const shifted = new Date(Date.parse(`${iso}Z`) + Math.round(sec * 1000)).toISOString().slice(0, -1);
+  return shifted.endsWith('.000') ? shifted.slice(0, -4) : shifted;
 }
