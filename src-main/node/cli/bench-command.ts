@@ -2,6 +2,7 @@
 import { benchGenerate } from '../bench/generate-bench';
 import { benchPreprocess } from '../bench/preprocess-bench';
 import { benchViewer } from '../bench/viewer-bench';
+import { benchTrain } from '../train/bench-train';
 import { flag, numberOption } from './args';
 import { type Command, UsageError } from './command';
 
@@ -11,6 +12,7 @@ const BENCHES: Record<string, Bench> = {
   preprocess: async ({ files, threads }) => ({ ...(await benchPreprocess(files, threads)) }),
   generate: async () => ({ ...(await benchGenerate()) }),
   viewer: async () => benchViewer(),
+  train: async () => ({ ...(await benchTrain()) }),
 };
 
 export const benchCommand: Command = {

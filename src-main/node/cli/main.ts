@@ -2,6 +2,7 @@
 import { DataError } from '../../core/eeg';
 import { parseArgs } from './args';
 import { benchCommand } from './bench-command';
+import { benchTrainCommand } from './bench-train-command';
 import { type CliIo, type Command, UsageError } from './command';
 import { demoCommand } from './demo-command';
 import { generateCommand } from './generate-command';
@@ -52,7 +53,9 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(help() + '\n');
     return name ? 0 : 2;
   }
-  const command = COMMANDS.find((c) => c.name === name);
+  // `hms bench train` has options of its own, so it is a command of its own.
+  if (name === 'bench' && rest[0] === 'train') return main(['bench train', ...rest.slice(1)]);
+  const command = [...COMMANDS, benchTrainCommand].find((c) => c.name === name);
   if (!command) {
     process.stderr.write(`hms: unknown command "${name}"\n\n${help()}\n`);
     return 2;

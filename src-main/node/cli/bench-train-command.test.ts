@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { parseArgs } from './args';
+import { benchTrainCommand } from './bench-train-command';
+import { type CliIo, UsageError } from './command';
+
+function capture(): { io: CliIo; out: string[]; json: unknown[] } {
+  const out: string[] = [];
+  const json: unknown[] = [];
+  const io: CliIo = { out: (l) => out.push(l), err: () => {}, json: (v) => json.push(v), status: () => {}, signal: new AbortController().signal };
+  return { io, out, json };
+}
+
+const run = (argv: string[], io: CliIo) => benchTrainCommand.run(parseArgs(argv, benchTrainCommand.options), io);
+
+describe('hms bench train', () => {
+  it('trains the reference net and prints samples/s, backend and threads as one JSON object', async () => {
+    const { io, json } = capture();
+    expect(await run(['--steps', '1', '--workers', '2', '--json'], io)).toBe(0);
+    expect(json).toHaveLength(1);
+    const r = json[0] as Record<string, unknown>;
+    expect(r).toMatchObject({ backend: 'wasm', device: 'cpu', threads: 2, workers: 2, models: {} });
+    expect(r.trainSamplesPerSec).toBeGreaterThan(0);
+  });
+
+  it('says it in words without --json', async () => {
+    const { io, out, json } = capture();
+    expect(await run(['--steps', '1', '--workers', '1'], io)).toBe(0);
+    expect(json).toHaveLength(0);
+    expect(out[0]).toMatch(/^train: [\d.]+ samples\/s \(median [\d.]+ ms a step of 32, 1 timed step\)$/);
+    expect(out[1]).toBe('backend wasm on cpu, 1 thread (1 worker)');
+  });
+
+  it('rejects a step or worker count that is not a positive whole number', async () => {
+    const { io } = capture();
+    await expect(run(['--steps', '0'], io)).rejects.toThrow(UsageError);
+    await expect(run(['--workers', '1.5'], io)).rejects.toThrow('--workers must be a whole number ≥ 1');
+  });
+});

@@ -1,0 +1,31 @@
+/** `hms bench train`: training speed on the reference net of DESIGN §6 — numbers, never pass/fail. */
+import { benchTrain } from '../train/bench-train';
+import { flag, numberOption } from './args';
+import { type Command, UsageError } from './command';
+
+export const benchTrainCommand: Command = {
+  name: 'bench train',
+  summary: 'training samples/s on the reference net (batch 32 × 18 × 2000), with backend and threads',
+  usage: 'hms bench train [--steps N] [--workers N] [--json]',
+  options: { json: { values: 0 }, steps: { values: 1 }, workers: { values: 1 } },
+  async run(args, io) {
+    const steps = numberOption(args, 'steps', 20) as number;
+    const workers = numberOption(args, 'workers');
+    if (!Number.isInteger(steps) || steps < 1) throw new UsageError('--steps must be a whole number ≥ 1');
+    if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) throw new UsageError('--workers must be a whole number ≥ 1');
+    const r = await benchTrain({
+      steps,
+      workers,
+      signal: io.signal,
+      onStep: (done, total, ms) => io.status(`step ${done}/${total}  ${ms.toFixed(0)} ms`),
+    });
+    io.status('');
+    if (flag(args, 'json')) {
+      io.json({ trainSamplesPerSec: r.trainSamplesPerSec, backend: r.backend, device: r.device, threads: r.threads, workers: r.workers, medianStepMs: r.medianStepMs, models: r.models });
+    } else {
+      io.out(`train: ${r.trainSamplesPerSec.toFixed(1)} samples/s (median ${r.medianStepMs.toFixed(1)} ms a step of ${r.batch}, ${r.steps} timed step${r.steps === 1 ? '' : 's'})`);
+      io.out(`backend ${r.backend} on ${r.device}, ${r.threads} thread${r.threads === 1 ? '' : 's'}${r.workers ? ` (${r.workers} worker${r.workers === 1 ? '' : 's'})` : ''}`);
+    }
+    return 0;
+  },
+};
