@@ -6,8 +6,8 @@ describe('describeModel', () => {
     const d = describeModel(REFERENCE_NET);
     expect(d.layers.map((l) => l.outputShape)).toEqual([[2000, 32], [500, 32], [500, 64], [125, 64], [125, 64], [64], [6]]);
     expect(d.layers[0].weights).toEqual([
-      { name: 'conv1d0/kernel', shape: [7, 18, 32] },
-      { name: 'conv1d0/bias', shape: [32] },
+      { name: 'conv1d0/kernel', shape: [7, 18, 32], init: { kind: 'uniform', fanIn: 126 }, trainable: true },
+      { name: 'conv1d0/bias', shape: [32], init: { kind: 'uniform', fanIn: 126 }, trainable: true },
     ]);
     expect(d.layers[6].weights.map((w) => w.shape)).toEqual([[64, 6], [6]]);
     // Σ (k·in + 1)·out: 18·7·32+32 + 32·7·64+64 + 64·7·64+64 + 64·6+6, as torch's sum(p.numel()).
@@ -24,9 +24,13 @@ describe('describeModel', () => {
         { kind: 'conv1d', filters: 8, kernelSize: 4, stride: 4, padding: 'valid', activation: 'linear' },
         { kind: 'conv1d', filters: 8, kernelSize: 3, stride: 2, padding: 'same', activation: 'relu' },
         { kind: 'maxPool1d', size: 3 },
+        { kind: 'globalAvgPool1d' },
       ],
     };
-    expect(describeModel(spec).layers.map((l) => l.outputShape)).toEqual([[12, 8], [6, 8], [2, 8]]);
+    const layers = describeModel(spec).layers;
+    expect(layers.map((l) => l.outputShape)).toEqual([[12, 8], [6, 8], [2, 8], [8]]);
+    // TensorFlow's 'same': (6 − 1)·2 + 3 − 12 = 1 zero in all, after the samples.
+    expect(layers[1].pads).toEqual([0, 1]);
   });
 
   it('names the model, the layer and the problem when a spec cannot run', () => {

@@ -1,32 +1,54 @@
 /**
  * Models described once, as plain data: the layers in order with their sizes. The tfjs builder
  * (training), the ONNX exporter and the UI (a model's summary) all read the same `ModelSpec`, and
- * `describeModel` is the one place shapes and weight shapes are worked out.
+ * `describeModel` is the one place shapes, paddings and weight shapes are worked out.
  *
  * Conventions: a model sees a window as `channels` signals of `samples` each and returns logits
  * (softmax gives the class probabilities). Sequence shapes are [samples, channels] — the tfjs
- * layout, batch first: [batch, samples, channels]; the ONNX graph transposes to PyTorch's
- * [batch, channels, samples]. Kernels are stored as tfjs stores them: conv1d [kernelSize, in, out],
- * dense [in, out].
+ * layout, batch first: [batch, samples, channels]; the ONNX graph takes PyTorch's
+ * [batch, channels, samples]. Weights are stored as tfjs stores them: conv1d kernel
+ * [kernelSize, in / groups, out], dense [in, out], LSTM kernel [in, 4·units] and recurrent kernel
+ * [units, 4·units] with gates in the order input, forget, cell, output (PyTorch's and Keras' order).
  */
 
 export type Activation = 'linear' | 'relu';
 
 export type LayerSpec =
+  /** Multiplies by a constant: models take µV and bring them near unit scale themselves. */
+  | { kind: 'scale'; factor: number }
   | {
       kind: 'conv1d';
       filters: number;
       kernelSize: number;
       /** 1 when absent. */
       stride?: number;
-      /** 'same' pads (k − 1) / 2 before and the rest after, as tfjs and TensorFlow do. */
+      /** 'same' pads as TensorFlow does: ⌊total / 2⌋ before, the rest after. */
       padding: 'same' | 'valid';
       activation: Activation;
+      /** Grouped convolution (PyTorch's `groups`): output channel o sees input group ⌊o / (out / groups)⌋. */
+      groups?: number;
     }
   /** Non-overlapping windows (stride = size), the remainder dropped, as PyTorch's max_pool1d(size). */
   | { kind: 'maxPool1d'; size: number }
+  /** Non-overlapping means, the remainder dropped: cheap decimation of already low-passed EEG. */
+  | { kind: 'avgPool1d'; size: number }
   /** Mean over time: [samples, channels] → [channels]. */
   | { kind: 'globalAvgPool1d' }
+  /** Normalises each channel (feature) with the batch's statistics while training, running ones after. */
+  | { kind: 'batchNorm' }
+  /** Zeroes a `rate` share of values while training (scaling the rest by 1 / (1 − rate)); identity after. */
+  | { kind: 'dropout'; rate: number }
+  /** [samples, channels] → [samples · channels], time-major (index t · channels + c). */
+  | { kind: 'flatten' }
+  /** One LSTM layer over time: the whole sequence [samples, units], or its last step [units]. */
+  | { kind: 'lstm'; units: number; returnSequences: boolean }
+  /**
+   * Every channel becomes its own sequence [samples, 1] (the batch grows by `channels`), so the
+   * layers up to `mergeChannels` are one feature extractor shared by all chains.
+   */
+  | { kind: 'splitChannels' }
+  /** Undoes `splitChannels`: per-chain features [samples, features] → [samples, chains · features], chain-major. */
+  | { kind: 'mergeChannels' }
   | { kind: 'dense'; units: number; activation: Activation };
 
 export type LayerKind = LayerSpec['kind'];
@@ -40,9 +62,16 @@ export interface ModelSpec {
 }
 
 export interface WeightSpec {
-  /** `<layer>/kernel` or `<layer>/bias`; layers are named `<kind><index>`, e.g. `conv1d0`. */
+  /** `<layer>/<weight>`; layers are named `<kind><index>`, e.g. `conv1d0/kernel`. */
   name: string;
   shape: number[];
+  /**
+   * How it starts: PyTorch's defaults — U(±1/√fanIn) for kernels and biases (`uniform`), ones and
+   * zeros for batch-norm scales, offsets and running statistics.
+   */
+  init: { kind: 'uniform'; fanIn: number } | { kind: 'ones' } | { kind: 'zeros' };
+  /** false for batch-norm running statistics: state the optimiser never touches. */
+  trainable: boolean;
 }
 
 export interface LayerShape {
@@ -51,61 +80,123 @@ export interface LayerShape {
   /** Per example, batch excluded: [samples, channels] for sequences, [features] after pooling. */
   inputShape: number[];
   outputShape: number[];
+  /** How many sequences each example is split into at this layer's output (1 unless between split and merge). */
+  split: number;
+  /** conv1d only: zeros added [before, after] in time. */
+  pads?: [number, number];
   weights: WeightSpec[];
 }
 
 export interface ModelDescription {
   layers: LayerShape[];
   outputShape: number[];
+  /** Every weight, trainable or not: the length of the flat weight vector. */
   parameters: number;
+  trainableParameters: number;
 }
+
+const uniform = (name: string, shape: number[], fanIn: number): WeightSpec => ({ name, shape, init: { kind: 'uniform', fanIn }, trainable: true });
 
 /** Shapes and weights of every layer; throws a readable error for a spec that cannot run. */
 export function describeModel(spec: ModelSpec): ModelDescription {
   let shape = [spec.input.samples, spec.input.channels];
-  const layers = spec.layers.map((layer, index) => {
+  let split = 1;
+  const layers = spec.layers.map((layer, index): LayerShape => {
     const name = `${layer.kind}${index}`;
     const fail = (problem: string) => new Error(`model "${spec.name}", layer ${name}: ${problem} (input shape [${shape.join(', ')}])`);
+    const sequence = () => {
+      if (shape.length !== 2) throw fail(`${layer.kind} needs a sequence input`);
+      return shape;
+    };
     const inputShape = shape;
     let weights: WeightSpec[] = [];
+    let pads: [number, number] | undefined;
     switch (layer.kind) {
+      case 'scale':
+        break;
       case 'conv1d': {
-        if (shape.length !== 2) throw fail('conv1d needs a sequence input');
-        const [samples, channels] = shape;
+        const [samples, channels] = sequence();
         const stride = layer.stride ?? 1;
+        const groups = layer.groups ?? 1;
+        if (channels % groups || layer.filters % groups) throw fail(`${groups} groups do not divide ${channels} inputs and ${layer.filters} filters`);
         const length = layer.padding === 'same' ? Math.ceil(samples / stride) : Math.floor((samples - layer.kernelSize) / stride) + 1;
         if (length < 1) throw fail(`kernel ${layer.kernelSize} is longer than the input`);
+        const total = layer.padding === 'same' ? Math.max((length - 1) * stride + layer.kernelSize - samples, 0) : 0;
+        pads = [Math.floor(total / 2), total - Math.floor(total / 2)];
         shape = [length, layer.filters];
-        weights = [
-          { name: `${name}/kernel`, shape: [layer.kernelSize, channels, layer.filters] },
-          { name: `${name}/bias`, shape: [layer.filters] },
-        ];
+        const fanIn = layer.kernelSize * (channels / groups);
+        weights = [uniform(`${name}/kernel`, [layer.kernelSize, channels / groups, layer.filters], fanIn), uniform(`${name}/bias`, [layer.filters], fanIn)];
         break;
       }
-      case 'maxPool1d': {
-        if (shape.length !== 2) throw fail('maxPool1d needs a sequence input');
-        const length = Math.floor(shape[0] / layer.size);
+      case 'maxPool1d':
+      case 'avgPool1d': {
+        const [samples, channels] = sequence();
+        const length = Math.floor(samples / layer.size);
         if (length < 1) throw fail(`pool size ${layer.size} is longer than the input`);
-        shape = [length, shape[1]];
+        shape = [length, channels];
         break;
       }
       case 'globalAvgPool1d':
-        if (shape.length !== 2) throw fail('globalAvgPool1d needs a sequence input');
-        shape = [shape[1]];
+        shape = [sequence()[1]];
         break;
+      case 'batchNorm': {
+        const features = shape[shape.length - 1];
+        const state = (w: string, init: WeightSpec['init']): WeightSpec => ({ name: `${name}/${w}`, shape: [features], init, trainable: false });
+        weights = [
+          { name: `${name}/gamma`, shape: [features], init: { kind: 'ones' }, trainable: true },
+          { name: `${name}/beta`, shape: [features], init: { kind: 'zeros' }, trainable: true },
+          state('movingMean', { kind: 'zeros' }),
+          state('movingVariance', { kind: 'ones' }),
+        ];
+        break;
+      }
+      case 'dropout':
+        if (!(layer.rate >= 0 && layer.rate < 1)) throw fail(`dropout rate ${layer.rate} is not in [0, 1)`);
+        break;
+      case 'flatten': {
+        const [samples, channels] = sequence();
+        shape = [samples * channels];
+        break;
+      }
+      case 'lstm': {
+        const [samples, channels] = sequence();
+        const u = layer.units;
+        weights = [uniform(`${name}/kernel`, [channels, 4 * u], u), uniform(`${name}/recurrentKernel`, [u, 4 * u], u), uniform(`${name}/bias`, [4 * u], u)];
+        shape = layer.returnSequences ? [samples, u] : [u];
+        break;
+      }
+      case 'splitChannels': {
+        if (split !== 1) throw fail('channels are already split');
+        const [samples, channels] = sequence();
+        split = channels;
+        shape = [samples, 1];
+        break;
+      }
+      case 'mergeChannels': {
+        if (split === 1) throw fail('mergeChannels needs splitChannels before it');
+        const [samples, features] = sequence();
+        shape = [samples, split * features];
+        split = 1;
+        break;
+      }
       case 'dense':
         if (shape.length !== 1) throw fail('dense needs a flat input (pool or flatten first)');
-        weights = [
-          { name: `${name}/kernel`, shape: [shape[0], layer.units] },
-          { name: `${name}/bias`, shape: [layer.units] },
-        ];
+        weights = [uniform(`${name}/kernel`, [shape[0], layer.units], shape[0]), uniform(`${name}/bias`, [layer.units], shape[0])];
         shape = [layer.units];
         break;
     }
-    return { name, layer, inputShape, outputShape: shape, weights };
+    return { name, layer, inputShape, outputShape: shape, split, ...(pads ? { pads } : {}), weights };
   });
-  const parameters = layers.flatMap((l) => l.weights).reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0);
-  return { layers, outputShape: shape, parameters };
+  if (split !== 1) throw new Error(`model "${spec.name}": splitChannels without mergeChannels`);
+  if (shape.length !== 1) throw new Error(`model "${spec.name}" ends in a sequence [${shape.join(', ')}]; pool or flatten it into logits`);
+  const size = (w: WeightSpec) => w.shape.reduce((a, b) => a * b, 1);
+  const all = layers.flatMap((l) => l.weights);
+  return {
+    layers,
+    outputShape: shape,
+    parameters: all.reduce((n, w) => n + size(w), 0),
+    trainableParameters: all.filter((w) => w.trainable).reduce((n, w) => n + size(w), 0),
+  };
 }
 
 /**

@@ -9,9 +9,10 @@ import { generateCommand } from './generate-command';
 import { inspectCommand } from './inspect-command';
 import { preprocessCommand } from './preprocess-command';
 import { serveCommand } from './serve-command';
+import { trainCommand } from './train-command';
 import { windowCommand } from './window-command';
 
-const COMMANDS: Command[] = [demoCommand, generateCommand, inspectCommand, windowCommand, preprocessCommand, serveCommand, benchCommand];
+const COMMANDS: Command[] = [demoCommand, generateCommand, inspectCommand, windowCommand, preprocessCommand, trainCommand, serveCommand, benchCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -19,6 +19,11 @@ export class Adam {
   private readonly v: Float32Array;
   private t = 0;
 
+  /** Steps taken so far. */
+  get steps(): number {
+    return this.t;
+  }
+
   constructor(size: number, { lr, beta1 = 0.9, beta2 = 0.999, eps = 1e-8 }: AdamOptions) {
     this.lr = lr;
     this.beta1 = beta1;
@@ -41,5 +46,17 @@ export class Adam {
       v[i] = beta2 * v[i] + (1 - beta2) * g * g;
       params[i] -= (stepSize * m[i]) / (Math.sqrt(v[i]) / c2 + eps);
     }
+  }
+
+  /** The moments and step count, for a checkpoint. */
+  saveState(): { m: Float32Array; v: Float32Array; t: number } {
+    return { m: this.m.slice(), v: this.v.slice(), t: this.t };
+  }
+
+  restoreState({ m, v, t }: { m: Float32Array; v: Float32Array; t: number }): void {
+    if (m.length !== this.m.length || v.length !== this.v.length) throw new Error(`optimiser state of ${m.length} weights does not fit a model of ${this.m.length}`);
+    this.m.set(m);
+    this.v.set(v);
+    this.t = t;
   }
 }

@@ -1,71 +1,186 @@
 /**
  * A `ModelSpec` made runnable in tfjs: one variable per weight of `describeModel`, in its order
- * (the flat parameter vector the optimiser and the workers share follows it too), and a forward
- * pass from [batch, samples, channels] to logits. Sequences stay 4-D, [batch, 1, samples,
- * channels], so every conv and pool is one backend kernel with no reshapes between; a conv1d layer
- * is one FusedConv2D (convolution, bias and activation in one pass) whose gradient we register.
+ * (the flat weight vector the optimiser, the workers, checkpoints and the ONNX exporter share
+ * follows it too), and a forward pass from [batch, samples, channels] to logits. Sequences stay
+ * 4-D, [batch, 1, samples, channels], so every conv and pool is one backend kernel with no
+ * reshapes between; a conv1d layer is one FusedConv2D (convolution, bias and activation in one
+ * pass) whose gradient we register.
  */
 import * as tf from '@tensorflow/tfjs';
 import { FusedConv2D } from '@tensorflow/tfjs';
 import { describeModel, type LayerShape, type ModelDescription, type ModelSpec } from '../../core/models';
 import { registerTrainingGradients } from './kernels/register';
 
+export const BATCH_NORM_EPSILON = 1e-5;
+
+export interface TrainingPass {
+  logits: tf.Tensor2D;
+  /** Per batch-norm layer, in order: the batch's mean and unbiased variance, as PyTorch tracks them. */
+  batchStats: tf.Tensor1D[];
+}
+
 export interface TfModel {
   spec: ModelSpec;
   description: ModelDescription;
+  /** Every weight, trainable or not, in `describeModel` order. */
   variables: tf.Variable[];
-  /** [batch, samples, channels] → logits [batch, classes]. */
+  trainable: tf.Variable[];
+  /** Inference: [batch, samples, channels] → logits [batch, classes]; dropout off, running statistics. */
   apply(x: tf.Tensor3D): tf.Tensor2D;
+  /** Training: dropout on, batch statistics (returned, kept outside any tidy, for the caller to dispose). */
+  train(x: tf.Tensor3D): TrainingPass;
   dispose(): void;
 }
 
-/** Weights drawn as PyTorch's defaults draw them, U(±1/√fan-in), from `seed`. */
+/** Weights drawn as PyTorch's defaults draw them (see `WeightSpec.init`), from `seed`. */
 export function buildModel(spec: ModelSpec, seed = 0): TfModel {
   registerTrainingGradients();
   const description = describeModel(spec);
   const variables: tf.Variable[] = [];
+  const constants: tf.Tensor[] = [];
   const layers = description.layers.map((shape) => {
-    const fanIn = shape.weights.length ? shape.weights[0].shape.slice(0, -1).reduce((a, b) => a * b, 1) : 0;
     const vars = shape.weights.map((w) => {
-      const bound = 1 / Math.sqrt(fanIn);
+      const init = w.init;
+      const bound = init.kind === 'uniform' ? 1 / Math.sqrt(init.fanIn) : 0;
+      const value = () =>
+        init.kind === 'uniform' ? tf.randomUniform(w.shape, -bound, bound, 'float32', seed + variables.length) : init.kind === 'ones' ? tf.ones(w.shape) : tf.zeros(w.shape);
       // Unnamed: tfjs names must be unique, and a spec may be built more than once.
-      const v = tf.tidy(() => tf.variable(tf.randomUniform(w.shape, -bound, bound, 'float32', seed + variables.length)));
+      const v = tf.tidy(() => tf.variable(value(), w.trainable));
       variables.push(v);
       return v;
     });
-    return { shape, vars };
+    const groupMask = shape.layer.kind === 'conv1d' && (shape.layer.groups ?? 1) > 1 ? groupedKernelMask(shape) : null;
+    if (groupMask) constants.push(groupMask);
+    return { shape, vars, groupMask };
   });
+
+  const forward = (x: tf.Tensor3D, training: boolean, stats: tf.Tensor1D[]) => {
+    let h: tf.Tensor = x.reshape([x.shape[0], 1, x.shape[1], x.shape[2]]);
+    for (const layer of layers) h = applyLayer(layer, h, training, stats);
+    return h as tf.Tensor2D;
+  };
   return {
     spec,
     description,
     variables,
-    apply: (x) =>
-      tf.tidy(() => {
-        let h: tf.Tensor = x.reshape([x.shape[0], 1, x.shape[1], x.shape[2]]);
-        for (const { shape, vars } of layers) h = applyLayer(shape, vars, h);
-        return h as tf.Tensor2D;
-      }),
-    dispose: () => variables.forEach((v) => v.dispose()),
+    trainable: variables.filter((v) => v.trainable),
+    apply: (x) => tf.tidy(() => forward(x, false, [])),
+    train: (x) => {
+      const batchStats: tf.Tensor1D[] = [];
+      const logits = tf.tidy(() => {
+        const out = forward(x, true, batchStats);
+        batchStats.forEach((s) => tf.keep(s));
+        return out;
+      });
+      return { logits, batchStats };
+    },
+    dispose: () => tf.dispose([...variables, ...constants]),
   };
 }
 
-function applyLayer({ layer }: LayerShape, vars: tf.Variable[], h: tf.Tensor): tf.Tensor {
+/**
+ * A grouped convolution runs as a full one whose kernel is zero between groups: its stored kernel
+ * [k, in / groups, out] tiled over the groups and multiplied by this 0/1 mask [1, in, out]. The
+ * notebook's only grouped layer (19 → 76) costs 19× its grouped arithmetic this way — still
+ * small next to the layer after it — and needs no extra gradient kernels.
+ */
+function groupedKernelMask({ layer, inputShape }: LayerShape): tf.Tensor {
+  if (layer.kind !== 'conv1d') throw new Error('groupedKernelMask needs a conv1d layer');
+  const groups = layer.groups ?? 1;
+  const inputs = inputShape[1];
+  const perIn = inputs / groups;
+  const perOut = layer.filters / groups;
+  const mask = new Float32Array(inputs * layer.filters);
+  for (let c = 0; c < inputs; c++) for (let o = 0; o < layer.filters; o++) mask[c * layer.filters + o] = Math.floor(c / perIn) === Math.floor(o / perOut) ? 1 : 0;
+  return tf.tensor3d(mask, [1, inputs, layer.filters]);
+}
+
+interface BuiltLayer {
+  shape: LayerShape;
+  vars: tf.Variable[];
+  groupMask: tf.Tensor | null;
+}
+
+function applyLayer({ shape, vars, groupMask }: BuiltLayer, h: tf.Tensor, training: boolean, stats: tf.Tensor1D[]): tf.Tensor {
+  const { layer } = shape;
   switch (layer.kind) {
+    case 'scale':
+      return h.mul(layer.factor);
     case 'conv1d': {
       const [kernel, bias] = vars;
-      const [k, cin, cout] = kernel.shape;
-      const filter = kernel.reshape([1, k, cin, cout]);
-      const attrs = { strides: [1, layer.stride ?? 1], pad: layer.padding, dataFormat: 'NHWC', dilations: [1, 1], activation: layer.activation };
+      const groups = layer.groups ?? 1;
+      const full = groupMask ? kernel.tile([1, groups, 1]).mul(groupMask) : kernel;
+      const [k, cin, cout] = full.shape;
+      const filter = full.reshape([1, k, cin, cout]);
+      const [before, after] = shape.pads ?? [0, 0];
+      const pad = layer.padding === 'same' ? [[0, 0], [0, 0], [before, after], [0, 0]] : 'valid';
+      const attrs = { strides: [1, layer.stride ?? 1], pad, dataFormat: 'NHWC', dilations: [1, 1], activation: layer.activation };
       return tf.engine().runKernel(FusedConv2D, { x: h, filter, bias }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
     }
     case 'maxPool1d':
       return tf.maxPool(h as tf.Tensor4D, [1, layer.size], [1, layer.size], 'valid');
+    case 'avgPool1d': {
+      const [batch, , samples, channels] = h.shape;
+      const length = Math.floor(samples / layer.size);
+      const whole = length * layer.size === samples ? h : h.slice([0, 0, 0, 0], [batch, 1, length * layer.size, channels]);
+      return whole.reshape([batch, length, layer.size, channels]).mean(2).reshape([batch, 1, length, channels]);
+    }
     case 'globalAvgPool1d':
       return tf.mean(h, [1, 2]);
+    case 'batchNorm': {
+      const [gamma, beta, movingMean, movingVariance] = vars;
+      let mean: tf.Tensor = movingMean;
+      let variance: tf.Tensor = movingVariance;
+      if (training) {
+        const axes = h.rank === 4 ? [0, 1, 2] : [0];
+        const moments = tf.moments(h, axes);
+        mean = moments.mean;
+        variance = moments.variance;
+        const n = h.size / h.shape[h.rank - 1];
+        stats.push(mean as tf.Tensor1D, variance.mul(n / Math.max(n - 1, 1)) as tf.Tensor1D);
+      }
+      return h.sub(mean).mul(variance.add(BATCH_NORM_EPSILON).rsqrt().mul(gamma)).add(beta);
+    }
+    case 'dropout':
+      return training && layer.rate > 0 ? tf.dropout(h, layer.rate) : h;
+    case 'flatten':
+      return h.reshape([h.shape[0], h.size / h.shape[0]]);
+    case 'lstm':
+      return lstm(h as tf.Tensor4D, vars, layer.units, layer.returnSequences);
+    case 'splitChannels': {
+      const [batch, , samples, channels] = h.shape;
+      return h.transpose([0, 3, 1, 2]).reshape([batch * channels, 1, samples, 1]);
+    }
+    case 'mergeChannels': {
+      const chains = shape.inputShape.length === 2 ? shape.outputShape[1] / shape.inputShape[1] : 1;
+      const [rows, , samples, features] = h.shape;
+      return h
+        .reshape([rows / chains, chains, samples, features])
+        .transpose([0, 2, 1, 3])
+        .reshape([rows / chains, 1, samples, chains * features]);
+    }
     case 'dense': {
       const [kernel, bias] = vars;
       const y = tf.matMul(h as tf.Tensor2D, kernel as tf.Tensor2D).add(bias);
       return layer.activation === 'relu' ? tf.relu(y) : y;
     }
   }
+}
+
+/** One LSTM layer, gates i, f, g, o; the input projection of every step is one matrix product. */
+function lstm(h: tf.Tensor4D, [kernel, recurrent, bias]: tf.Variable[], units: number, returnSequences: boolean): tf.Tensor {
+  const [batch, , samples, channels] = h.shape;
+  const projected = tf.matMul(h.reshape([batch * samples, channels]), kernel as tf.Tensor2D).add(bias).reshape([batch, samples, 4 * units]);
+  const steps = tf.unstack(projected, 1);
+  let state = tf.zeros([batch, units]);
+  let out = tf.zeros([batch, units]);
+  const outputs: tf.Tensor[] = [];
+  for (const step of steps) {
+    const z = step.add(tf.matMul(out, recurrent as tf.Tensor2D));
+    const [i, f, g, o] = tf.split(z, 4, 1);
+    state = tf.sigmoid(f).mul(state).add(tf.sigmoid(i).mul(tf.tanh(g)));
+    out = tf.sigmoid(o).mul(tf.tanh(state));
+    if (returnSequences) outputs.push(out);
+  }
+  return returnSequences ? tf.stack(outputs, 1).reshape([batch, 1, samples, units]) : out;
 }

@@ -1,15 +1,19 @@
 /**
  * Data-parallel training on worker threads, each with its own single-threaded wasm backend (tfjs
- * wasm has no usable threads under Node; separate workers use every core). Weights, the batch and
- * each worker's gradients live in SharedArrayBuffers: a step writes the batch, each worker takes a
- * slice of rows, reads the weights, and writes its share of the gradients; this thread adds the
- * shares and runs Adam. Messages carry only row ranges and losses, so communication stays far
- * below 1% of a step.
+ * wasm has no usable threads under Node; separate workers use every core). Weights, the batch,
+ * the predictions and each worker's gradients live in SharedArrayBuffers: a step writes the batch,
+ * each worker takes a slice of rows, reads the weights, and writes its share of the gradients;
+ * this thread adds the shares and runs Adam. Messages carry only row ranges and losses, so
+ * communication stays far below 1% of a step. Batch norm uses each worker's slice statistics (as
+ * PyTorch's DistributedDataParallel does without SyncBatchNorm); the running statistics follow
+ * their row-weighted mean.
  */
 import { Worker } from 'node:worker_threads';
 import { describeModel, type ModelSpec } from '../../core/models';
 import { Adam, type AdamOptions } from './adam';
 import type { TrainingBackend } from './backend';
+import { applyStep, stateRanges } from './gradients';
+import type { LossKind } from './loss';
 import type { Trainer } from './trainer';
 
 export interface GradWorkerData {
@@ -22,9 +26,11 @@ export interface GradWorkerData {
   grads: SharedArrayBuffer;
   x: SharedArrayBuffer;
   y: SharedArrayBuffer;
+  /** Predicted probabilities [rows, classes]. */
+  out: SharedArrayBuffer;
 }
 
-export type GradRequest = { begin: number; rows: number; batchRows: number };
+export type GradRequest = { kind: 'grad'; begin: number; rows: number; batchRows: number; loss: LossKind } | { kind: 'predict'; begin: number; rows: number };
 export type GradReply = { ok: true; loss: number } | { ok: false; error: string };
 
 export interface ParallelOptions {
@@ -38,6 +44,14 @@ export interface ParallelOptions {
 const BOOTSTRAP = new URL('../workers/bootstrap.mjs', import.meta.url);
 const WORKER_MODULE = new URL('./grad-worker.ts', import.meta.url);
 
+interface Buffers {
+  grads: Float32Array[];
+  x: Float32Array;
+  y: Float32Array;
+  out: Float32Array;
+  weights: Float32Array;
+}
+
 export class ParallelTrainer implements Trainer {
   readonly backend: TrainingBackend;
   readonly optimizer: Adam;
@@ -46,15 +60,14 @@ export class ParallelTrainer implements Trainer {
 
   private constructor(
     private readonly threads: Worker[],
-    private readonly grads: Float32Array[],
-    private readonly x: Float32Array,
-    private readonly y: Float32Array,
-    weights: Float32Array,
+    private readonly buffers: Buffers,
+    private readonly classes: number,
+    private readonly state: [number, number][],
     adam: AdamOptions,
   ) {
-    this.weights = weights;
-    this.gradSum = new Float32Array(weights.length);
-    this.optimizer = new Adam(weights.length, adam);
+    this.weights = buffers.weights;
+    this.gradSum = new Float32Array(this.weights.length);
+    this.optimizer = new Adam(this.weights.length, adam);
     this.backend = { name: 'wasm', device: 'cpu', threads: threads.length };
   }
 
@@ -70,9 +83,10 @@ export class ParallelTrainer implements Trainer {
     const weights = shared(size);
     const x = shared(maxBatch * spec.input.samples * spec.input.channels);
     const y = shared(maxBatch * classes);
+    const out = shared(maxBatch * classes);
     const grads = Array.from({ length: Math.max(1, workers) }, () => shared(size));
     const threads = grads.map((g, rank) => {
-      const workerData: GradWorkerData = { moduleUrl: WORKER_MODULE.href, spec, seed, rank, weights, grads: g, x, y };
+      const workerData: GradWorkerData = { moduleUrl: WORKER_MODULE.href, spec, seed, rank, weights, grads: g, x, y, out };
       return new Worker(BOOTSTRAP, { workerData });
     });
     try {
@@ -81,41 +95,54 @@ export class ParallelTrainer implements Trainer {
       await Promise.all(threads.map((t) => t.terminate()));
       throw err;
     }
-    return new ParallelTrainer(threads, grads.map((g) => new Float32Array(g)), new Float32Array(x), new Float32Array(y), new Float32Array(weights), adam);
+    const buffers = { grads: grads.map((g) => new Float32Array(g)), x: new Float32Array(x), y: new Float32Array(y), out: new Float32Array(out), weights: new Float32Array(weights) };
+    return new ParallelTrainer(threads, buffers, classes, stateRanges({ description }), adam);
   }
 
-  async step(x: Float32Array, y: Float32Array, rows: number): Promise<number> {
-    // A thread that has exited (closed, crashed, out of memory) would never answer.
-    if (this.threads.some((t) => t.threadId === -1)) throw new Error('the training workers have stopped; start a new trainer');
-    const perRow = x.length / rows;
-    if (rows * perRow > this.x.length) throw new Error(`a batch of ${rows} is larger than this trainer's ${this.x.length / perRow}`);
-    this.x.set(x);
-    this.y.set(y);
-    const share = Math.ceil(rows / this.threads.length);
-    const busy = this.threads
-      .map((thread, i) => ({ thread, i, begin: i * share, rows: Math.max(0, Math.min(share, rows - i * share)) }))
-      .filter((w) => w.rows > 0);
-    // Every worker answers before a failure is reported, so no late answer is taken for the next step's.
-    const settled = await Promise.allSettled(
-      busy.map(({ thread, begin, rows: n }) => {
-        thread.postMessage({ begin, rows: n, batchRows: rows } satisfies GradRequest);
-        return reply(thread);
-      }),
-    );
-    const failed = settled.find((r) => r.status === 'rejected');
-    if (failed) throw failed.reason;
-    const losses = settled.map((r) => (r as PromiseFulfilledResult<number>).value);
-    this.gradSum.set(this.grads[busy[0].i]);
-    for (const { i } of busy.slice(1)) {
-      const g = this.grads[i];
+  async step(x: Float32Array, y: Float32Array, rows: number, loss: LossKind = 'kl'): Promise<number> {
+    this.load(x, rows);
+    this.buffers.y.set(y);
+    const { busy, results } = await this.run(rows, (begin, n) => ({ kind: 'grad', begin, rows: n, batchRows: rows, loss }));
+    this.gradSum.set(this.buffers.grads[busy[0]]);
+    for (const i of busy.slice(1)) {
+      const g = this.buffers.grads[i];
       for (let k = 0; k < g.length; k++) this.gradSum[k] += g[k];
     }
-    this.optimizer.step(this.weights, this.gradSum);
-    return losses.reduce((a, b) => a + b, 0);
+    applyStep(this.optimizer, this.weights, this.gradSum, this.state);
+    return results.reduce((a, b) => a + b, 0);
+  }
+
+  async predict(x: Float32Array, rows: number): Promise<Float32Array> {
+    this.load(x, rows);
+    await this.run(rows, (begin, n) => ({ kind: 'predict', begin, rows: n }));
+    return this.buffers.out.slice(0, rows * this.classes);
   }
 
   async close(): Promise<void> {
     await Promise.all(this.threads.map((t) => t.terminate()));
+  }
+
+  private load(x: Float32Array, rows: number): void {
+    // A thread that has exited (closed, crashed, out of memory) would never answer.
+    if (this.threads.some((t) => t.threadId === -1)) throw new Error('the training workers have stopped; start a new trainer');
+    const perRow = x.length / rows;
+    if (rows * perRow > this.buffers.x.length) throw new Error(`a batch of ${rows} is larger than this trainer's ${this.buffers.x.length / perRow}`);
+    this.buffers.x.set(x);
+  }
+
+  /** Splits `rows` over the workers; every worker answers before a failure is reported, so no late answer is taken for the next request's. */
+  private async run(rows: number, request: (begin: number, rows: number) => GradRequest): Promise<{ busy: number[]; results: number[] }> {
+    const share = Math.ceil(rows / this.threads.length);
+    const busy = this.threads.map((_, i) => i).filter((i) => i * share < rows);
+    const settled = await Promise.allSettled(
+      busy.map((i) => {
+        this.threads[i].postMessage(request(i * share, Math.min(share, rows - i * share)));
+        return reply(this.threads[i]);
+      }),
+    );
+    const failed = settled.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    return { busy, results: settled.map((r) => (r as PromiseFulfilledResult<number>).value) };
   }
 }
 

@@ -1,0 +1,95 @@
+/**
+ * The architectures HMS Studio ships, as specs (see models.ts). All take the preprocessed 50-s
+ * window: 18 bipolar chains + EKG (19 rows) × 10,000 samples at 200 Hz.
+ */
+import { WINDOW_SAMPLES } from './eeg';
+import type { ModelSpec } from './models';
+
+const INPUT = { channels: 19, samples: WINDOW_SAMPLES };
+
+/** Preprocessed EEG is clipped to ±1024 µV and mostly within ±100: ÷100 brings it near unit scale. */
+const MICROVOLTS_TO_UNITS = { kind: 'scale', factor: 0.01 } as const;
+
+/**
+ * The default, sized to train well on a laptop CPU, after what worked for the best raw-EEG
+ * solutions of the competition: decimate to 50 Hz (the signal is low-passed at 20 Hz), one small
+ * CNN shared by every chain (each chain's rhythm and discharges, wherever they are), then
+ * convolutions across the merged chains (where it is: which hemisphere, how far it spreads) and
+ * average pooling over time. Left/right swaps in training make it hemisphere-symmetric.
+ */
+export const CHAIN_NET: ModelSpec = {
+  name: 'chainnet',
+  description: 'Shared per-chain CNN at 50 Hz, then a cross-chain convolution, global average pool, dense 6 (default)',
+  input: INPUT,
+  layers: [
+    MICROVOLTS_TO_UNITS,
+    { kind: 'avgPool1d', size: 4 },
+    { kind: 'splitChannels' },
+    { kind: 'conv1d', filters: 16, kernelSize: 7, padding: 'same', activation: 'relu' },
+    { kind: 'maxPool1d', size: 4 },
+    { kind: 'conv1d', filters: 24, kernelSize: 7, padding: 'same', activation: 'relu' },
+    { kind: 'maxPool1d', size: 4 },
+    { kind: 'conv1d', filters: 24, kernelSize: 5, padding: 'same', activation: 'relu' },
+    { kind: 'maxPool1d', size: 2 },
+    { kind: 'mergeChannels' },
+    { kind: 'conv1d', filters: 64, kernelSize: 3, padding: 'same', activation: 'relu' },
+    { kind: 'globalAvgPool1d' },
+    { kind: 'dropout', rate: 0.2 },
+    { kind: 'dense', units: 6, activation: 'linear' },
+  ],
+};
+
+/**
+ * The notebook's `ConvModel`, layer for layer (its flatten is time-major here: it is trained here),
+ * after the same µV scaling as every shipped model.
+ */
+export const CONV_MODEL: ModelSpec = {
+  name: 'convmodel',
+  description: "The notebook's ConvModel: grouped conv 19→76 k5, convs 76→64→64→32 each with max-pool 2 and batch norm, dropout MLP 20000→4096→4096→6",
+  input: INPUT,
+  layers: [
+    MICROVOLTS_TO_UNITS,
+    { kind: 'conv1d', filters: 76, kernelSize: 5, padding: 'same', activation: 'linear', groups: 19 },
+    { kind: 'maxPool1d', size: 2 },
+    { kind: 'batchNorm' },
+    { kind: 'conv1d', filters: 64, kernelSize: 5, padding: 'same', activation: 'linear' },
+    { kind: 'maxPool1d', size: 2 },
+    { kind: 'batchNorm' },
+    { kind: 'conv1d', filters: 64, kernelSize: 5, padding: 'same', activation: 'linear' },
+    { kind: 'maxPool1d', size: 2 },
+    { kind: 'batchNorm' },
+    { kind: 'conv1d', filters: 32, kernelSize: 3, padding: 'same', activation: 'linear' },
+    { kind: 'maxPool1d', size: 2 },
+    { kind: 'batchNorm' },
+    { kind: 'flatten' },
+    { kind: 'dropout', rate: 0.5 },
+    { kind: 'dense', units: 4096, activation: 'relu' },
+    { kind: 'dropout', rate: 0.5 },
+    { kind: 'dense', units: 4096, activation: 'relu' },
+    { kind: 'dropout', rate: 0.5 },
+    { kind: 'dense', units: 6, activation: 'linear' },
+  ],
+};
+
+/** The notebook's `ConvLSTM`: conv k4 stride 4, two LSTM layers of 50, the last step, dense 6. */
+export const CONV_LSTM: ModelSpec = {
+  name: 'convlstm',
+  description: "The notebook's ConvLSTM: conv 19→32 k4 stride 4, 2-layer LSTM 50, last step, dense 6",
+  input: INPUT,
+  layers: [
+    MICROVOLTS_TO_UNITS,
+    { kind: 'conv1d', filters: 32, kernelSize: 4, stride: 4, padding: 'valid', activation: 'linear' },
+    { kind: 'lstm', units: 50, returnSequences: true },
+    { kind: 'lstm', units: 50, returnSequences: false },
+    { kind: 'dense', units: 6, activation: 'linear' },
+  ],
+};
+
+export const MODELS: readonly ModelSpec[] = [CHAIN_NET, CONV_MODEL, CONV_LSTM];
+export const DEFAULT_MODEL = CHAIN_NET;
+
+export function modelByName(name: string): ModelSpec {
+  const spec = MODELS.find((m) => m.name === name);
+  if (!spec) throw new Error(`unknown model "${name}"; choose one of ${MODELS.map((m) => m.name).join(', ')}`);
+  return spec;
+}

@@ -1,0 +1,84 @@
+/**
+ * The training contract shared by the trainer process, the CLI, the web host and the UI: what a
+ * run is asked to do, the messages it sends while it works, and what it leaves behind.
+ */
+import type { Evaluation } from './evaluation';
+
+/** `mse`: the notebook's pre-training; `kl`: the metric, all rows; `kl10`: fine-tune on rows with ≥ 10 raters. */
+export type StageName = 'mse' | 'kl' | 'kl10';
+export const STAGE_NAMES: readonly StageName[] = ['mse', 'kl', 'kl10'];
+
+export interface TrainConfig {
+  /** The processed cache (see `hms preprocess`). */
+  cacheDir: string;
+  model: string;
+  /** Most epochs per stage; early stopping may end a stage sooner. */
+  epochs: number;
+  folds: number;
+  /** The held-out fold, 0-based. */
+  fold: number;
+  stages: StageName[];
+  batch: number;
+  lr: number;
+  seed: number;
+  /** Epochs without a better validation KL before a stage stops. */
+  patience: number;
+  augment: boolean;
+  /** Worker threads (wasm); all cores when absent. */
+  workers?: number;
+}
+
+export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'cacheDir'> = {
+  model: 'chainnet',
+  epochs: 40,
+  folds: 5,
+  fold: 0,
+  stages: ['kl'],
+  batch: 32,
+  lr: 2e-3,
+  seed: 0,
+  patience: 12,
+  augment: true,
+};
+
+export interface EpochRecord {
+  stage: StageName;
+  /** Counted over the whole run, from 1. */
+  epoch: number;
+  trainLoss: number;
+  valKL: number;
+  valKL10: number;
+  lr: number;
+  seconds: number;
+}
+
+export interface BackendInfo {
+  name: 'tensorflow' | 'wasm';
+  device: 'gpu' | 'cpu';
+  threads: number;
+}
+
+export type TrainEvent =
+  | { type: 'started'; backend: BackendInfo; trainWindows: number; valWindows: number; parameters: number; resumedFromEpoch: number }
+  | { type: 'progress'; stage: StageName; epoch: number; step: number; steps: number; loss: number; samplesPerSec: number; etaSec: number }
+  | { type: 'epoch'; record: EpochRecord; best: boolean }
+  | { type: 'checkpoint'; path: string; epoch: number }
+  | { type: 'done'; result: TrainResult }
+  | { type: 'error'; message: string };
+
+export type RunStatus = 'running' | 'finished' | 'cancelled' | 'failed';
+
+export interface TrainResult {
+  status: RunStatus;
+  runDir: string;
+  config: TrainConfig;
+  backend: BackendInfo;
+  epochs: number;
+  bestEpoch: number;
+  history: EpochRecord[];
+  /** The best checkpoint on the held-out fold; absent when no epoch finished. */
+  evaluation?: Evaluation;
+  trainWindows: number;
+  valWindows: number;
+  seconds: number;
+}

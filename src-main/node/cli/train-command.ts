@@ -1,0 +1,141 @@
+/**
+ * `hms train <folder|cache> --out <runDir>`: trains in a child process with a live progress line,
+ * one line per epoch, and the held-out fold's evaluation at the end. Ctrl-C stops after the
+ * current step keeping the best checkpoint; the same command again resumes.
+ */
+import { access } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { MODELS } from '../../core/model-zoo';
+import { DEFAULT_TRAIN_CONFIG, STAGE_NAMES, type StageName, type TrainConfig, type TrainResult } from '../../core/training';
+import { buildCache } from '../cache/build';
+import { MANIFEST_FILE } from '../cache/build';
+import { startTrainingProcess } from '../train/process';
+import { flag, numberOption, stringOption } from './args';
+import { type CliIo, type Command, UsageError } from './command';
+import { formatDuration, progressMeter } from './progress';
+import { formatEvaluation, summaryJson } from './train-report';
+
+export const trainCommand: Command = {
+  name: 'train',
+  summary: 'train a six-class model on a dataset folder or cache, in its own process (resumable)',
+  usage:
+    `hms train <folder|cache> --out <runDir> [--model ${MODELS.map((m) => m.name).join('|')}] [--epochs N] [--folds K] [--fold I] ` +
+    `[--stage ${STAGE_NAMES.join('|')}[,…]] [--batch N] [--lr X] [--patience N] [--seed S] [--no-augment] [--workers N] [--cache DIR] [--json]`,
+  options: {
+    out: { values: 1 },
+    model: { values: 1 },
+    epochs: { values: 1 },
+    folds: { values: 1 },
+    fold: { values: 1 },
+    stage: { values: 1 },
+    batch: { values: 1 },
+    lr: { values: 1 },
+    patience: { values: 1 },
+    seed: { values: 1 },
+    'no-augment': { values: 0 },
+    workers: { values: 1 },
+    cache: { values: 1 },
+    json: { values: 0 },
+  },
+  async run(args, io) {
+    const [data] = args.positional;
+    if (!data || args.positional.length > 1) throw new UsageError('give one dataset folder or cache');
+    const out = stringOption(args, 'out');
+    if (!out) throw new UsageError('--out <runDir> is required');
+    const runDir = resolve(out);
+    const config = configFromArgs(args);
+    const cacheDir = await cacheFor(resolve(data), resolve(stringOption(args, 'cache') ?? join(runDir, 'cache')), io);
+    if (!cacheDir) return 130;
+    const result = await train({ ...config, cacheDir }, runDir, io);
+    if (flag(args, 'json')) io.json(summaryJson(result));
+    return result.status === 'cancelled' ? 130 : 0;
+  },
+};
+
+function configFromArgs(args: Parameters<Command['run']>[0]): Omit<TrainConfig, 'cacheDir'> {
+  const d = DEFAULT_TRAIN_CONFIG;
+  const model = stringOption(args, 'model') ?? d.model;
+  if (!MODELS.some((m) => m.name === model)) throw new UsageError(`--model must be one of ${MODELS.map((m) => m.name).join(', ')}`);
+  const stages = (stringOption(args, 'stage')?.split(',') ?? d.stages) as StageName[];
+  const unknown = stages.find((s) => !STAGE_NAMES.includes(s));
+  if (unknown) throw new UsageError(`--stage takes ${STAGE_NAMES.join(', ')} (comma-separated, in order); "${unknown}" is none of them`);
+  const integer = (name: string, fallback: number, min: number) => {
+    const v = numberOption(args, name, fallback)!;
+    if (!Number.isInteger(v) || v < min) throw new UsageError(`--${name} must be a whole number ≥ ${min}`);
+    return v;
+  };
+  const folds = integer('folds', d.folds, 2);
+  const fold = integer('fold', d.fold, 0);
+  if (fold >= folds) throw new UsageError(`--fold must be below --folds (${folds})`);
+  const lr = numberOption(args, 'lr', d.lr)!;
+  if (!(lr > 0 && lr < 1)) throw new UsageError('--lr must be between 0 and 1');
+  const workers = numberOption(args, 'workers');
+  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new UsageError('--workers must be a whole number ≥ 1');
+  return {
+    model,
+    epochs: integer('epochs', d.epochs, 1),
+    folds,
+    fold,
+    stages,
+    batch: integer('batch', d.batch, 1),
+    lr,
+    seed: integer('seed', d.seed, 0),
+    patience: integer('patience', d.patience, 1),
+    augment: !flag(args, 'no-augment'),
+    ...(workers ? { workers } : {}),
+  };
+}
+
+/** A cache as given, or one built (resumably) from a dataset folder; null when cancelled. */
+async function cacheFor(data: string, cacheDir: string, io: CliIo): Promise<string | null> {
+  if (await access(join(data, MANIFEST_FILE)).then(() => true, () => false)) return data;
+  const meter = progressMeter('preprocess', 'files');
+  const built = await buildCache(data, cacheDir, { signal: io.signal, onProgress: (p) => io.status(meter(p.done, p.total, p.resumed)) });
+  io.status('');
+  if (!built.manifest) {
+    io.err('cancelled while preprocessing; run the same command again to resume');
+    return null;
+  }
+  for (const s of built.manifest.skipped) io.err(`skipped ${s.file}: ${s.reason}`);
+  return cacheDir;
+}
+
+export async function train(config: TrainConfig, runDir: string, io: CliIo): Promise<TrainResult> {
+  const proc = startTrainingProcess(config, runDir, (e) => {
+    switch (e.type) {
+      case 'started':
+        io.out(
+          `training ${config.model} (${e.parameters.toLocaleString('en')} weights) on ${e.backend.name}/${e.backend.device}, ${e.backend.threads} thread(s): ` +
+            `${e.trainWindows} windows, ${e.valWindows} held out (fold ${config.fold + 1} of ${config.folds}, by patient)` +
+            (e.resumedFromEpoch ? `; resuming after epoch ${e.resumedFromEpoch}` : ''),
+        );
+        break;
+      case 'progress':
+        io.status(`${e.stage} epoch ${e.epoch} ${progressBar(e.step, e.steps)} loss ${e.loss.toFixed(4)}  ${e.samplesPerSec.toFixed(0)} samples/s  ETA ${formatDuration(e.etaSec)}`);
+        break;
+      case 'epoch': {
+        const r = e.record;
+        io.status('');
+        io.out(`${r.stage} epoch ${String(r.epoch).padStart(3)}  loss ${r.trainLoss.toFixed(4)}  val KL ${r.valKL.toFixed(4)} (≥10 raters ${r.valKL10.toFixed(4)})  ${r.seconds.toFixed(1)}s${e.best ? '  best' : ''}`);
+        break;
+      }
+    }
+  });
+  const onAbort = () => proc.cancel();
+  io.signal.addEventListener('abort', onAbort);
+  try {
+    const result = await proc.done;
+    io.status('');
+    if (result.status === 'cancelled') io.err(`cancelled after epoch ${result.epochs}; the best checkpoint (epoch ${result.bestEpoch}) is kept — run the same command again to resume`);
+    for (const line of formatEvaluation(result)) io.out(line);
+    return result;
+  } finally {
+    io.signal.removeEventListener('abort', onAbort);
+  }
+}
+
+function progressBar(done: number, total: number): string {
+  const width = 16;
+  const filled = Math.round((done / total) * width);
+  return `${String(done).padStart(String(total).length)}/${total} ▕${'█'.repeat(filled)}${'░'.repeat(width - filled)}▏`;
+}

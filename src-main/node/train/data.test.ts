@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { montageChannelNames } from '../../core/montage';
+import type { CacheManifest, CacheWindow } from '../cache/build';
+import { Random } from '../generate/random';
+import { DEFAULT_AUGMENTATION, fillBatch, hemisphereMirror, NO_AUGMENTATION, patientFolds, type TrainingSet } from './data';
+
+describe('patientFolds', () => {
+  it('never puts one patient in two folds and keeps the folds near equal in windows', () => {
+    const rng = new Random(4);
+    const windows = Array.from({ length: 240 }, () => ({ patientId: `p${rng.int(0, 29)}` }));
+    const folds = patientFolds(windows, 5, 1);
+    const foldOf = new Map<string, number>();
+    windows.forEach((w, i) => {
+      expect(foldOf.get(w.patientId) ?? folds[i]).toBe(folds[i]);
+      foldOf.set(w.patientId, folds[i]);
+    });
+    const sizes = [0, 1, 2, 3, 4].map((f) => folds.filter((x) => x === f).length);
+    expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(Math.max(...[...foldOf.keys()].map((p) => windows.filter((w) => w.patientId === p).length)));
+    expect(patientFolds(windows, 5, 1)).toEqual(folds);
+    expect(() => patientFolds(windows.slice(0, 3), 5, 1)).toThrow('5 folds need at least 5 patients');
+  });
+});
+
+describe('fillBatch', () => {
+  const channels = montageChannelNames('bipolar');
+  const length = 40;
+  const windowSamples = 10;
+  // Sample t of channel c holds 100·c + t, so every value says where it came from.
+  const recording = channels.map((_, c) => Float32Array.from({ length }, (_, t) => 100 * c + t));
+  const window = { eegId: 'e', labelId: 'l', startSample: 15, target: [0, 1, 0, 0, 0, 0] } as CacheWindow;
+  const set = { recordings: new Map([['e', recording]]), channels: channels.length, windowSamples, manifest: { channels } as CacheManifest } as TrainingSet;
+
+  it('lays a window out time-major, [samples, channels], with its target', () => {
+    const x = new Float32Array(windowSamples * channels.length);
+    const y = new Float32Array(6);
+    fillBatch(set, [window], x, y, NO_AUGMENTATION, null);
+    expect(x[0]).toBe(15);
+    expect(x[1]).toBe(115);
+    expect(x[3 * channels.length + 18]).toBe(1800 + 18);
+    expect(Array.from(y)).toEqual(window.target);
+  });
+
+  it('mirrors left and right chains, negates, and shifts within the recording when augmenting', () => {
+    const mirror = hemisphereMirror(channels)!;
+    expect(mirror.map((r) => channels[r]).slice(0, 4)).toEqual(['Fp2-F8', 'F8-T4', 'T4-T6', 'T6-O2']);
+    expect(mirror.slice(16)).toEqual([16, 17, 18]);
+    expect(hemisphereMirror(montageChannelNames('referential'))).toBeNull();
+    const seen = { mirrored: false, negated: false, shifts: new Set<number>() };
+    const x = new Float32Array(windowSamples * channels.length);
+    const y = new Float32Array(6);
+    const rng = new Random(2);
+    for (let i = 0; i < 200; i++) {
+      fillBatch(set, [window], x, y, { ...DEFAULT_AUGMENTATION, shiftSamples: 30 }, rng);
+      const first = Math.abs(x[0]);
+      const start = first % 100;
+      expect(start).toBeGreaterThanOrEqual(0);
+      expect(start).toBeLessThanOrEqual(length - windowSamples);
+      seen.shifts.add(start);
+      if (first >= 400) seen.mirrored = true;
+      if (x[1] < 0) seen.negated = true;
+      // The EKG row never moves.
+      expect(Math.abs(x[18]) - start).toBe(1800);
+    }
+    expect(seen.mirrored && seen.negated).toBe(true);
+    expect(seen.shifts.has(0) && seen.shifts.has(length - windowSamples)).toBe(true);
+  });
+});

@@ -1,0 +1,116 @@
+/**
+ * Training data from the processed cache: every usable labelled window, the whole preprocessed
+ * recordings they lie in (held in memory — a time shift takes its context from the recording,
+ * not from zero padding), patient-grouped folds, and batches in the models' layout
+ * [rows, samples, channels] with augmentation.
+ */
+import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { DataError } from '../../core/eeg';
+import { CHAIN_GROUPS, montageChannelNames } from '../../core/montage';
+import { readNpyFloat32Slice, parseNpyHeader } from '../formats/npy';
+import type { CacheManifest, CacheWindow } from '../cache/build';
+import { readCacheManifest } from '../cache/read';
+import { Random } from '../generate/random';
+
+export interface TrainingSet {
+  cacheDir: string;
+  manifest: CacheManifest;
+  /** Usable windows (the NaN policy's rejects left out), in manifest order. */
+  windows: CacheWindow[];
+  /** Preprocessed recordings by EEG id, channel-major. */
+  recordings: Map<string, Float32Array[]>;
+  channels: number;
+  windowSamples: number;
+}
+
+export async function loadTrainingSet(cacheDir: string): Promise<TrainingSet> {
+  const manifest = await readCacheManifest(cacheDir);
+  const windows = manifest.windows.filter((w) => !w.rejected && manifest.recordings.some((r) => r.eegId === w.eegId));
+  if (!windows.length) throw new DataError(cacheDir, 'the cache holds no usable labelled window');
+  const recordings = new Map<string, Float32Array[]>();
+  for (const r of manifest.recordings) {
+    const path = join(cacheDir, r.file);
+    const header = parseNpyHeader(new Uint8Array(await readFile(path)), path);
+    recordings.set(r.eegId, await readNpyFloat32Slice(path, 0, header.shape[1]));
+  }
+  return { cacheDir, manifest, windows, recordings, channels: manifest.channels.length, windowSamples: manifest.windowSamples };
+}
+
+/**
+ * A fold per window, patients never split: patients are shuffled by `seed`, then each goes to the
+ * fold with the fewest windows so far, largest patients first, so folds are near equal in size.
+ */
+export function patientFolds(windows: readonly { patientId: string }[], folds: number, seed: number): number[] {
+  const sizes = new Map<string, number>();
+  for (const w of windows) sizes.set(w.patientId, (sizes.get(w.patientId) ?? 0) + 1);
+  if (sizes.size < folds) throw new Error(`${folds} folds need at least ${folds} patients; the data has ${sizes.size}`);
+  const rng = new Random(seed);
+  const patients = [...sizes.keys()].sort();
+  for (let i = patients.length - 1; i > 0; i--) {
+    const j = rng.int(0, i);
+    [patients[i], patients[j]] = [patients[j], patients[i]];
+  }
+  patients.sort((a, b) => sizes.get(b)! - sizes.get(a)!);
+  const load = new Array<number>(folds).fill(0);
+  const foldOf = new Map<string, number>();
+  for (const p of patients) {
+    const f = load.indexOf(Math.min(...load));
+    foldOf.set(p, f);
+    load[f] += sizes.get(p)!;
+  }
+  return windows.map((w) => foldOf.get(w.patientId)!);
+}
+
+export interface Augmentation {
+  /** Largest random shift of the window in time, in samples (the labelled 10 s stays inside for < 20 s). */
+  shiftSamples: number;
+  /** Mirror left and right chains with probability ½ (the classes name no side). */
+  swapHemispheres: boolean;
+  /** Negate the signals with probability ½ (polarity carries no class). */
+  flipSign: boolean;
+}
+
+export const NO_AUGMENTATION: Augmentation = { shiftSamples: 0, swapHemispheres: false, flipSign: false };
+export const DEFAULT_AUGMENTATION: Augmentation = { shiftSamples: 800, swapHemispheres: true, flipSign: true };
+
+/** Row permutation that mirrors the double banana: LL ↔ RL, LP ↔ RP; midline and EKG stay. Null for other montages. */
+export function hemisphereMirror(channelNames: readonly string[]): number[] | null {
+  const bipolar = montageChannelNames('bipolar');
+  if (channelNames.length !== bipolar.length || channelNames.some((c, i) => c !== bipolar[i])) return null;
+  const mirror = channelNames.map((_, i) => i);
+  const group = (name: string) => CHAIN_GROUPS.find((g) => g.name === name)!.rows;
+  for (const [left, right] of [['LL', 'RL'], ['LP', 'RP']]) {
+    group(left).forEach((row, k) => {
+      mirror[row] = group(right)[k];
+      mirror[group(right)[k]] = row;
+    });
+  }
+  return mirror;
+}
+
+/**
+ * Writes windows `rows` of `set` into x [rows, samples, channels] and their targets into y.
+ * With `rng`, each is shifted, mirrored and negated at random as `augmentation` allows.
+ */
+export function fillBatch(set: TrainingSet, rows: readonly CacheWindow[], x: Float32Array, y: Float32Array, augmentation: Augmentation, rng: Random | null): void {
+  const { channels, windowSamples } = set;
+  const mirror = augmentation.swapHemispheres ? hemisphereMirror(set.manifest.channels) : null;
+  rows.forEach((w, r) => {
+    const data = set.recordings.get(w.eegId)!;
+    const length = data[0].length;
+    let start = w.startSample;
+    if (rng && augmentation.shiftSamples > 0) {
+      const shift = rng.int(-augmentation.shiftSamples, augmentation.shiftSamples);
+      start = Math.min(Math.max(start + shift, 0), length - windowSamples);
+    }
+    const rowMap = rng && mirror && rng.next() < 0.5 ? mirror : null;
+    const sign = rng && augmentation.flipSign && rng.next() < 0.5 ? -1 : 1;
+    const out = x.subarray(r * windowSamples * channels, (r + 1) * windowSamples * channels);
+    for (let c = 0; c < channels; c++) {
+      const source = data[rowMap ? rowMap[c] : c];
+      for (let t = 0, o = c; t < windowSamples; t++, o += channels) out[o] = sign * source[start + t];
+    }
+    y.set(w.target, r * w.target.length);
+  });
+}

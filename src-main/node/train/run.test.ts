@@ -1,0 +1,115 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_TRAIN_CONFIG, type TrainConfig, type TrainEvent, type TrainResult } from '../../core/training';
+import { buildCache } from '../cache/build';
+import { generateDataset } from '../generate/dataset';
+import { readCheckpoint } from './checkpoint';
+import { startTrainingProcess } from './process';
+import { BEST_CHECKPOINT, LAST_CHECKPOINT, learningRate, RUN_FILE, trainRun } from './run';
+
+let dir: string;
+let config: TrainConfig;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'hms-train-'));
+  await generateDataset({ out: join(dir, 'data'), patients: 6, recordings: 2, testRecordings: 1, seed: 11, difficulty: 'easy' });
+  await buildCache(join(dir, 'data'), join(dir, 'cache'));
+  config = { ...DEFAULT_TRAIN_CONFIG, cacheDir: join(dir, 'cache'), folds: 3, epochs: 4, batch: 8, patience: 10, workers: 2 };
+}, 120_000);
+
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+/** Runs a training process and collects its events; `onEvent` may act on them (kill, cancel). */
+async function runProcess(runDir: string, cfg: TrainConfig, onEvent: (e: TrainEvent, proc: ReturnType<typeof startTrainingProcess>) => void = () => {}) {
+  const events: TrainEvent[] = [];
+  const proc: ReturnType<typeof startTrainingProcess> = startTrainingProcess(cfg, runDir, (e) => {
+    events.push(e);
+    onEvent(e, proc);
+  });
+  const outcome = await proc.done.then((r): TrainResult | Error => r, (err: Error) => err);
+  return { events, outcome };
+}
+
+describe('a training run', () => {
+  it('trains, checkpoints every epoch, keeps the best, and evaluates it on the held-out patients against prior and floor', async () => {
+    const runDir = join(dir, 'plain');
+    const events: TrainEvent[] = [];
+    const result = await trainRun(config, runDir, { onEvent: (e) => events.push(e) });
+    expect(result.status).toBe('finished');
+    expect(result.history.map((h) => h.epoch)).toEqual([1, 2, 3, 4]);
+    expect(result.trainWindows + result.valWindows).toBeGreaterThan(10);
+    const e = result.evaluation!;
+    expect(e.rows).toBe(result.valWindows);
+    expect(e.valKL).toBeCloseTo(Math.min(...result.history.map((h) => h.valKL)), 5);
+    expect(e.floorKL).toBeGreaterThan(0);
+    expect(e.floorKL!).toBeLessThan(e.priorKL);
+    expect(e.confusion.flat().reduce((a, b) => a + b, 0)).toBe(e.rows);
+    const best = await readCheckpoint<{ epoch: number; valKL: number }>(join(runDir, BEST_CHECKPOINT));
+    expect(best.meta.epoch).toBe(result.bestEpoch);
+    expect(events.filter((x) => x.type === 'progress').length).toBeGreaterThanOrEqual(4);
+    expect(JSON.parse(await readFile(join(runDir, RUN_FILE), 'utf8')).status).toBe('finished');
+  }, 120_000);
+
+  it('survives kill -9 mid-epoch: the checkpoints stay whole and the same command resumes after the last finished epoch', async () => {
+    const runDir = join(dir, 'killed');
+    const cfg = { ...config, epochs: 3 };
+    let killedAt = 0;
+    const first = await runProcess(runDir, cfg, (e, proc) => {
+      // Mid-way through epoch 2: epoch 1's checkpoint is on disk, epoch 2's is not.
+      if (e.type === 'progress' && e.epoch === 2 && e.step === 1 && !killedAt) {
+        killedAt = e.epoch;
+        process.kill(proc.pid, 'SIGKILL');
+      }
+    });
+    expect(killedAt).toBe(2);
+    expect(first.outcome).toBeInstanceOf(Error);
+    expect((first.outcome as Error).message).toContain('stopped unexpectedly (signal SIGKILL)');
+    const last = await readCheckpoint<{ epochs: number }>(join(runDir, LAST_CHECKPOINT));
+    expect(last.meta.epochs).toBe(1);
+    const second = await runProcess(runDir, cfg);
+    const started = second.events.find((e) => e.type === 'started');
+    expect(started).toMatchObject({ resumedFromEpoch: 1 });
+    const result = second.outcome as TrainResult;
+    expect(result.status).toBe('finished');
+    expect(result.history.map((h) => h.epoch)).toEqual([1, 2, 3]);
+  }, 120_000);
+
+  it('cancels on request, keeping the best checkpoint and its evaluation', async () => {
+    const runDir = join(dir, 'cancelled');
+    const { outcome } = await runProcess(runDir, { ...config, epochs: 50 }, (e, proc) => {
+      if (e.type === 'epoch' && e.record.epoch === 2) proc.cancel();
+    });
+    const result = outcome as TrainResult;
+    expect(result.status).toBe('cancelled');
+    expect(result.epochs).toBeLessThan(50);
+    expect(result.evaluation?.rows).toBe(result.valWindows);
+    expect((await readCheckpoint<{ epoch: number }>(join(runDir, BEST_CHECKPOINT))).meta.epoch).toBe(result.bestEpoch);
+  }, 120_000);
+
+  it('refuses to resume a run folder made with other settings, and reports a failing run as an error', async () => {
+    await expect(trainRun({ ...config, fold: 1, epochs: 1 }, join(dir, 'plain'))).rejects.toThrow('holds a run with other settings');
+    const { outcome } = await runProcess(join(dir, 'broken'), { ...config, cacheDir: join(dir, 'nowhere') });
+    expect((outcome as Error).message).toContain('not a readable cache manifest');
+  }, 60_000);
+
+  it('warms the learning rate up over the first epoch, then decays it along a cosine to 1/20', () => {
+    const c = { lr: 1, epochs: 11 };
+    expect(learningRate(c, 0)).toBeCloseTo(0.1);
+    expect(learningRate(c, 1)).toBeCloseTo(1);
+    expect(learningRate(c, 6)).toBeCloseTo(0.525);
+    expect(learningRate(c, 11)).toBeCloseTo(0.05);
+  });
+});
+
+describe('checkpoints', () => {
+  it('reject a truncated or foreign file with its name and the problem', async () => {
+    const path = join(dir, 'plain', BEST_CHECKPOINT);
+    const bytes = await readFile(path);
+    await writeFile(join(dir, 'cut.ckpt'), bytes.subarray(0, bytes.length - 8));
+    await expect(readCheckpoint(join(dir, 'cut.ckpt'))).rejects.toThrow(/cut\.ckpt: not a usable checkpoint: it should hold \d+ bytes/);
+    await writeFile(join(dir, 'other.ckpt'), 'hello');
+    await expect(readCheckpoint(join(dir, 'other.ckpt'))).rejects.toThrow('does not start with HMSCKPT1');
+  });
+});
