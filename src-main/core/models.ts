@@ -47,7 +47,10 @@ export type LayerSpec =
    * layers up to `mergeChannels` are one feature extractor shared by all chains.
    */
   | { kind: 'splitChannels' }
-  /** Undoes `splitChannels`: per-chain features [samples, features] → [samples, chains · features], chain-major. */
+  /**
+   * Undoes `splitChannels`: per-chain features [samples, features] → [samples, chains · features],
+   * or pooled ones [features] → [chains · features]; chain-major either way.
+   */
   | { kind: 'mergeChannels' }
   | { kind: 'dense'; units: number; activation: Activation };
 
@@ -174,8 +177,7 @@ export function describeModel(spec: ModelSpec): ModelDescription {
       }
       case 'mergeChannels': {
         if (split === 1) throw fail('mergeChannels needs splitChannels before it');
-        const [samples, features] = sequence();
-        shape = [samples, split * features];
+        shape = shape.length === 2 ? [shape[0], split * shape[1]] : [split * shape[0]];
         split = 1;
         break;
       }

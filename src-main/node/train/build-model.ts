@@ -152,7 +152,8 @@ function applyLayer({ shape, vars, groupMask }: BuiltLayer, h: tf.Tensor, traini
       return h.transpose([0, 3, 1, 2]).reshape([batch * channels, 1, samples, 1]);
     }
     case 'mergeChannels': {
-      const chains = shape.inputShape.length === 2 ? shape.outputShape[1] / shape.inputShape[1] : 1;
+      const chains = shape.outputShape[shape.outputShape.length - 1] / shape.inputShape[shape.inputShape.length - 1];
+      if (h.rank === 2) return h.reshape([h.shape[0] / chains, chains * h.shape[1]!]);
       const [rows, , samples, features] = h.shape;
       return h
         .reshape([rows / chains, chains, samples, features])

@@ -1,0 +1,59 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateDataset } from '../generate/dataset';
+
+const run = promisify(execFile);
+const BIN = join(import.meta.dirname, '../../../bin/hms.js');
+
+async function hms(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run('node', [BIN, ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'hms-train-cli-'));
+  await generateDataset({ out: join(dir, 'data'), patients: 5, recordings: 1, testRecordings: 1, seed: 5 });
+}, 60_000);
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('hms train and hms evaluate', () => {
+  it('train a folder and report every figure as the last line of stdout; evaluate scores the run on a folder', async () => {
+    const runDir = join(dir, 'run');
+    const trained = await hms('train', join(dir, 'data'), '--out', runDir, '--epochs', '2', '--folds', '3', '--batch', '8', '--json');
+    expect(trained.code, trained.stderr).toBe(0);
+    const summary = JSON.parse(trained.stdout.trim().split('\n').at(-1)!);
+    for (const key of ['valKL', 'valKL10', 'priorKL', 'floorKL', 'accuracy', 'confusion', 'epochs', 'backend', 'threads', 'seconds']) expect(summary).toHaveProperty(key);
+    expect(summary).toMatchObject({ status: 'finished', epochs: 2, backend: 'wasm', model: 'chainnet' });
+    expect(summary.floorKL).toBeLessThan(summary.priorKL);
+    expect(trained.stderr).toMatch(/training chainnet .* on wasm\/cpu, \d thread\(s\)/);
+    expect(trained.stderr).toContain('kl epoch   2');
+
+    const evaluated = await hms('evaluate', runDir, join(dir, 'data'), '--json');
+    expect(evaluated.code, evaluated.stderr).toBe(0);
+    const e = JSON.parse(evaluated.stdout.trim());
+    expect(e.windows).toBeGreaterThan(summary.valWindows);
+    expect(e.confusion.flat().reduce((a: number, b: number) => a + b, 0)).toBe(e.windows);
+    expect(e.valKL).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('explain a wrong command line and a folder that is not a dataset', async () => {
+    const badStage = await hms('train', join(dir, 'data'), '--out', join(dir, 'x'), '--stage', 'kl,fast');
+    expect(badStage.code).toBe(2);
+    expect(badStage.stderr).toContain('"fast" is none of them');
+    const notData = await hms('train', dir, '--out', join(dir, 'y'));
+    expect(notData.code).toBe(1);
+    expect(notData.stderr).toContain('train.csv');
+    const noRun = await hms('evaluate', join(dir, 'missing'), join(dir, 'data'));
+    expect(noRun.stderr).toContain('no such run folder or checkpoint');
+  }, 60_000);
+});
