@@ -12,6 +12,7 @@ import { identityConfig } from './identity';
 import { maxPoolGradConfig } from './max-pool-grad';
 import { reluBiasGradConfig } from './relu-bias-grad';
 import { sumConfig } from './sum';
+import { unpackConfig } from './unpack';
 import { keepStock } from './wasm-call';
 
 const TRAINING_KERNELS: readonly KernelConfig[] = [
@@ -22,6 +23,7 @@ const TRAINING_KERNELS: readonly KernelConfig[] = [
   sumConfig,
   identityConfig,
   reluBiasGradConfig,
+  unpackConfig,
 ];
 
 export function registerTrainingKernels(): void {
