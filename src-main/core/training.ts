@@ -24,6 +24,8 @@ export interface TrainConfig {
   /** Epochs without a better validation KL before a stage stops. */
   patience: number;
   augment: boolean;
+  /** Stop, keeping the best, before an epoch that would end past this many seconds of this session. */
+  timeLimitSec?: number;
   /** Worker threads (wasm); all cores when absent. */
   workers?: number;
 }
@@ -75,6 +77,8 @@ export interface TrainResult {
   backend: BackendInfo;
   epochs: number;
   bestEpoch: number;
+  /** Why training stopped: every epoch done, no progress for `patience` epochs, the time limit, or a cancel. */
+  stopReason: 'epochs' | 'patience' | 'time-limit' | 'cancelled';
   history: EpochRecord[];
   /** The best checkpoint on the held-out fold; absent when no epoch finished. */
   evaluation?: Evaluation;

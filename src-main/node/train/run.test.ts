@@ -83,6 +83,7 @@ describe('a training run', () => {
     });
     const result = outcome as TrainResult;
     expect(result.status).toBe('cancelled');
+    expect(result.stopReason).toBe('cancelled');
     expect(result.epochs).toBeLessThan(50);
     expect(result.evaluation?.rows).toBe(result.valWindows);
     expect((await readCheckpoint<{ epoch: number }>(join(runDir, BEST_CHECKPOINT))).meta.epoch).toBe(result.bestEpoch);
@@ -92,6 +93,15 @@ describe('a training run', () => {
     await expect(trainRun({ ...config, fold: 1, epochs: 1 }, join(dir, 'plain'))).rejects.toThrow('holds a run with other settings');
     const { outcome } = await runProcess(join(dir, 'broken'), { ...config, cacheDir: join(dir, 'nowhere') });
     expect((outcome as Error).message).toContain('not a readable cache manifest');
+  }, 60_000);
+
+  it('stops within its time limit, keeping the epochs it finished, and says why it stopped', async () => {
+    const result = await trainRun({ ...config, epochs: 50, timeLimitSec: 0.5 }, join(dir, 'timed'));
+    expect(result.status).toBe('finished');
+    expect(result.stopReason).toBe('time-limit');
+    expect(result.epochs).toBeGreaterThanOrEqual(1);
+    expect(result.epochs).toBeLessThan(50);
+    expect(result.evaluation?.rows).toBe(result.valWindows);
   }, 60_000);
 
   it('warms the learning rate up over the first epoch, then decays it along a cosine to 1/20', () => {

@@ -95,6 +95,7 @@ export async function trainRun(config: TrainConfig, runDir: string, { signal, on
       backend: trainer.backend,
       epochs: state.epochs,
       bestEpoch: state.bestEpoch,
+      stopReason: status === 'cancelled' ? 'cancelled' : outOfTime ? 'time-limit' : stagesEnded,
       history: state.history,
       ...(evaluation ? { evaluation } : {}),
       trainWindows: train.length,
@@ -106,7 +107,10 @@ export async function trainRun(config: TrainConfig, runDir: string, { signal, on
     const x = new Float32Array(config.batch * spec.input.samples * spec.input.channels);
     const y = new Float32Array(config.batch * 6);
     let cancelled = false;
-    for (; state.stageIndex < config.stages.length && !cancelled; state.stageIndex++, state.stageEpochs = 0, state.stale = 0) {
+    let outOfTime = false;
+    const resumedEpochs = state.epochs;
+    let stagesEnded: 'epochs' | 'patience' = 'epochs';
+    for (; state.stageIndex < config.stages.length && !cancelled && !outOfTime; state.stageIndex++, state.stageEpochs = 0, state.stale = 0) {
       const stage = config.stages[state.stageIndex];
       const rows = stage === 'kl10' ? train.filter((w) => w.totalVotes >= MANY_RATERS) : train;
       if (!rows.length) continue;
@@ -114,6 +118,12 @@ export async function trainRun(config: TrainConfig, runDir: string, { signal, on
       const steps = Math.ceil(rows.length / config.batch);
       for (; state.stageEpochs < config.epochs && state.stale < config.patience; ) {
         const epochStart = performance.now();
+        // At least one epoch per session, so a run always moves forward.
+        const lastEpochSec = state.history.at(-1)?.seconds ?? 0;
+        if (config.timeLimitSec !== undefined && state.epochs > resumedEpochs && (epochStart - started) / 1000 + lastEpochSec > config.timeLimitSec) {
+          outOfTime = true;
+          break;
+        }
         const rng = new Random(config.seed * 7919 + state.epochs + 1);
         const order = shuffle(rows, rng);
         let lossSum = 0;
@@ -153,6 +163,7 @@ export async function trainRun(config: TrainConfig, runDir: string, { signal, on
         onEvent({ type: 'checkpoint', path: join(runDir, LAST_CHECKPOINT), epoch: state.epochs });
         await saveRun(result('running'));
       }
+      stagesEnded = state.stale >= config.patience ? 'patience' : 'epochs';
     }
     let evaluation: TrainResult['evaluation'];
     if (state.bestEpoch > 0) {
