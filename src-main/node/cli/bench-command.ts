@@ -12,7 +12,7 @@ const BENCHES: Record<string, Bench> = {
   preprocess: async ({ files, threads }) => ({ ...(await benchPreprocess(files, threads)) }),
   generate: async () => ({ ...(await benchGenerate()) }),
   viewer: async () => benchViewer(),
-  train: async () => ({ ...(await benchTrain()) }),
+  train: async () => ({ ...(await benchTrain({ models: true })) }),
 };
 
 export const benchCommand: Command = {

@@ -15,7 +15,7 @@ const run = (argv: string[], io: CliIo) => benchTrainCommand.run(parseArgs(argv,
 describe('hms bench train', () => {
   it('trains the reference net and prints samples/s, backend and threads as one JSON object', async () => {
     const { io, json } = capture();
-    expect(await run(['--steps', '1', '--workers', '2', '--json'], io)).toBe(0);
+    expect(await run(['--steps', '1', '--workers', '2', '--no-models', '--json'], io)).toBe(0);
     expect(json).toHaveLength(1);
     const r = json[0] as Record<string, unknown>;
     expect(r).toMatchObject({ backend: 'wasm', device: 'cpu', threads: 2, workers: 2, models: {} });
@@ -24,7 +24,7 @@ describe('hms bench train', () => {
 
   it('says it in words without --json', async () => {
     const { io, out, json } = capture();
-    expect(await run(['--steps', '1', '--workers', '1'], io)).toBe(0);
+    expect(await run(['--steps', '1', '--workers', '1', '--no-models'], io)).toBe(0);
     expect(json).toHaveLength(0);
     expect(out[0]).toMatch(/^train: [\d.]+ samples\/s \(median [\d.]+ ms a step of 32, 1 timed step\)$/);
     expect(out[1]).toBe('backend wasm on cpu, 1 thread (1 worker)');

@@ -6,8 +6,8 @@ import { type Command, UsageError } from './command';
 export const benchTrainCommand: Command = {
   name: 'bench train',
   summary: 'training samples/s on the reference net (batch 32 × 18 × 2000), with backend and threads',
-  usage: 'hms bench train [--steps N] [--workers N] [--json]',
-  options: { json: { values: 0 }, steps: { values: 1 }, workers: { values: 1 } },
+  usage: 'hms bench train [--steps N] [--workers N] [--no-models] [--json]',
+  options: { json: { values: 0 }, steps: { values: 1 }, workers: { values: 1 }, 'no-models': { values: 0 } },
   async run(args, io) {
     const steps = numberOption(args, 'steps', 20) as number;
     const workers = numberOption(args, 'workers');
@@ -17,6 +17,8 @@ export const benchTrainCommand: Command = {
       steps,
       workers,
       signal: io.signal,
+      models: !flag(args, 'no-models'),
+      onModel: (name) => io.status(`timing model ${name}…`),
       onStep: (done, total, ms) => io.status(`step ${done}/${total}  ${ms.toFixed(0)} ms`),
     });
     io.status('');
@@ -25,6 +27,7 @@ export const benchTrainCommand: Command = {
     } else {
       io.out(`train: ${r.trainSamplesPerSec.toFixed(1)} samples/s (median ${r.medianStepMs.toFixed(1)} ms a step of ${r.batch}, ${r.steps} timed step${r.steps === 1 ? '' : 's'})`);
       io.out(`backend ${r.backend} on ${r.device}, ${r.threads} thread${r.threads === 1 ? '' : 's'}${r.workers ? ` (${r.workers} worker${r.workers === 1 ? '' : 's'})` : ''}`);
+      for (const [name, rate] of Object.entries(r.models)) io.out(`  model ${name}: ${rate.toFixed(1)} samples/s`);
     }
     return 0;
   },

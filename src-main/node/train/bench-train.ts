@@ -3,6 +3,7 @@
  * 1e-3), comparable with `shared/bench/torch_reference.py`: a few warm-up steps, then the median
  * of timed steps. Random inputs are enough — speed does not depend on the values.
  */
+import { MODELS } from '../../core/model-zoo';
 import { describeModel, type ModelSpec, REFERENCE_NET } from '../../core/models';
 import { Random } from '../generate/random';
 import type { TrainingBackend } from './backend';
@@ -17,7 +18,13 @@ export interface TrainBenchOptions {
   native?: boolean;
   signal?: AbortSignal;
   onStep?: (done: number, total: number, ms: number) => void;
+  /** Also time every shipped model (a few steps each at a batch its size allows). */
+  models?: boolean;
+  onModel?: (name: string) => void;
 }
+
+/** Batch and timed steps per shipped model: the notebook's are slow (a 99M-weight MLP; an LSTM over 2,500 steps). */
+const MODEL_BENCH: Record<string, { batch: number; steps: number }> = { chainnet: { batch: 32, steps: 5 }, convmodel: { batch: 8, steps: 2 }, convlstm: { batch: 8, steps: 2 } };
 
 export interface TrainBenchResult {
   trainSamplesPerSec: number;
@@ -50,9 +57,9 @@ export function syntheticBatch(spec: ModelSpec, rows: number, seed: number): { x
 export async function benchTrain(options: TrainBenchOptions = {}): Promise<TrainBenchResult> {
   const { steps = 20, warmup = 3, batch = 32, signal, onStep } = options;
   const trainer = await startTrainer({ spec: REFERENCE_NET, seed: 0, maxBatch: batch, workers: options.workers, native: options.native });
+  const times: number[] = [];
   try {
     const { x, y } = syntheticBatch(REFERENCE_NET, batch, 1);
-    const times: number[] = [];
     for (let i = 0; i < warmup + steps && !signal?.aborted; i++) {
       const t0 = performance.now();
       await trainer.step(x, y, batch);
@@ -60,19 +67,42 @@ export async function benchTrain(options: TrainBenchOptions = {}): Promise<Train
       if (i >= warmup) times.push(ms);
       onStep?.(i + 1, warmup + steps, ms);
     }
-    if (!times.length) throw new Error('the benchmark was stopped before its first timed step');
-    const medianStepMs = median(times);
-    return {
-      trainSamplesPerSec: (batch / medianStepMs) * 1000,
-      backend: trainer.backend.name,
-      device: trainer.backend.device,
-      threads: trainer.backend.threads,
-      workers: trainer.workers,
-      batch,
-      steps: times.length,
-      medianStepMs,
-      models: {},
-    };
+  } finally {
+    await trainer.close();
+  }
+  if (!times.length) throw new Error('the benchmark was stopped before its first timed step');
+  const medianStepMs = median(times);
+  const models: Record<string, number> = {};
+  for (const spec of options.models ? MODELS : []) {
+    if (signal?.aborted) break;
+    options.onModel?.(spec.name);
+    models[spec.name] = await modelSamplesPerSec(spec, MODEL_BENCH[spec.name] ?? { batch: 16, steps: 3 }, options);
+  }
+  return {
+    trainSamplesPerSec: (batch / medianStepMs) * 1000,
+    backend: trainer.backend.name,
+    device: trainer.backend.device,
+    threads: trainer.backend.threads,
+    workers: trainer.workers,
+    batch,
+    steps: times.length,
+    medianStepMs,
+    models,
+  };
+}
+
+async function modelSamplesPerSec(spec: ModelSpec, { batch, steps }: { batch: number; steps: number }, options: TrainBenchOptions): Promise<number> {
+  const trainer = await startTrainer({ spec, seed: 0, maxBatch: batch, workers: options.workers, native: options.native });
+  try {
+    const { x, y } = syntheticBatch(spec, batch, 1);
+    await trainer.step(x, y, batch);
+    const times: number[] = [];
+    for (let i = 0; i < steps && !options.signal?.aborted; i++) {
+      const t0 = performance.now();
+      await trainer.step(x, y, batch);
+      times.push(performance.now() - t0);
+    }
+    return times.length ? (batch / median(times)) * 1000 : NaN;
   } finally {
     await trainer.close();
   }
