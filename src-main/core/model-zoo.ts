@@ -13,13 +13,14 @@ const MICROVOLTS_TO_UNITS = { kind: 'scale', factor: 0.01 } as const;
 /**
  * The default, sized to train well on a laptop CPU, after what worked for the best raw-EEG
  * solutions of the competition: decimate to 50 Hz (the signal is low-passed at 20 Hz), one small
- * CNN shared by every chain (each chain's rhythm and discharges, wherever they are), then
- * convolutions across the merged chains (where it is: which hemisphere, how far it spreads) and
- * average pooling over time. Left/right swaps in training make it hemisphere-symmetric.
+ * CNN shared by every chain (each chain's rhythms and discharges, wherever they are), each chain's
+ * features averaged over time, then a small MLP over all chains' features — where the pattern is:
+ * one hemisphere or both, how far it spreads. Left/right swaps in training make it
+ * hemisphere-symmetric. ~48k weights: the built-in set has only ~60 independent recordings.
  */
 export const CHAIN_NET: ModelSpec = {
   name: 'chainnet',
-  description: 'Shared per-chain CNN at 50 Hz, then a cross-chain convolution, global average pool, dense 6 (default)',
+  description: 'Shared per-chain CNN at 50 Hz, time-pooled per chain, MLP over the chains (default)',
   input: INPUT,
   layers: [
     MICROVOLTS_TO_UNITS,
@@ -32,6 +33,8 @@ export const CHAIN_NET: ModelSpec = {
     { kind: 'conv1d', filters: 32, kernelSize: 5, padding: 'same', activation: 'relu' },
     { kind: 'globalAvgPool1d' },
     { kind: 'mergeChannels' },
+    { kind: 'dropout', rate: 0.3 },
+    { kind: 'dense', units: 64, activation: 'relu' },
     { kind: 'dropout', rate: 0.3 },
     { kind: 'dense', units: 6, activation: 'linear' },
   ],
