@@ -1,19 +1,30 @@
 /**
  * The training process: waits for `start`, trains, reports every event to its parent, and ends.
  * `cancel` — or the parent going away — stops it after the current step, keeping the best
- * checkpoint. Failures are reported as an `error` event before it exits with code 1.
+ * checkpoint. Failures are reported as an `error` event before it exits with code 1. It speaks
+ * through Electron's `process.parentPort` in a utility process, through `process.send` when forked.
  */
 import type { TrainEvent } from '../../core/training';
 import type { TrainCommand } from './protocol';
 import { trainRun } from './run';
 
-const send = (event: TrainEvent) => new Promise<void>((resolve) => (process.connected ? process.send!(event, () => resolve()) : resolve()));
+interface ParentPort {
+  on(event: 'message', listener: (e: { data: TrainCommand }) => void): void;
+  postMessage(message: unknown): void;
+}
+const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
+
+const send = (event: TrainEvent) =>
+  new Promise<void>((resolve) => {
+    if (parentPort) {
+      parentPort.postMessage(event);
+      resolve();
+    } else if (process.connected) process.send!(event, () => resolve());
+    else resolve();
+  });
 const controller = new AbortController();
 
-process.on('disconnect', () => controller.abort());
-// Ctrl-C in a terminal reaches the whole process group: stop cleanly, as `cancel` does.
-process.on('SIGINT', () => controller.abort());
-process.on('message', async (message: TrainCommand) => {
+async function handle(message: TrainCommand): Promise<void> {
   if (message.type === 'cancel') {
     controller.abort();
     return;
@@ -26,4 +37,12 @@ process.on('message', async (message: TrainCommand) => {
     await send({ type: 'error', message: err instanceof Error ? err.message : String(err) });
     process.exit(1);
   }
-});
+}
+
+if (parentPort) parentPort.on('message', (e) => void handle(e.data));
+else {
+  process.on('message', (m: TrainCommand) => void handle(m));
+  process.on('disconnect', () => controller.abort());
+}
+// Ctrl-C in a terminal reaches the whole process group: stop cleanly, as `cancel` does.
+process.on('SIGINT', () => controller.abort());

@@ -1,13 +1,25 @@
 /**
  * Training in a child process, so that its memory, its worker threads and any crash stay out of
- * the caller (the CLI, the web host; Electron uses a utility process with the same messages).
+ * the caller. The CLI and the web host fork a Node process; Electron starts a utility process —
+ * both are a `TrainingChild`, so the protocol and its failure handling are one code path.
  */
-import { type ChildProcess, fork } from 'node:child_process';
+import { fork } from 'node:child_process';
 import type { TrainConfig, TrainEvent, TrainResult } from '../../core/training';
 import type { TrainCommand } from './protocol';
 
-const BOOTSTRAP = new URL('../workers/child-bootstrap.mjs', import.meta.url);
-const CHILD = new URL('./child.ts', import.meta.url);
+/** The child's entry and its argument: a bootstrap that teaches the process TypeScript, then child.ts. */
+export const TRAINING_CHILD = {
+  bootstrap: new URL('../workers/child-bootstrap.mjs', import.meta.url),
+  module: new URL('./child.ts', import.meta.url),
+};
+
+/** What both a forked Node process and Electron's UtilityProcess offer. */
+export interface TrainingChild {
+  readonly pid: number | undefined;
+  postMessage(message: TrainCommand): void;
+  on(event: 'message', listener: (message: TrainEvent) => void): unknown;
+  on(event: 'exit', listener: (code: number | null, signal?: string | null) => void): unknown;
+}
 
 export interface TrainingProcess {
   readonly pid: number;
@@ -17,24 +29,39 @@ export interface TrainingProcess {
   done: Promise<TrainResult>;
 }
 
-export function startTrainingProcess(config: TrainConfig, runDir: string, onEvent: (event: TrainEvent) => void = () => {}): TrainingProcess {
-  const child: ChildProcess = fork(BOOTSTRAP, [CHILD.href], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
-  const command = (c: TrainCommand) => child.connected && child.send(c);
+/** A forked Node process speaking the protocol over its IPC channel. */
+export function forkNodeChild(): TrainingChild {
+  const child = fork(TRAINING_CHILD.bootstrap, [TRAINING_CHILD.module.href], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+  return {
+    get pid() {
+      return child.pid;
+    },
+    postMessage: (message) => {
+      if (child.connected) child.send(message);
+    },
+    on: (event: 'message' | 'exit', listener: (...args: never[]) => void) => child.on(event, listener as (...args: unknown[]) => void),
+  };
+}
+
+export function runTrainingChild(child: TrainingChild, config: TrainConfig, runDir: string, onEvent: (event: TrainEvent) => void = () => {}): TrainingProcess {
   const done = new Promise<TrainResult>((resolve, reject) => {
     let result: TrainResult | null = null;
     let failure: string | null = null;
-    child.on('message', (event: TrainEvent) => {
+    child.on('message', (event) => {
       if (event.type === 'done') result = event.result;
       else if (event.type === 'error') failure = event.message;
       onEvent(event);
     });
-    child.on('error', (err) => reject(new Error(`the training process could not run: ${err.message}`)));
     child.on('exit', (code, signal) => {
       if (result) resolve(result);
       else if (failure) reject(new Error(failure));
       else reject(new Error(`the training process stopped unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`}); the last checkpoint in ${runDir} lets the run resume`));
     });
   });
-  command({ type: 'start', config, runDir });
-  return { pid: child.pid ?? -1, cancel: () => command({ type: 'cancel' }), done };
+  child.postMessage({ type: 'start', config, runDir });
+  return { pid: child.pid ?? -1, cancel: () => child.postMessage({ type: 'cancel' }), done };
+}
+
+export function startTrainingProcess(config: TrainConfig, runDir: string, onEvent: (event: TrainEvent) => void = () => {}): TrainingProcess {
+  return runTrainingChild(forkNodeChild(), config, runDir, onEvent);
 }
