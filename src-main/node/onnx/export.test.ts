@@ -1,0 +1,159 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONV_MODEL, MODELS } from '../../core/model-zoo';
+import { type ModelInfo, PREPROCESS_PRESETS } from '../../core/model-info';
+import { describeModel, type ModelSpec } from '../../core/models';
+import { buildCache } from '../cache/build';
+import { generateDataset } from '../generate/dataset';
+import { Random } from '../generate/random';
+import { useWasm } from '../train/backend';
+import { buildModel } from '../train/build-model';
+import { fillBatch, loadTrainingSet, NO_AUGMENTATION } from '../train/data';
+import { predict, readWeights, stateRanges, writeWeights } from '../train/gradients';
+import { SMALL_NET } from '../train/test-nets';
+import { OnnxClassifier } from './classifier';
+import { exportOnnxFile } from './export';
+import { OPSET, outlineModel } from './onnx-model';
+
+/**
+ * The notebook's ConvModel with its every layer kind (grouped conv, batch norm, flatten, dropout,
+ * the MLP) at a size a test can afford: 2,000 samples, a 64-unit MLP.
+ */
+const SMALL_CONV_MODEL: ModelSpec = {
+  ...CONV_MODEL,
+  name: 'convmodel-small',
+  input: { channels: 19, samples: 2000 },
+  layers: CONV_MODEL.layers.map((l) => (l.kind === 'dense' && l.units === 4096 ? { ...l, units: 64 } : l)),
+};
+
+let dir: string;
+let eegWindows: { x: Float32Array; rows: number };
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'hms-onnx-'));
+  await generateDataset({ out: join(dir, 'data'), patients: 2, recordings: 1, testRecordings: 1, seed: 4 });
+  await buildCache(join(dir, 'data'), join(dir, 'cache'));
+  const set = await loadTrainingSet(join(dir, 'cache'));
+  const rows = Math.min(3, set.windows.length);
+  const x = new Float32Array(rows * set.windowSamples * set.channels);
+  fillBatch(set, set.windows.slice(0, rows), x, new Float32Array(rows * 6), NO_AUGMENTATION, null);
+  eegWindows = { x, rows };
+  await useWasm();
+}, 120_000);
+
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+function infoFor(spec: ModelSpec): ModelInfo {
+  return {
+    ...PREPROCESS_PRESETS.notebook,
+    model: spec.name,
+    channels: PREPROCESS_PRESETS.notebook.channels.slice(0, spec.input.channels).concat(Array.from({ length: Math.max(0, spec.input.channels - 19) }, (_, i) => `x${i}`)),
+    windowSamples: spec.input.samples,
+    dataFingerprint: 'abc123',
+    validation: { valKL: 0.5, floorKL: 0.2 },
+    appVersion: '0.1.0',
+  };
+}
+
+/** tfjs [rows, samples, channels] → ONNX [rows, channels, samples]. */
+function channelsFirst(x: Float32Array, rows: number, samples: number, channels: number): Float32Array {
+  const out = new Float32Array(x.length);
+  for (let r = 0; r < rows; r++) for (let t = 0; t < samples; t++) for (let c = 0; c < channels; c++) out[(r * channels + c) * samples + t] = x[(r * samples + t) * channels + c];
+  return out;
+}
+
+const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i])));
+
+async function parity(spec: ModelSpec, inputs: { x: Float32Array; rows: number }[]): Promise<number[]> {
+  const tf = buildModel(spec, 9);
+  const weights = new Float32Array(describeModel(spec).parameters);
+  readWeights(tf, weights);
+  // Running statistics away from their 0/1 start, so inference-mode batch norm is really checked.
+  const rng = new Random(3);
+  for (const [begin, end] of stateRanges(tf)) for (let i = begin; i < end; i++) weights[i] = rng.uniform(0.5, 1.5);
+  writeWeights(tf, weights);
+  const path = join(dir, `${spec.name}.onnx`);
+  await exportOnnxFile(path, spec, weights, infoFor(spec));
+  const onnx = await OnnxClassifier.open(path);
+  try {
+    const errors: number[] = [];
+    for (const { x, rows } of inputs) {
+      const expected = predict(tf, x, rows);
+      const got = await onnx.run(channelsFirst(x, rows, spec.input.samples, spec.input.channels), rows);
+      errors.push(maxDiff(got, expected));
+    }
+    return errors;
+  } finally {
+    tf.dispose();
+    await onnx.close();
+  }
+}
+
+const randomInput = (spec: ModelSpec, rows: number, seed: number) => {
+  const rng = new Random(seed);
+  return { x: Float32Array.from({ length: rows * spec.input.samples * spec.input.channels }, () => 60 * rng.normal()), rows };
+};
+
+describe('ONNX export', () => {
+  it.each([SMALL_NET, SMALL_CONV_MODEL, ...MODELS.filter((m) => m !== CONV_MODEL)].map((m) => [m.name, m] as const))(
+    '%s: onnxruntime gives the probabilities tfjs gives (1e-4), on random input and on generated EEG',
+    async (_, spec) => {
+      const inputs: { x: Float32Array; rows: number }[] = [randomInput(spec, 4, 1)];
+      if (spec.input.channels === 19 && spec.input.samples === 10_000) inputs.push(eegWindows);
+      for (const error of await parity(spec, inputs)) expect(error).toBeLessThan(1e-4);
+    },
+    120_000,
+  );
+
+  it('writes opset 17, the named input and output, and the metadata that says how to feed the model', async () => {
+    const path = join(dir, 'chainnet.onnx');
+    const outline = outlineModel(new Uint8Array(await readFile(path)));
+    expect(outline.opset).toBe(OPSET);
+    expect(outline.producer).toBe('HMS Studio');
+    expect(outline.inputs).toEqual([{ name: 'eeg', dims: ['batch', 19, 10_000] }]);
+    expect(outline.outputs).toEqual([{ name: 'probabilities', dims: ['batch', 6] }]);
+    const model = await OnnxClassifier.open(path);
+    expect(model.info).toEqual(infoFor(MODELS[0]));
+    await model.close();
+  });
+});
+
+describe('models made elsewhere', () => {
+  const fixture = (name: string) => join(import.meta.dirname, '__fixtures__', name);
+
+  it("classify with PyTorch's export of the notebook's ConvLSTM through a named preset, as PyTorch did", async () => {
+    const expected = JSON.parse(await readFile(fixture('torch-convlstm.json'), 'utf8')) as { probabilities: number[][] };
+    const model = await OnnxClassifier.open(fixture('torch-convlstm.onnx'), { preset: 'notebook' });
+    expect(model.info.model).toBe('external');
+    const x = Float32Array.from({ length: 2 * 19 * 10_000 }, (_, i) => 40 * Math.sin(i * 0.0123) + 15 * Math.cos(i * 0.00071));
+    const got = await model.run(x, 2);
+    expect(maxDiff(got, expected.probabilities.flat())).toBeLessThan(1e-4);
+    await model.close();
+  });
+
+  it('need a preset, and must fit it: each refusal names the file and says why', async () => {
+    await expect(OnnxClassifier.open(fixture('torch-convlstm.onnx'))).rejects.toThrow(/torch-convlstm\.onnx: this model was not made by HMS Studio .* name a preprocessing preset \(notebook\)/);
+    await expect(OnnxClassifier.open(fixture('torch-convlstm.onnx'), { preset: 'mine' })).rejects.toThrow('unknown preset "mine"');
+    await expect(OnnxClassifier.open(fixture('torch-short-input.onnx'), { preset: 'notebook' })).rejects.toThrow(
+      /torch-short-input\.onnx: the model's input is \[batch, 19, 2000\], but the "notebook" preset feeds \[batch, 19, 10000\] \(19 channels × 50 s at 200 Hz\)/,
+    );
+  });
+});
+
+describe('a damaged model file', () => {
+  it('is refused with its name and the problem: empty, not ONNX, truncated, missing', async () => {
+    const good = await readFile(join(dir, 'chainnet.onnx'));
+    const cases: [string, Uint8Array | string, RegExp][] = [
+      ['empty.onnx', new Uint8Array(), /empty\.onnx: the model file is empty/],
+      ['text.onnx', 'hello, I am not a model', /text\.onnx: not an ONNX model/],
+      ['cut.onnx', good.subarray(0, Math.floor(good.length / 2)), /cut\.onnx: (not an ONNX model|onnxruntime cannot load the model)/],
+    ];
+    for (const [name, bytes, message] of cases) {
+      await writeFile(join(dir, name), bytes);
+      await expect(OnnxClassifier.open(join(dir, name))).rejects.toThrow(message);
+    }
+    await expect(OnnxClassifier.open(join(dir, 'missing.onnx'))).rejects.toThrow(/missing\.onnx: cannot read the model \(ENOENT\)/);
+  });
+});

@@ -1,0 +1,160 @@
+/**
+ * A model spec and its flat weights as an ONNX graph (opset 17) — the same spec the trainer built
+ * its tfjs model from, so the two cannot drift apart. Input `eeg` [batch, channels, samples] in
+ * µV (PyTorch's layout); output `probabilities` [batch, classes] (softmax). The graph works
+ * channels-first throughout; where the tfjs model's time-major order matters (flatten) it
+ * transposes first.
+ */
+import { readFile } from 'node:fs/promises';
+import type { ModelInfo } from '../../core/model-info';
+import { modelInfoToMetadata } from '../../core/model-info';
+import { describeModel, type LayerShape, type ModelSpec } from '../../core/models';
+import { writeFileAtomic } from '../fs-atomic';
+import { encodeModel, type OnnxGraph, type OnnxNode, type OnnxTensor } from './onnx-model';
+
+export const INPUT_NAME = 'eeg';
+export const OUTPUT_NAME = 'probabilities';
+const BN_EPSILON = 1e-5;
+
+export function exportOnnx(spec: ModelSpec, weights: Float32Array, info: ModelInfo): Uint8Array {
+  const description = describeModel(spec);
+  if (weights.length !== description.parameters) throw new Error(`model "${spec.name}" has ${description.parameters} weights; ${weights.length} were given`);
+  const nodes: OnnxNode[] = [];
+  const initializers: OnnxTensor[] = [];
+  let offset = 0;
+  let current = INPUT_NAME;
+  let counter = 0;
+  const fresh = (hint: string) => `${hint}_${counter++}`;
+  const node = (op: string, inputs: string[], attributes?: OnnxNode['attributes'], outputs = [fresh(op.toLowerCase())]) => {
+    nodes.push({ op, inputs, outputs, ...(attributes ? { attributes } : {}) });
+    return outputs[0];
+  };
+  const constant = (name: string, dims: number[], values: Float32Array | number[], int64 = false) => {
+    initializers.push({ name, dims, values, int64 });
+    return name;
+  };
+  const take = (n: number) => {
+    const w = weights.subarray(offset, offset + n);
+    offset += n;
+    return w;
+  };
+  const activation = (layer: { activation: string }, x: string) => (layer.activation === 'relu' ? node('Relu', [x]) : x);
+
+  for (const shape of description.layers) {
+    const { layer, name } = shape;
+    const sizes = shape.weights.map((w) => w.shape.reduce((a, b) => a * b, 1));
+    switch (layer.kind) {
+      case 'scale':
+        current = node('Mul', [current, constant(`${name}/factor`, [], Float32Array.of(layer.factor))]);
+        break;
+      case 'conv1d': {
+        const [k, inPerGroup, out] = shape.weights[0].shape;
+        const kernel = take(sizes[0]);
+        // tfjs [k, in/groups, out] → ONNX [out, in/groups, k].
+        const w = new Float32Array(kernel.length);
+        for (let t = 0; t < k; t++) for (let c = 0; c < inPerGroup; c++) for (let o = 0; o < out; o++) w[(o * inPerGroup + c) * k + t] = kernel[(t * inPerGroup + c) * out + o];
+        const bias = take(sizes[1]).slice();
+        current = node('Conv', [current, constant(`${name}/W`, [out, inPerGroup, k], w), constant(`${name}/B`, [out], bias)], {
+          kernel_shape: [k],
+          strides: [layer.stride ?? 1],
+          pads: shape.pads ?? [0, 0],
+          group: layer.groups ?? 1,
+        });
+        current = activation(layer, current);
+        break;
+      }
+      case 'maxPool1d':
+        current = node('MaxPool', [current], { kernel_shape: [layer.size], strides: [layer.size] });
+        break;
+      case 'avgPool1d':
+        current = node('AveragePool', [current], { kernel_shape: [layer.size], strides: [layer.size] });
+        break;
+      case 'globalAvgPool1d':
+        current = node('ReduceMean', [current], { axes: [2], keepdims: 0 });
+        break;
+      case 'batchNorm': {
+        const [gamma, beta, mean, variance] = sizes.map((n, i) => constant(`${name}/${['scale', 'B', 'mean', 'var'][i]}`, [n], take(n).slice()));
+        current = node('BatchNormalization', [current, gamma, beta, mean, variance], { epsilon: { float: BN_EPSILON } });
+        break;
+      }
+      case 'dropout':
+        break;
+      case 'flatten':
+        current = node('Flatten', [node('Transpose', [current], { perm: [0, 2, 1] })], { axis: 1 });
+        break;
+      case 'lstm':
+        current = lstm(shape, take(sizes[0]), take(sizes[1]), take(sizes[2]), current, { node, constant, fresh });
+        break;
+      case 'splitChannels': {
+        const [samples] = shape.inputShape;
+        current = node('Reshape', [current, constant(`${name}/shape`, [3], [-1, 1, samples], true)]);
+        break;
+      }
+      case 'mergeChannels': {
+        const out = shape.outputShape;
+        const target = out.length === 2 ? [-1, out[1], out[0]] : [-1, out[0]];
+        current = node('Reshape', [current, constant(`${name}/shape`, [target.length], target, true)]);
+        break;
+      }
+      case 'dense': {
+        const [inputs, units] = shape.weights[0].shape;
+        current = node('Gemm', [current, constant(`${name}/W`, [inputs, units], take(sizes[0]).slice()), constant(`${name}/B`, [units], take(sizes[1]).slice())]);
+        current = activation(layer, current);
+        break;
+      }
+    }
+  }
+  node('Softmax', [current], { axis: 1 }, [OUTPUT_NAME]);
+  const graph: OnnxGraph = {
+    name: spec.name,
+    nodes,
+    initializers,
+    inputs: [{ name: INPUT_NAME, dims: ['batch', spec.input.channels, spec.input.samples] }],
+    outputs: [{ name: OUTPUT_NAME, dims: ['batch', description.outputShape[0]] }],
+  };
+  return encodeModel(graph, modelInfoToMetadata(info), { name: 'HMS Studio', version: info.appVersion });
+}
+
+interface Builder {
+  node: (op: string, inputs: string[], attributes?: OnnxNode['attributes'], outputs?: string[]) => string;
+  constant: (name: string, dims: number[], values: Float32Array | number[], int64?: boolean) => string;
+  fresh: (hint: string) => string;
+}
+
+/**
+ * ONNX's LSTM: input [T, N, C], gates in the order i, o, f, c with W [1, 4H, C], R [1, 4H, H] and
+ * B [1, 8H] (input then recurrent biases); ours are i, f, c, o in [C, 4H] / [H, 4H] / [4H].
+ */
+function lstm({ name, layer, inputShape }: LayerShape, kernel: Float32Array, recurrent: Float32Array, bias: Float32Array, x: string, { node, constant, fresh }: Builder): string {
+  if (layer.kind !== 'lstm') throw new Error('lstm() needs an lstm layer');
+  const h = layer.units;
+  const c = inputShape[1];
+  const ONNX_FROM_OURS = [0, 3, 1, 2]; // ONNX block g (i, o, f, c) is our block ONNX_FROM_OURS[g].
+  const reorder = (src: Float32Array, rows: number) => {
+    const out = new Float32Array(4 * h * rows);
+    for (let g = 0; g < 4; g++) for (let u = 0; u < h; u++) for (let r = 0; r < rows; r++) out[(g * h + u) * rows + r] = src[r * 4 * h + ONNX_FROM_OURS[g] * h + u];
+    return out;
+  };
+  const b = new Float32Array(8 * h);
+  for (let g = 0; g < 4; g++) b.set(bias.subarray(ONNX_FROM_OURS[g] * h, ONNX_FROM_OURS[g] * h + h), g * h);
+  const sequence = node('Transpose', [x], { perm: [2, 0, 1] });
+  const y = fresh('lstm_y');
+  const yh = fresh('lstm_yh');
+  node('LSTM', [sequence, constant(`${name}/W`, [1, 4 * h, c], reorder(kernel, c)), constant(`${name}/R`, [1, 4 * h, h], reorder(recurrent, h)), constant(`${name}/B`, [1, 8 * h], b)], { hidden_size: h }, [y, yh]);
+  if (!layer.returnSequences) return node('Squeeze', [yh, constant(`${name}/axis0`, [1], [0], true)]);
+  // Y [T, 1, N, H] → [N, H, T], channels-first again.
+  return node('Transpose', [node('Squeeze', [y, constant(`${name}/axis1`, [1], [1], true)])], { perm: [1, 2, 0] });
+}
+
+export async function exportOnnxFile(path: string, spec: ModelSpec, weights: Float32Array, info: ModelInfo): Promise<void> {
+  await writeFileAtomic(path, exportOnnx(spec, weights, info));
+}
+
+/** The bytes of a model file, with the file named when it cannot be read. */
+export async function readModelBytes(path: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(path));
+  } catch (err) {
+    throw new Error(`${path}: cannot read the model (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+}
