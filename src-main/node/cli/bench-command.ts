@@ -1,5 +1,6 @@
 /** `hms bench <preprocess|all> [--json]`: throughput numbers, never pass/fail. */
 import { benchGenerate } from '../bench/generate-bench';
+import { benchInfer } from '../bench/infer-bench';
 import { benchPreprocess } from '../bench/preprocess-bench';
 import { benchViewer } from '../bench/viewer-bench';
 import { benchTrain } from '../train/bench-train';
@@ -13,6 +14,7 @@ const BENCHES: Record<string, Bench> = {
   generate: async () => ({ ...(await benchGenerate()) }),
   viewer: async () => benchViewer(),
   train: async () => ({ ...(await benchTrain({ models: true })) }),
+  infer: async () => ({ ...(await benchInfer()) }),
 };
 
 export const benchCommand: Command = {

@@ -6,6 +6,9 @@ import { benchTrainCommand } from './bench-train-command';
 import { type CliIo, type Command, UsageError } from './command';
 import { demoCommand } from './demo-command';
 import { evaluateCommand } from './evaluate-command';
+import { exportCommand } from './export-command';
+import { classifyCommand } from './classify-command';
+import { submitCommand } from './submit-command';
 import { generateCommand } from './generate-command';
 import { inspectCommand } from './inspect-command';
 import { preprocessCommand } from './preprocess-command';
@@ -13,7 +16,7 @@ import { serveCommand } from './serve-command';
 import { trainCommand } from './train-command';
 import { windowCommand } from './window-command';
 
-const COMMANDS: Command[] = [demoCommand, generateCommand, inspectCommand, windowCommand, preprocessCommand, trainCommand, evaluateCommand, serveCommand, benchCommand];
+const COMMANDS: Command[] = [demoCommand, generateCommand, inspectCommand, windowCommand, preprocessCommand, trainCommand, evaluateCommand, exportCommand, classifyCommand, submitCommand, serveCommand, benchCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -1,0 +1,125 @@
+/**
+ * Inference speed with onnxruntime (CPU): samples/s on the reference net of DESIGN §6 (batch 32 ×
+ * 18 × 2000, comparable with PyTorch's `shared/bench/torch_reference.py`), one 50-s HMS parquet
+ * end to end (read, preprocess, classify) with the default model, and a 1-hour 19-channel 256-Hz
+ * EDF to a 10-s-stride timeline. Random weights: speed does not depend on them.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HMS_CHANNELS, WINDOW_SAMPLES } from '../../core/eeg';
+import { DEFAULT_MODEL } from '../../core/model-zoo';
+import { type ModelInfo, PREPROCESS_PRESETS } from '../../core/model-info';
+import { describeModel, type ModelSpec, REFERENCE_NET } from '../../core/models';
+import { writeEdf } from '../formats/edf-write';
+import { writeHmsParquet } from '../formats/parquet';
+import { Random } from '../generate/random';
+import { classifyRecording, classifyTimeline, prepareRecording } from '../infer/classify';
+import { OnnxClassifier } from '../onnx/classifier';
+import { exportOnnxFile } from '../onnx/export';
+
+export interface InferBench {
+  inferSamplesPerSec: number;
+  batch: number;
+  endToEndMs: number;
+  edfHourTimelineSec: number;
+  timelineWindows: number;
+}
+
+function randomWeights(spec: ModelSpec, seed: number): Float32Array {
+  const rng = new Random(seed);
+  const out = new Float32Array(describeModel(spec).parameters);
+  let offset = 0;
+  for (const w of describeModel(spec).layers.flatMap((l) => l.weights)) {
+    const size = w.shape.reduce((a, b) => a * b, 1);
+    const bound = w.init.kind === 'uniform' ? 1 / Math.sqrt(w.init.fanIn) : 0;
+    for (let i = 0; i < size; i++) out[offset + i] = w.init.kind === 'uniform' ? rng.uniform(-bound, bound) : w.init.kind === 'ones' ? 1 : 0;
+    offset += size;
+  }
+  return out;
+}
+
+function info(spec: ModelSpec): ModelInfo {
+  const preset = PREPROCESS_PRESETS.notebook;
+  return {
+    ...preset,
+    model: spec.name,
+    channels: preset.channels.slice(0, spec.input.channels),
+    windowSamples: spec.input.samples,
+    normalisation: 'none',
+    dataFingerprint: '',
+    validation: {},
+    appVersion: 'bench',
+  };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function noise(samples: number, seed: number): Float32Array {
+  const rng = new Random(seed);
+  let slow = 0;
+  return Float32Array.from({ length: samples }, (_, i) => {
+    slow = 0.98 * slow + rng.normal() * 4;
+    return 20 * Math.sin(i / 30) + slow + rng.normal() * 10;
+  });
+}
+
+export async function benchInfer(onStatus: (line: string) => void = () => {}): Promise<InferBench> {
+  const dir = await mkdtemp(join(tmpdir(), 'hms-bench-infer-'));
+  try {
+    onStatus('reference net…');
+    await exportOnnxFile(join(dir, 'reference.onnx'), REFERENCE_NET, randomWeights(REFERENCE_NET, 1), info(REFERENCE_NET));
+    const reference = await OnnxClassifier.open(join(dir, 'reference.onnx'));
+    const batch = 32;
+    const x = noise(batch * REFERENCE_NET.input.channels * REFERENCE_NET.input.samples, 2);
+    let inferSamplesPerSec: number;
+    try {
+      for (let i = 0; i < 3; i++) await reference.run(x, batch);
+      const times: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        const t0 = performance.now();
+        await reference.run(x, batch);
+        times.push(performance.now() - t0);
+      }
+      inferSamplesPerSec = (batch / median(times)) * 1000;
+    } finally {
+      await reference.close();
+    }
+
+    onStatus('one 50-s recording end to end…');
+    await exportOnnxFile(join(dir, 'default.onnx'), DEFAULT_MODEL, randomWeights(DEFAULT_MODEL, 3), { ...info(DEFAULT_MODEL), channels: PREPROCESS_PRESETS.notebook.channels });
+    const model = await OnnxClassifier.open(join(dir, 'default.onnx'));
+    try {
+      const parquet = join(dir, 'window.parquet');
+      await writeHmsParquet(parquet, HMS_CHANNELS.map((name, c) => ({ name, type: 'FLOAT' as const, data: noise(WINDOW_SAMPLES, 10 + c) })));
+      const times: number[] = [];
+      for (let i = 0; i < 23; i++) {
+        const t0 = performance.now();
+        await classifyRecording(model, await prepareRecording(parquet, model.info));
+        if (i >= 3) times.push(performance.now() - t0);
+      }
+      const endToEndMs = median(times);
+
+      onStatus('a 1-hour 256-Hz EDF to a timeline…');
+      const edf = join(dir, 'hour.edf');
+      const rate = 256;
+      await writeEdf(edf, {
+        channels: HMS_CHANNELS.map((c) => (c === 'EKG' ? 'ECG' : `EEG ${c}-REF`)),
+        sampleRateHz: rate,
+        data: HMS_CHANNELS.map((_, c) => noise(3600 * rate, 100 + c)),
+        units: HMS_CHANNELS.map(() => 'uV'),
+        annotations: [],
+        source: { path: edf, format: 'edf+c' },
+      });
+      const t0 = performance.now();
+      const timeline = await classifyTimeline(model, await prepareRecording(edf, model.info), 10);
+      const edfHourTimelineSec = (performance.now() - t0) / 1000;
+      return { inferSamplesPerSec, batch, endToEndMs, edfHourTimelineSec, timelineWindows: timeline.length };
+    } finally {
+      await model.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+

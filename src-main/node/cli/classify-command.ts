@@ -1,0 +1,64 @@
+/**
+ * `hms classify <recording> --model m.onnx`: six probabilities for one 50-s window, or with
+ * `--timeline` the probabilities along the whole recording. A model made elsewhere needs
+ * `--preset` to say how it was fed.
+ */
+import { extname } from 'node:path';
+import { CLASSES } from '../../core/eeg';
+import { PREPROCESS_PRESETS } from '../../core/model-info';
+import { writeFileAtomic } from '../fs-atomic';
+import { classifyRecording, classifyTimeline, prepareRecording, type Probabilities, type TimelinePoint } from '../infer/classify';
+import { OnnxClassifier } from '../onnx/classifier';
+import { flag, numberOption, stringOption } from './args';
+import { type Command, UsageError } from './command';
+
+export const classifyCommand: Command = {
+  name: 'classify',
+  summary: 'classify a recording (HMS parquet or EDF) with an ONNX model: one window, or a timeline along it',
+  usage: `hms classify <recording> --model m.onnx [--offset S] [--timeline [--stride S] [--out t.csv|t.json]] [--preset ${Object.keys(PREPROCESS_PRESETS).join('|')}] [--json]`,
+  options: { model: { values: 1 }, offset: { values: 1 }, timeline: { values: 0 }, stride: { values: 1 }, out: { values: 1 }, preset: { values: 1 }, json: { values: 0 } },
+  async run(args, io) {
+    const [recording] = args.positional;
+    if (!recording || args.positional.length > 1) throw new UsageError('give one recording');
+    const modelPath = stringOption(args, 'model');
+    if (!modelPath) throw new UsageError('--model <file.onnx> is required');
+    const out = stringOption(args, 'out');
+    if (out && !['.csv', '.json'].includes(extname(out).toLowerCase())) throw new UsageError('--out must end in .csv or .json');
+    const timeline = flag(args, 'timeline');
+    if (!timeline && (out || args.options.has('stride'))) throw new UsageError('--stride and --out go with --timeline');
+    const model = await OnnxClassifier.open(modelPath, { preset: stringOption(args, 'preset') });
+    try {
+      const rec = await prepareRecording(recording, model.info);
+      if (rec.missing.length) io.err(`${recording}: no ${rec.missing.join(', ')} channel; filled flat`);
+      if (!timeline) {
+        const probabilities = await classifyRecording(model, rec, numberOption(args, 'offset', 0));
+        if (flag(args, 'json')) io.json({ probabilities });
+        else io.out(formatProbabilities(probabilities));
+        return 0;
+      }
+      const points = await classifyTimeline(model, rec, numberOption(args, 'stride', 10));
+      if (out) await writeFileAtomic(out, extname(out).toLowerCase() === '.json' ? JSON.stringify({ timeline: points }) : timelineCsv(points));
+      if (flag(args, 'json')) io.json({ timeline: points });
+      else {
+        io.out(`${points.length} windows along ${rec.durationSec.toFixed(0)} s${out ? ` → ${out}` : ''}`);
+        for (const p of points) io.out(`${p.startSec.toFixed(0).padStart(6)} s  ${top(p.probabilities)}`);
+      }
+      return 0;
+    } finally {
+      await model.close();
+    }
+  },
+};
+
+function formatProbabilities(p: Probabilities): string {
+  return CLASSES.map((c) => `${c.padEnd(8)} ${p[c].toFixed(3)}  ${'█'.repeat(Math.round(p[c] * 40))}`).join('\n');
+}
+
+function top(p: Probabilities): string {
+  const best = CLASSES.reduce((a, b) => (p[b] > p[a] ? b : a));
+  return `${best.padEnd(8)} ${p[best].toFixed(2)}   ${CLASSES.map((c) => `${c} ${p[c].toFixed(2)}`).join('  ')}`;
+}
+
+export function timelineCsv(points: readonly TimelinePoint[]): string {
+  return [['start_sec', ...CLASSES].join(','), ...points.map((p) => [p.startSec, ...CLASSES.map((c) => p.probabilities[c].toPrecision(6))].join(','))].join('\n') + '\n';
+}

@@ -1,0 +1,39 @@
+/** A trained checkpoint as a self-describing ONNX file: its weights, and everything needed to feed it. */
+import { readFile } from 'node:fs/promises';
+import { CLASSES } from '../../core/eeg';
+import type { ModelInfo } from '../../core/model-info';
+import type { Evaluation } from '../../core/evaluation';
+import { exportOnnxFile } from '../onnx/export';
+import { readCheckpoint } from '../train/checkpoint';
+import { checkpointPath } from '../train/evaluate-folder';
+import type { ModelCheckpointMeta } from '../train/run';
+
+async function appVersion(): Promise<string> {
+  const pkg = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export async function exportCheckpoint(runDirOrFile: string, out: string, evaluation?: Evaluation): Promise<ModelInfo> {
+  const { meta, arrays } = await readCheckpoint<ModelCheckpointMeta>(await checkpointPath(runDirOrFile));
+  const scale = meta.spec.layers.find((l) => l.kind === 'scale');
+  const info: ModelInfo = {
+    model: meta.spec.name,
+    classes: [...CLASSES],
+    sampleRateHz: meta.sampleRateHz,
+    windowSamples: meta.windowSamples,
+    channels: meta.channels,
+    preprocess: meta.preprocess,
+    normalisation: scale?.kind === 'scale' ? `µV × ${scale.factor} inside the graph` : 'none',
+    dataFingerprint: meta.dataFingerprint,
+    validation: {
+      epoch: meta.epoch,
+      valKL: meta.valKL,
+      ...(evaluation ? { valKL10: nullable(evaluation.valKL10), priorKL: evaluation.priorKL, floorKL: evaluation.floorKL ?? null, accuracy: evaluation.accuracy } : {}),
+    },
+    appVersion: await appVersion(),
+  };
+  await exportOnnxFile(out, meta.spec, arrays.weights, info);
+  return info;
+}
+
+const nullable = (v: number) => (Number.isFinite(v) ? v : null);
