@@ -1,0 +1,39 @@
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readSubmissionCsv } from '../formats/hms-folder';
+import { OnnxClassifier } from '../onnx/classifier';
+import { runDemo } from './run-demo';
+
+let dir: string;
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('the demo', () => {
+  it('generates, trains within its budget, exports, classifies, submits and writes the report', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hms-demo-'));
+    const lines: string[] = [];
+    const facts = await runDemo({ out: dir, seed: 3, trainSeconds: 8, say: (l) => lines.push(l), status: () => {} });
+    expect(facts).not.toBeNull();
+    expect(lines.filter((l) => /^\d\/6 /.test(l))).toHaveLength(6);
+    expect(facts!.trained.stopReason).toBe('time-limit');
+    expect(facts!.evaluation.floorKL).toBeLessThan(facts!.evaluation.priorKL);
+
+    const model = await OnnxClassifier.open(join(dir, 'model.onnx'));
+    expect(model.info).toMatchObject({ model: 'chainnet', sampleRateHz: 200, windowSamples: 10_000 });
+    expect(model.info.validation.valKL).toBeCloseTo(facts!.evaluation.valKL, 5);
+    await model.close();
+
+    const submission = await readSubmissionCsv(join(dir, 'submission.csv'));
+    expect(submission).toHaveLength(facts!.dataset.test.windows);
+    for (const row of submission) expect(row.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    // The stitched recording: one 50-s stretch per test recording, a window every 10 s.
+    expect(facts!.timeline.bands).toHaveLength(facts!.dataset.test.windows);
+    expect(facts!.timeline.points.length).toBe(Math.floor((facts!.timeline.bands.at(-1)!.endSec - 50) / 10) + 1);
+
+    const html = await readFile(join(dir, 'report.html'), 'utf8');
+    expect(html.match(/<svg/g)?.length).toBe(3);
+    expect(html).toContain('floor KL');
+    expect((await stat(join(dir, 'stitched-test.edf'))).size).toBeGreaterThan(1_000_000);
+  }, 240_000);
+});
