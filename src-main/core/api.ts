@@ -5,6 +5,8 @@
 import type { DatasetSummary } from './dataset';
 import type { Annotation } from './eeg';
 import { MONTAGES, type MontageKind } from './montage';
+import type { ModelInfo } from './model-info';
+import { STAGE_NAMES, type StageName, type TrainEvent, type TrainResult } from './training';
 
 export interface ChannelStats {
   name: string;
@@ -75,6 +77,15 @@ export interface Page {
   data: string[];
 }
 
+/** The HMS region spectrogram of a whole recording, for the viewer's overview under the traces. */
+export interface SpectrogramView {
+  /** Centre of each column, s. */
+  timeSec: number[];
+  frequenciesHz: number[];
+  /** LL, RL, LP, RP: base64 float32 log10 power, [column][bin] (column-major by time). */
+  regions: { name: string; label: string; logPower: string }[];
+}
+
 /** One recording of a dataset folder, as the Library lists it. */
 export interface DatasetRecording {
   eegId: string;
@@ -89,6 +100,45 @@ export interface DatasetRecording {
   labels: { offsetSec: number; votes: number[] }[];
 }
 
+/** A shipped architecture, as the Train view offers it. */
+export interface ModelChoice {
+  name: string;
+  description: string;
+  parameters: number;
+  isDefault: boolean;
+}
+
+export interface TrainRequest {
+  /** A dataset folder (with train.csv). */
+  dataset: string;
+  model: string;
+  epochs: number;
+  stages: StageName[];
+  /** Training budget in minutes; none when absent. */
+  minutes?: number;
+  /** Continue the run in this folder (resume); a new run folder when absent. */
+  runDir?: string;
+}
+
+export interface ClassifyRequest {
+  recording: string;
+  /** An .onnx file. */
+  model: string;
+  /** Probabilities along the recording every `strideSec` instead of one window. */
+  timeline: boolean;
+  strideSec: number;
+  /** For a model made elsewhere: a preprocessing preset name. */
+  preset?: string;
+}
+
+export interface ClassifyResult {
+  recording: string;
+  durationSec: number;
+  model: ModelInfo;
+  /** Where each window starts and the six probabilities (CLASSES order); one entry without a timeline. */
+  windows: { startSec: number; probabilities: number[] }[];
+}
+
 /** Every call the UI makes: request → response. */
 export interface ApiCalls {
   appInfo: { request: Record<string, never>; response: AppInfo };
@@ -98,6 +148,15 @@ export interface ApiCalls {
   /** Generates the built-in dataset on first use (progress events), then opens it. */
   openBuiltInDataset: { request: Record<string, never>; response: FolderInspection };
   readPage: { request: PageRequest; response: Page };
+  readSpectrogram: { request: { path: string }; response: SpectrogramView };
+  listModels: { request: Record<string, never>; response: ModelChoice[] };
+  /** Starts training in its own process; `training` events follow, ending with done or error. */
+  startTraining: { request: TrainRequest; response: { runDir: string } };
+  /** Stops after the current step, keeping the best checkpoint. */
+  cancelTraining: { request: { runDir: string }; response: Record<string, never> };
+  /** The run's best checkpoint as `<runDir>/model.onnx`. */
+  exportModel: { request: { runDir: string }; response: { path: string; info: ModelInfo } };
+  classify: { request: ClassifyRequest; response: ClassifyResult };
 }
 
 export type ApiName = keyof ApiCalls;
@@ -108,7 +167,11 @@ export type ApiHandlers = { [K in ApiName]: (request: ApiRequest<K>) => Promise<
 /** What the backend tells the UI unasked: long work's progress. */
 export interface ApiEvents {
   progress: { task: string; done: number; total: number; unit: string };
+  /** A training run's events; `runDir` says which run. A crash of its process arrives as an error event. */
+  training: { runDir: string; event: TrainEvent };
 }
+
+export type { TrainEvent, TrainResult };
 export type ApiEventName = keyof ApiEvents;
 export type ApiEmit = <E extends ApiEventName>(event: E, payload: ApiEvents[E]) => void;
 
@@ -131,6 +194,38 @@ export const API_VALIDATORS: { [K in ApiName]: (request: unknown) => ApiRequest<
   openRecording: (r) => ({ path: nonEmptyString(r, 'path') }),
   listRecordings: (r) => ({ path: nonEmptyString(r, 'path') }),
   openBuiltInDataset: (r) => noArguments(r, 'openBuiltInDataset'),
+  readSpectrogram: (r) => ({ path: nonEmptyString(r, 'path') }),
+  listModels: (r) => noArguments(r, 'listModels'),
+  startTraining: (r) => {
+    const stages = field(r, 'stages');
+    if (!Array.isArray(stages) || stages.length === 0 || stages.some((s) => !STAGE_NAMES.includes(s as StageName))) {
+      throw new Error(`stages must be a list of ${STAGE_NAMES.join(', ')}`);
+    }
+    const minutes = field(r, 'minutes');
+    const runDir = field(r, 'runDir');
+    return {
+      dataset: nonEmptyString(r, 'dataset'),
+      model: nonEmptyString(r, 'model'),
+      epochs: finiteNumber(r, 'epochs', 1, 10_000),
+      stages: stages as StageName[],
+      ...(minutes === undefined ? {} : { minutes: finiteNumber(r, 'minutes', 0.05, 10_000) }),
+      ...(runDir === undefined ? {} : { runDir: nonEmptyString(r, 'runDir') }),
+    };
+  },
+  cancelTraining: (r) => ({ runDir: nonEmptyString(r, 'runDir') }),
+  exportModel: (r) => ({ runDir: nonEmptyString(r, 'runDir') }),
+  classify: (r) => {
+    const timeline = field(r, 'timeline');
+    if (typeof timeline !== 'boolean') throw new Error('timeline must be true or false');
+    const preset = field(r, 'preset');
+    return {
+      recording: nonEmptyString(r, 'recording'),
+      model: nonEmptyString(r, 'model'),
+      timeline,
+      strideSec: finiteNumber(r, 'strideSec', 1, 3600),
+      ...(preset === undefined ? {} : { preset: nonEmptyString(r, 'preset') }),
+    };
+  },
   readPage: (r) => {
     const montage = field(r, 'montage');
     if (!MONTAGES.includes(montage as MontageKind)) throw new Error(`montage must be one of ${MONTAGES.join(', ')}`);

@@ -6,9 +6,11 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, shell } from 'electron';
 import { join } from 'node:path';
 import { IPC_CHANNEL, IPC_EVENT_CHANNEL } from '../core/api';
 import { createService, dispatch } from '../node/service';
+import { launchTrainingUtility } from './training-launcher';
 
 const handlers = createService({
   dataDir: app.getPath('userData'),
+  launchTraining: launchTrainingUtility,
   emit: (event, payload) => {
     for (const win of BrowserWindow.getAllWindows()) win.webContents.send(IPC_EVENT_CHANNEL, event, payload);
   },

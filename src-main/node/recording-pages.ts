@@ -2,17 +2,20 @@
  * Recordings held open for the viewer: read once (HMS layout, gaps filled for display), then
  * served a page at a time in any montage. The few most recent stay in memory.
  */
-import type { Page, PageRequest, RecordingInfo } from '../core/api';
+import type { Page, PageRequest, RecordingInfo, SpectrogramView } from '../core/api';
 import { float32ToBase64 } from '../core/base64';
 import { recordingDurationSec, type Recording } from '../core/eeg';
 import { applyMontage, montageChannelNames, type MontageKind } from '../core/montage';
 import { fillMissing } from '../core/quality';
+import { regionSpectrogram, SPECTROGRAM_REGION_NAMES } from '../core/spectrogram';
+import { CHAIN_GROUPS } from '../core/montage';
 import { readHmsLayoutRecording } from './recording-files';
 
 interface OpenRecording {
   info: RecordingInfo;
   filled: Float32Array[];
   montages: Map<MontageKind, Float32Array[]>;
+  spectrogram?: SpectrogramView;
 }
 
 export class RecordingPages {
@@ -45,6 +48,31 @@ export class RecordingPages {
       samples: end - start,
       data: rows.map((ch) => float32ToBase64(ch.subarray(from, to))),
     };
+  }
+
+  /** Computed once per recording from the bipolar chains: the HMS layout, four regions, 2-s columns. */
+  async spectrogram(path: string): Promise<SpectrogramView> {
+    const rec = await this.get(path);
+    if (!rec.spectrogram) {
+      let bipolar = rec.montages.get('bipolar');
+      if (!bipolar) {
+        bipolar = applyMontage('bipolar', rec.filled);
+        rec.montages.set('bipolar', bipolar);
+      }
+      const s = regionSpectrogram(bipolar, rec.info.sampleRateHz);
+      const rows = s.timeSec.length;
+      const bins = s.frequenciesHz.length;
+      rec.spectrogram = {
+        timeSec: Array.from(s.timeSec),
+        frequenciesHz: s.frequenciesHz,
+        regions: SPECTROGRAM_REGION_NAMES.map((name, g) => {
+          const out = new Float32Array(rows * bins);
+          for (let r = 0; r < rows; r++) for (let b = 0; b < bins; b++) out[r * bins + b] = Math.log10(s.power[g][b][r] + 1e-6);
+          return { name, label: CHAIN_GROUPS.find((c) => c.name === name)!.label, logPower: float32ToBase64(out) };
+        }),
+      };
+    }
+    return rec.spectrogram;
   }
 
   private get(path: string): Promise<OpenRecording> {

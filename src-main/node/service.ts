@@ -10,6 +10,7 @@ import { eegPath, openHmsFolder } from './formats/hms-folder';
 import { generateDataset } from './generate/dataset';
 import { inspectFolder, inspectPath } from './inspect';
 import { RecordingPages } from './recording-pages';
+import { createModelHandlers, type TrainingLauncher } from './service-models';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -17,9 +18,11 @@ export interface ServiceOptions {
   /** Where the app keeps what it makes (the built-in dataset); ~/.hms-studio unless given. */
   dataDir?: string;
   emit?: ApiEmit;
+  /** How training processes start (Electron: a utility process); a forked Node process unless given. */
+  launchTraining?: TrainingLauncher;
 }
 
-export function createService({ dataDir = join(homedir(), '.hms-studio'), emit = () => {} }: ServiceOptions = {}): ApiHandlers {
+export function createService({ dataDir = join(homedir(), '.hms-studio'), emit = () => {}, launchTraining }: ServiceOptions = {}): ApiHandlers {
   const pages = new RecordingPages();
   let builtIn: Promise<FolderInspection> | null = null;
   return {
@@ -27,11 +30,13 @@ export function createService({ dataDir = join(homedir(), '.hms-studio'), emit =
     inspect: async ({ path }) => inspectPath(path),
     openRecording: async ({ path }) => pages.info(path),
     readPage: async (request) => pages.page(request),
+    readSpectrogram: async ({ path }) => pages.spectrogram(path),
     listRecordings: async ({ path }) => listRecordings(path),
     openBuiltInDataset: () => {
       builtIn ??= ensureBuiltIn(join(dataDir, 'built-in'), emit).finally(() => (builtIn = null));
       return builtIn;
     },
+    ...createModelHandlers(dataDir, emit, launchTraining),
   };
 }
 
