@@ -6,7 +6,7 @@ import { CLASS_COLOURS } from '../../core/class-colours';
 import { CLASSES } from '../../core/eeg';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
-const fmt = (v: number) => (Math.abs(v) >= 10 ? v.toFixed(0) : v.toFixed(2));
+const fmt = (v: number) => (Number.isInteger(v) || Math.abs(v) >= 10 ? v.toFixed(0) : v.toFixed(2));
 
 export interface Series {
   name: string;
