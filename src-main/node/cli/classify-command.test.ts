@@ -1,0 +1,85 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLASSES } from '../../core/eeg';
+import { DEFAULT_TRAIN_CONFIG } from '../../core/training';
+import { buildCache } from '../cache/build';
+import { readSubmissionCsv } from '../formats/hms-folder';
+import { generateDataset } from '../generate/dataset';
+import { trainRun } from '../train/run';
+
+const run = promisify(execFile);
+const BIN = join(import.meta.dirname, '../../../bin/hms.js');
+
+async function hms(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run('node', [BIN, ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+let dir: string;
+let data: string;
+let model: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'hms-classify-cli-'));
+  data = join(dir, 'data');
+  await generateDataset({ out: data, patients: 3, recordings: 1, testRecordings: 2, seed: 6 });
+  await buildCache(data, join(dir, 'cache'));
+  await trainRun({ ...DEFAULT_TRAIN_CONFIG, cacheDir: join(dir, 'cache'), folds: 3, epochs: 1, batch: 8 }, join(dir, 'run'));
+  model = join(dir, 'model.onnx');
+}, 120_000);
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('hms export, classify and submit', () => {
+  it('export a run, classify a recording and a timeline, and write a Kaggle submission', async () => {
+    const exported = await hms('export', join(dir, 'run'), '--out', model, '--json');
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(JSON.parse(exported.stdout)).toMatchObject({ file: model, model: 'chainnet', sampleRateHz: 200, windowSamples: 10_000 });
+
+    const [testEeg] = await readdir(join(data, 'test_eegs'));
+    const one = await hms('classify', join(data, 'test_eegs', testEeg), '--model', model, '--json');
+    expect(one.code, one.stderr).toBe(0);
+    const { probabilities } = JSON.parse(one.stdout);
+    expect(Object.keys(probabilities)).toEqual([...CLASSES]);
+    expect(Object.values(probabilities as Record<string, number>).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+
+    const [trainEeg] = await readdir(join(data, 'train_eegs'));
+    const csv = join(dir, 'timeline.csv');
+    const timeline = await hms('classify', join(data, 'train_eegs', trainEeg), '--model', model, '--timeline', '--stride', '5', '--out', csv, '--json');
+    expect(timeline.code, timeline.stderr).toBe(0);
+    const points = JSON.parse(timeline.stdout).timeline as { startSec: number }[];
+    expect(points.map((p) => p.startSec).slice(0, 3)).toEqual([0, 5, 10]);
+    const lines = (await readFile(csv, 'utf8')).trim().split('\n');
+    expect(lines[0]).toBe(['start_sec', ...CLASSES].join(','));
+    expect(lines).toHaveLength(points.length + 1);
+
+    const submission = join(dir, 'submission.csv');
+    const submitted = await hms('submit', data, '--model', model, '--out', submission);
+    expect(submitted.code, submitted.stderr).toBe(0);
+    const rows = await readSubmissionCsv(submission);
+    expect(rows).toHaveLength(2);
+    for (const r of rows) expect(r.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+  }, 120_000);
+
+  it('explain an offset outside the recording, a missing model, and a model made elsewhere without a preset', async () => {
+    const [testEeg] = await readdir(join(data, 'test_eegs'));
+    const recording = join(data, 'test_eegs', testEeg);
+    const late = await hms('classify', recording, '--model', model, '--offset', '20');
+    expect(late.code).toBe(1);
+    expect(late.stderr).toContain('--offset 20 s leaves no full 50-s window in a 50.0-s recording');
+    const missing = await hms('classify', recording, '--model', join(dir, 'nope.onnx'));
+    expect(missing.stderr).toContain('nope.onnx: cannot read the model');
+    const external = await hms('classify', recording, '--model', join(import.meta.dirname, '../onnx/__fixtures__/torch-convlstm.onnx'));
+    expect(external.stderr).toContain('name a preprocessing preset (notebook)');
+    const withPreset = await hms('classify', recording, '--model', join(import.meta.dirname, '../onnx/__fixtures__/torch-convlstm.onnx'), '--preset', 'notebook', '--json');
+    expect(withPreset.code, withPreset.stderr).toBe(0);
+  }, 60_000);
+});
