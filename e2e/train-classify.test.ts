@@ -98,6 +98,17 @@ describe('Train and Classify', () => {
     await page.mouse.click(box.x + box.width * 0.5, box.y + box.height / 2);
     await expect.poll(() => page.getByTestId('page-position').innerText(), { timeout: 30_000 }).toMatch(/^\d+–\d+ s of \d+ s$/);
     expect(Number((await page.getByTestId('page-position').innerText()).split('–')[0])).toBeGreaterThan(0);
+
+    // A file dropped on the page: a browser hides its path, and the app says so instead of failing.
+    const dropped = await page.evaluateHandle(() => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File(['0 1 2'], 'dropped.edf'));
+      return transfer;
+    });
+    await page.dispatchEvent('main', 'drop', { dataTransfer: dropped });
+    await expect.poll(() => page.locator('footer').innerText()).toContain('dropped.edf: a browser does not tell the app where a dropped file lives');
+    await openView(page, 'Library');
+    await expect.poll(() => page.getByRole('button', { name: 'Open built-in dataset' }).isEnabled()).toBe(true);
     expect(problems).toEqual([]);
   }, 300_000);
 });

@@ -7,6 +7,8 @@ import type { ApiClient, ApiEventName, ApiEvents, ApiName, ApiRequest, ApiRespon
 export interface BackendClient extends ApiClient {
   /** Files the desktop menu opens; the browser has no menu, so it never fires there. */
   onOpen(listener: (path: string) => void): void;
+  /** The path of a dropped file or folder; null in a browser, which keeps paths to itself. */
+  pathForFile(file: File): string | null;
 }
 
 declare global {
@@ -59,6 +61,7 @@ function webSocketClient(url: string): BackendClient {
       return () => void listeners.delete(entry);
     },
     onOpen() {},
+    pathForFile: () => null,
   };
 }
 
