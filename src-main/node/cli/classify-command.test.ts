@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLASSES } from '../../core/eeg';
 import { DEFAULT_TRAIN_CONFIG } from '../../core/training';
@@ -10,19 +8,7 @@ import { buildCache } from '../cache/build';
 import { readSubmissionCsv } from '../formats/hms-folder';
 import { generateDataset } from '../generate/dataset';
 import { trainRun } from '../train/run';
-
-const run = promisify(execFile);
-const BIN = join(import.meta.dirname, '../../../bin/hms.js');
-
-async function hms(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('node', [BIN, ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+import { hms } from './run-hms';
 
 let dir: string;
 let data: string;

@@ -5,19 +5,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeBenchFolder } from '../bench/preprocess-bench';
+import { hms } from './run-hms';
 
 const run = promisify(execFile);
-const BIN = join(import.meta.dirname, '../../../bin/hms.js');
-
-async function hms(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('node', [BIN, ...args], { env: { ...process.env, HMS_DEBUG: '' } });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 let dir: string;
 let folder: string;
