@@ -95,7 +95,8 @@ async function createSession(bytes: Uint8Array, path: string, cuda: boolean): Pr
   let last: unknown;
   for (const executionProviders of attempts) {
     try {
-      return await ort.InferenceSession.create(bytes, { executionProviders, graphOptimizationLevel: 'all' });
+      // No spin-waiting between runs: the threads would steal the CPU the next recording's preprocessing needs.
+      return await ort.InferenceSession.create(bytes, { executionProviders, graphOptimizationLevel: 'all', extra: { session: { intra_op: { allow_spinning: '0' } } } });
     } catch (err) {
       last = err;
     }
