@@ -50,7 +50,7 @@ describe('fillBatch', () => {
     const y = new Float32Array(6);
     const rng = new Random(2);
     for (let i = 0; i < 200; i++) {
-      fillBatch(set, [window], x, y, { ...DEFAULT_AUGMENTATION, shiftSamples: 30 }, rng);
+      fillBatch(set, [window], x, y, { ...DEFAULT_AUGMENTATION, shiftSamples: 30, scale: 1 }, rng);
       const first = Math.abs(x[0]);
       const start = first % 100;
       expect(start).toBeGreaterThanOrEqual(0);
@@ -63,5 +63,22 @@ describe('fillBatch', () => {
     }
     expect(seen.mirrored && seen.negated).toBe(true);
     expect(seen.shifts.has(0) && seen.shifts.has(length - windowSamples)).toBe(true);
+  });
+
+  it('scales a window as a whole by at most the given factor either way', () => {
+    const x = new Float32Array(windowSamples * channels.length);
+    const y = new Float32Array(6);
+    const rng = new Random(5);
+    const factors = new Set<string>();
+    for (let i = 0; i < 100; i++) {
+      fillBatch(set, [window], x, y, { ...NO_AUGMENTATION, scale: 1.25 }, rng);
+      // Sample 1 of chain 3 is 100·3 + 16 before scaling; every value carries the same factor.
+      const factor = Math.abs(x[channels.length + 3]) / 316;
+      expect(factor).toBeGreaterThanOrEqual(0.8 - 1e-6);
+      expect(factor).toBeLessThanOrEqual(1.25 + 1e-6);
+      expect(Math.abs(x[5 * channels.length + 7]) / (700 + 20)).toBeCloseTo(factor, 5);
+      factors.add(factor.toFixed(3));
+    }
+    expect(factors.size).toBeGreaterThan(50);
   });
 });

@@ -69,10 +69,12 @@ export interface Augmentation {
   swapHemispheres: boolean;
   /** Negate the signals with probability ½ (polarity carries no class). */
   flipSign: boolean;
+  /** Multiply the window by a factor drawn log-uniformly from [1 / scale, scale] (amplitudes differ between patients and amplifiers); 1: off. */
+  scale: number;
 }
 
-export const NO_AUGMENTATION: Augmentation = { shiftSamples: 0, swapHemispheres: false, flipSign: false };
-export const DEFAULT_AUGMENTATION: Augmentation = { shiftSamples: 800, swapHemispheres: true, flipSign: true };
+export const NO_AUGMENTATION: Augmentation = { shiftSamples: 0, swapHemispheres: false, flipSign: false, scale: 1 };
+export const DEFAULT_AUGMENTATION: Augmentation = { shiftSamples: 800, swapHemispheres: true, flipSign: true, scale: 1.25 };
 
 /** Row permutation that mirrors the double banana: LL ↔ RL, LP ↔ RP; midline and EKG stay. Null for other montages. */
 export function hemisphereMirror(channelNames: readonly string[]): number[] | null {
@@ -105,7 +107,8 @@ export function fillBatch(set: TrainingSet, rows: readonly CacheWindow[], x: Flo
       start = Math.min(Math.max(start + shift, 0), length - windowSamples);
     }
     const rowMap = rng && mirror && rng.next() < 0.5 ? mirror : null;
-    const sign = rng && augmentation.flipSign && rng.next() < 0.5 ? -1 : 1;
+    const flip = rng && augmentation.flipSign && rng.next() < 0.5 ? -1 : 1;
+    const sign = rng && augmentation.scale > 1 ? flip * augmentation.scale ** rng.uniform(-1, 1) : flip;
     const out = x.subarray(r * windowSamples * channels, (r + 1) * windowSamples * channels);
     for (let c = 0; c < channels; c++) {
       const source = data[rowMap ? rowMap[c] : c];
