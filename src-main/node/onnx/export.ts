@@ -12,8 +12,8 @@ import { describeModel, type LayerShape, type ModelSpec } from '../../core/model
 import { writeFileAtomic } from '../fs-atomic';
 import { encodeModel, type OnnxGraph, type OnnxNode, type OnnxTensor } from './onnx-model';
 
-export const INPUT_NAME = 'eeg';
-export const OUTPUT_NAME = 'probabilities';
+const INPUT_NAME = 'eeg';
+const OUTPUT_NAME = 'probabilities';
 const BN_EPSILON = 1e-5;
 
 export function exportOnnx(spec: ModelSpec, weights: Float32Array, info: ModelInfo): Uint8Array {

@@ -8,7 +8,7 @@ import type { TrainConfig, TrainEvent, TrainResult } from '../../core/training';
 import type { TrainCommand } from './protocol';
 
 /** The child's entry and its argument: a bootstrap that teaches the process TypeScript, then child.ts. */
-export const TRAINING_CHILD = {
+const TRAINING_CHILD = {
   bootstrap: new URL('../workers/child-bootstrap.mjs', import.meta.url),
   module: new URL('./child.ts', import.meta.url),
 };
