@@ -15,7 +15,8 @@ import { predict, readWeights, stateRanges, writeWeights } from '../train/gradie
 import { SMALL_NET } from '../train/test-nets';
 import { OnnxClassifier } from './classifier';
 import { exportOnnxFile } from './export';
-import { OPSET, outlineModel } from './onnx-model';
+import { encodeModel, OPSET, outlineModel } from './onnx-model';
+import { readFields } from './protobuf';
 
 /**
  * The notebook's ConvModel with its every layer kind (grouped conv, batch norm, flatten, dropout,
@@ -64,6 +65,12 @@ function channelsFirst(x: Float32Array, rows: number, samples: number, channels:
   return out;
 }
 
+/** Where the graph field (7) of a ModelProto ends: the opset and metadata come after it. */
+function endOfGraph(model: Uint8Array): number {
+  const graph = readFields(model).find((f) => f.field === 7)!.bytes!;
+  return graph.byteOffset - model.byteOffset + graph.length;
+}
+
 const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i])));
 
 async function parity(spec: ModelSpec, inputs: { x: Float32Array; rows: number }[]): Promise<number[]> {
@@ -73,6 +80,12 @@ async function parity(spec: ModelSpec, inputs: { x: Float32Array; rows: number }
   // Running statistics away from their 0/1 start, so inference-mode batch norm is really checked.
   const rng = new Random(3);
   for (const [begin, end] of stateRanges(tf)) for (let i = begin; i < end; i++) weights[i] = rng.uniform(0.5, 1.5);
+  // The logits' weights ×30: PyTorch's initial weights leave every class near 1/6, where even a
+  // wrongly wired graph can come within 1e-4.
+  const last = describeModel(spec).layers.at(-1)!;
+  const kernel = last.weights[0].shape.reduce((a, b) => a * b, 1);
+  const end = weights.length - last.weights[1].shape[0];
+  for (let i = end - kernel; i < end; i++) weights[i] *= 30;
   writeWeights(tf, weights);
   const path = join(dir, `${spec.name}.onnx`);
   await exportOnnxFile(path, spec, weights, infoFor(spec));
@@ -83,6 +96,8 @@ async function parity(spec: ModelSpec, inputs: { x: Float32Array; rows: number }
       const expected = predict(tf, x, rows);
       const got = await onnx.run(channelsFirst(x, rows, spec.input.samples, spec.input.channels), rows);
       errors.push(maxDiff(got, expected));
+      // Decisive outputs, so that 1e-4 on probabilities is a demanding check.
+      expect(Math.max(...Array.from(got, (p) => Math.abs(p - 1 / 6)))).toBeGreaterThan(0.1);
     }
     return errors;
   } finally {
@@ -133,6 +148,20 @@ describe('models made elsewhere', () => {
     await model.close();
   });
 
+  it('that return logits and take a fixed batch (no dynamic axes) are fed row by row and softmaxed', async () => {
+    const expected = JSON.parse(await readFile(fixture('torch-fixed-batch.json'), 'utf8')) as { probabilities: number[][] };
+    const model = await OnnxClassifier.open(fixture('torch-fixed-batch.onnx'), { preset: 'notebook' });
+    const x = Float32Array.from({ length: 2 * 19 * 10_000 }, (_, i) => 40 * Math.sin(i * 0.0123) + 15 * Math.cos(i * 0.00071));
+    // Three rows (the second twice) through a graph that takes exactly one.
+    const three = new Float32Array(3 * 19 * 10_000);
+    three.set(x);
+    three.set(x.subarray(19 * 10_000), 2 * 19 * 10_000);
+    const got = await model.run(three, 3);
+    const [p0, p1] = expected.probabilities;
+    expect(maxDiff(got, [...p0, ...p1, ...p1])).toBeLessThan(1e-4);
+    await model.close();
+  });
+
   it('need a preset, and must fit it: each refusal names the file and says why', async () => {
     await expect(OnnxClassifier.open(fixture('torch-convlstm.onnx'))).rejects.toThrow(/torch-convlstm\.onnx: this model was not made by HMS Studio .* name a preprocessing preset \(notebook\)/);
     await expect(OnnxClassifier.open(fixture('torch-convlstm.onnx'), { preset: 'mine' })).rejects.toThrow('unknown preset "mine"');
@@ -147,13 +176,32 @@ describe('a damaged model file', () => {
     const good = await readFile(join(dir, 'chainnet.onnx'));
     const cases: [string, Uint8Array | string, RegExp][] = [
       ['empty.onnx', new Uint8Array(), /empty\.onnx: the model file is empty/],
-      ['text.onnx', 'hello, I am not a model', /text\.onnx: not an ONNX model/],
-      ['cut.onnx', good.subarray(0, Math.floor(good.length / 2)), /cut\.onnx: (not an ONNX model|onnxruntime cannot load the model)/],
+      ['text.onnx', 'hello, I am not a model', /text\.onnx: not an ONNX model: it is a text file$/],
+      ['binary.onnx', Uint8Array.from({ length: 4096 }, (_, i) => (i * 2654435761) >>> 24), /binary\.onnx: not an ONNX model: its contents are not in the ONNX format$/],
+      ['cut.onnx', good.subarray(0, Math.floor(good.length / 2)), /cut\.onnx: the model file is incomplete: it ends in the middle of the model/],
+      ['cut-early.onnx', good.subarray(0, 12), /cut-early\.onnx: the model file is incomplete/],
+      ['cut-after-graph.onnx', good.subarray(0, endOfGraph(good)), /cut-after-graph\.onnx: the model file is incomplete or damaged: it names no ONNX opset$/],
     ];
     for (const [name, bytes, message] of cases) {
       await writeFile(join(dir, name), bytes);
       await expect(OnnxClassifier.open(join(dir, name))).rejects.toThrow(message);
     }
+    // What onnxruntime itself refuses is said in its own words, without its C++ source location and signature.
+    const unknownOp = encodeModel(
+      {
+        name: 'g',
+        nodes: [{ op: 'NoSuchOp', inputs: ['eeg'], outputs: ['probabilities'] }],
+        initializers: [],
+        inputs: [{ name: 'eeg', dims: ['batch', 19, 10_000] }],
+        outputs: [{ name: 'probabilities', dims: ['batch', 6] }],
+      },
+      {},
+      { name: 'elsewhere', version: '1' },
+    );
+    await writeFile(join(dir, 'unknown-op.onnx'), unknownOp);
+    const refusal = OnnxClassifier.open(join(dir, 'unknown-op.onnx'), { preset: 'notebook' });
+    await expect(refusal).rejects.toThrow(/unknown-op\.onnx: onnxruntime cannot load the model \(.*NoSuchOp/);
+    await expect(refusal).rejects.not.toThrow(/onnxruntime::|\.cc:\d/);
     await expect(OnnxClassifier.open(join(dir, 'missing.onnx'))).rejects.toThrow(/missing\.onnx: cannot read the model \(ENOENT\)/);
   });
 });

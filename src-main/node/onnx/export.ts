@@ -15,6 +15,8 @@ import { encodeModel, type OnnxGraph, type OnnxNode, type OnnxTensor } from './o
 const INPUT_NAME = 'eeg';
 const OUTPUT_NAME = 'probabilities';
 const BN_EPSILON = 1e-5;
+/** ModelProto.producer_name of our files. */
+export const PRODUCER = 'HMS Studio';
 
 export function exportOnnx(spec: ModelSpec, weights: Float32Array, info: ModelInfo): Uint8Array {
   const description = describeModel(spec);
@@ -112,7 +114,7 @@ export function exportOnnx(spec: ModelSpec, weights: Float32Array, info: ModelIn
     inputs: [{ name: INPUT_NAME, dims: ['batch', spec.input.channels, spec.input.samples] }],
     outputs: [{ name: OUTPUT_NAME, dims: ['batch', description.outputShape[0]] }],
   };
-  return encodeModel(graph, modelInfoToMetadata(info), { name: 'HMS Studio', version: info.appVersion });
+  return encodeModel(graph, modelInfoToMetadata(info), { name: PRODUCER, version: info.appVersion });
 }
 
 interface Builder {
