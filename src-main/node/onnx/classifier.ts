@@ -5,6 +5,9 @@
  * needs a preprocessing preset instead. Whatever is wrong with a file is said in one sentence
  * naming it, never as an onnxruntime dump.
  */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { CLASSES } from '../../core/eeg';
 import { type ModelInfo, modelInfoFromMetadata, PREPROCESS_PRESETS } from '../../core/model-info';
@@ -117,7 +120,7 @@ export class OnnxClassifier {
 }
 
 async function createSession(bytes: Uint8Array, path: string, cuda: boolean): Promise<ort.InferenceSession> {
-  const attempts: ort.InferenceSession.SessionOptions['executionProviders'][] = cuda ? [['cuda', 'cpu'], ['cpu']] : [['cpu']];
+  const attempts: ort.InferenceSession.SessionOptions['executionProviders'][] = cuda && !cudaFilesMissing() ? [['cuda', 'cpu'], ['cpu']] : [['cpu']];
   let last: unknown;
   for (const executionProviders of attempts) {
     try {
@@ -128,6 +131,21 @@ async function createSession(bytes: Uint8Array, path: string, cuda: boolean): Pr
     }
   }
   throw new Error(`${path}: onnxruntime cannot load the model (${firstLine(last)})`);
+}
+
+/**
+ * On Linux onnxruntime-node's install script fetches the CUDA provider next to its binding (opt-in
+ * here, DESIGN §6). When it is plainly not there, do not try it: the failed attempt prints an
+ * onnxruntime error line of its own, which is no way to fall back "without a word".
+ */
+function cudaFilesMissing(): boolean {
+  if (process.platform !== 'linux') return false;
+  try {
+    const entry = createRequire(import.meta.url).resolve('onnxruntime-node');
+    return !existsSync(join(dirname(entry), '..', 'bin', 'napi-v6', process.platform, process.arch, 'libonnxruntime_providers_cuda.so'));
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -162,6 +162,34 @@ describe('models made elsewhere', () => {
     await model.close();
   });
 
+  it('may leave the input length open (a named dimension), and need not ask for the CUDA provider to be installed', async () => {
+    const bias = Float32Array.of(1, 2, 0, -1, 0.5, 3);
+    const open = encodeModel(
+      {
+        name: 'mean-then-bias',
+        nodes: [
+          { op: 'ReduceMean', inputs: ['eeg'], outputs: ['m'], attributes: { axes: [2], keepdims: 0 } },
+          { op: 'Gemm', inputs: ['m', 'W', 'B'], outputs: ['logits'] },
+        ],
+        initializers: [
+          { name: 'W', dims: [19, 6], values: new Float32Array(19 * 6) },
+          { name: 'B', dims: [6], values: bias },
+        ],
+        inputs: [{ name: 'eeg', dims: ['batch', 19, 'time'] }],
+        outputs: [{ name: 'logits', dims: ['batch', 6] }],
+      },
+      {},
+      { name: 'elsewhere', version: '1' },
+    );
+    await writeFile(join(dir, 'open-length.onnx'), open);
+    const model = await OnnxClassifier.open(join(dir, 'open-length.onnx'), { preset: 'notebook', cuda: true });
+    const got = await model.run(new Float32Array(2 * 19 * 10_000).fill(7), 2);
+    const e = Array.from(bias, Math.exp);
+    const softmax = e.map((v) => v / e.reduce((a, b) => a + b, 0));
+    expect(maxDiff(got, [...softmax, ...softmax])).toBeLessThan(1e-6);
+    await model.close();
+  });
+
   it('need a preset, and must fit it: each refusal names the file and says why', async () => {
     await expect(OnnxClassifier.open(fixture('torch-convlstm.onnx'))).rejects.toThrow(/torch-convlstm\.onnx: this model was not made by HMS Studio .* name a preprocessing preset \(notebook\)/);
     await expect(OnnxClassifier.open(fixture('torch-convlstm.onnx'), { preset: 'mine' })).rejects.toThrow('unknown preset "mine"');
