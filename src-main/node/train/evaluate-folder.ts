@@ -13,7 +13,8 @@ import { classPrior } from '../../core/metrics';
 import type { BackendInfo } from '../../core/training';
 import { buildCache } from '../cache/build';
 import { readCheckpoint } from './checkpoint';
-import { fillBatch, loadTrainingSet, NO_AUGMENTATION } from './data';
+import { loadTrainingSet } from './data';
+import { evaluatedRows, predictWindows } from './predict-windows';
 import { BEST_CHECKPOINT, type ModelCheckpointMeta } from './run';
 import { startTrainer } from './trainer';
 import { readTruth } from './truth';
@@ -46,23 +47,12 @@ export async function evaluateCheckpointOnFolder(
     const built = await buildCache(folder, cacheDir, { spec: meta.preprocess, signal: options.signal });
     if (!built.manifest) throw new Error('cancelled');
     const set = await loadTrainingSet(cacheDir);
-    const { samples, channels } = meta.spec.input;
     const batch = 32;
     const trainer = await startTrainer({ spec: meta.spec, maxBatch: batch });
     try {
       trainer.weights.set(arrays.weights);
-      const x = new Float32Array(batch * samples * channels);
-      const y = new Float32Array(batch * 6);
-      const predictions: number[][] = [];
-      for (let i = 0; i < set.windows.length; i += batch) {
-        const rows = set.windows.slice(i, i + batch);
-        fillBatch(set, rows, x, y, NO_AUGMENTATION, null);
-        const p = await trainer.predict(x.subarray(0, rows.length * samples * channels), rows.length);
-        for (let r = 0; r < rows.length; r++) predictions.push(Array.from(p.subarray(r * 6, r * 6 + 6)));
-        options.onProgress?.(predictions.length, set.windows.length);
-      }
-      const truth = await readTruth(folder);
-      const rows = set.windows.map((w, i) => ({ target: w.target, totalVotes: w.totalVotes, prediction: predictions[i], ...(truth?.has(w.labelId) ? { truth: truth.get(w.labelId) } : {}) }));
+      const predictions = await predictWindows(trainer, set, set.windows, batch, options.onProgress);
+      const rows = evaluatedRows(set.windows, predictions, await readTruth(folder));
       return {
         model: meta.spec.name,
         checkpoint,

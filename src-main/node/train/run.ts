@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { evaluate, type EvaluatedRow, MANY_RATERS } from '../../core/evaluation';
+import { evaluate, MANY_RATERS } from '../../core/evaluation';
 import { classPrior } from '../../core/metrics';
 import { modelByName } from '../../core/model-zoo';
 import { describeModel, type ModelSpec } from '../../core/models';
@@ -19,6 +19,7 @@ import { writeFileAtomic } from '../fs-atomic';
 import { Random } from '../generate/random';
 import { readCheckpoint, writeCheckpoint } from './checkpoint';
 import { DEFAULT_AUGMENTATION, fillBatch, loadTrainingSet, NO_AUGMENTATION, patientFolds, type TrainingSet } from './data';
+import { evaluatedRows, predictWindows } from './predict-windows';
 import type { LossKind } from './loss';
 import { startTrainer, type Trainer } from './trainer';
 import { readTruth } from './truth';
@@ -143,7 +144,7 @@ export async function trainRun(config: TrainConfig, runDir: string, { signal, on
           onEvent({ type: 'progress', stage, epoch: state.epochs + 1, step: step + 1, steps, loss: lossSum / done, samplesPerSec: done / elapsed, etaSec: (elapsed / done) * (rows.length - done + epochsLeft * rows.length) });
         }
         if (cancelled) break;
-        const predictions = await predictAll(trainer, set, val, x, config.batch);
+        const predictions = await predictWindows(trainer, set, val, config.batch);
         const e = evaluate(evaluatedRows(val, predictions), classPrior(train.map((w) => w.target)));
         state.epochs++;
         state.stageEpochs++;
@@ -168,7 +169,7 @@ export async function trainRun(config: TrainConfig, runDir: string, { signal, on
     let evaluation: TrainResult['evaluation'];
     if (state.bestEpoch > 0) {
       await loadBest(runDir, trainer);
-      const predictions = await predictAll(trainer, set, val, x, config.batch);
+      const predictions = await predictWindows(trainer, set, val, config.batch);
       const truth = await readTruth(set.manifest.source).catch(() => null);
       evaluation = evaluate(evaluatedRows(val, predictions, truth), classPrior(train.map((w) => w.target)));
     }
@@ -203,22 +204,6 @@ async function resume(runDir: string, config: TrainConfig, trainer: Trainer): Pr
 async function loadBest(runDir: string, trainer: Trainer): Promise<void> {
   const { arrays } = await readCheckpoint<ModelCheckpointMeta>(join(runDir, BEST_CHECKPOINT));
   trainer.weights.set(arrays.weights);
-}
-
-async function predictAll(trainer: Trainer, set: TrainingSet, windows: readonly CacheWindow[], x: Float32Array, batch: number): Promise<number[][]> {
-  const out: number[][] = [];
-  const y = new Float32Array(batch * 6);
-  for (let i = 0; i < windows.length; i += batch) {
-    const rows = windows.slice(i, i + batch);
-    fillBatch(set, rows, x, y, NO_AUGMENTATION, null);
-    const p = await trainer.predict(x.subarray(0, (rows.length * x.length) / batch), rows.length);
-    for (let r = 0; r < rows.length; r++) out.push(Array.from(p.subarray(r * 6, r * 6 + 6)));
-  }
-  return out;
-}
-
-function evaluatedRows(windows: readonly CacheWindow[], predictions: number[][], truth?: Map<string, number[]> | null): EvaluatedRow[] {
-  return windows.map((w, i) => ({ target: w.target, totalVotes: w.totalVotes, prediction: predictions[i], ...(truth?.has(w.labelId) ? { truth: truth.get(w.labelId) } : {}) }));
 }
 
 function shuffle<T>(items: readonly T[], rng: Random): T[] {
