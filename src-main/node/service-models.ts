@@ -4,19 +4,18 @@
  * (sessions kept open between calls: a model is loaded once).
  */
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ApiEmit, ApiHandlers, ClassifyResult } from '../core/api';
 import { CLASSES } from '../core/eeg';
 import { MODELS, DEFAULT_MODEL } from '../core/model-zoo';
 import { describeModel } from '../core/models';
-import { DEFAULT_TRAIN_CONFIG, type TrainConfig, type TrainEvent, type TrainResult } from '../core/training';
+import { DEFAULT_TRAIN_CONFIG, type TrainConfig, type TrainEvent } from '../core/training';
 import { buildCache } from './cache/build';
 import { classifyRecording, classifyTimeline, prepareRecording } from './infer/classify';
 import { exportCheckpoint } from './infer/export-checkpoint';
 import { OnnxClassifier } from './onnx/classifier';
 import { startTrainingProcess, type TrainingProcess } from './train/process';
-import { RUN_FILE } from './train/run';
 
 type ModelHandlers = Pick<ApiHandlers, 'listModels' | 'startTraining' | 'cancelTraining' | 'exportModel' | 'classify'>;
 
@@ -78,9 +77,8 @@ export function createModelHandlers(dataDir: string, emit: ApiEmit, launch: Trai
     },
 
     exportModel: async ({ runDir }) => {
-      const result = JSON.parse(await readFile(join(runDir, RUN_FILE), 'utf8').catch(() => '{}')) as Partial<TrainResult>;
       const path = join(runDir, 'model.onnx');
-      const info = await exportCheckpoint(runDir, path, result.evaluation);
+      const info = await exportCheckpoint(runDir, path);
       sessions.delete(path);
       return { path, info };
     },

@@ -1,9 +1,5 @@
 /** `hms export <runDir|checkpoint> --out model.onnx`: the trained weights as one self-describing ONNX file. */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { TrainResult } from '../../core/training';
 import { exportCheckpoint } from '../infer/export-checkpoint';
-import { RUN_FILE } from '../train/run';
 import { flag, stringOption } from './args';
 import { type Command, UsageError } from './command';
 
@@ -17,9 +13,7 @@ export const exportCommand: Command = {
     if (!run || args.positional.length > 1) throw new UsageError('give one run folder or checkpoint');
     const out = stringOption(args, 'out');
     if (!out) throw new UsageError('--out <model.onnx> is required');
-    // A run folder's evaluation goes into the model's metadata; a bare checkpoint has only its own KL.
-    const result = JSON.parse(await readFile(join(run, RUN_FILE), 'utf8').catch(() => '{}')) as Partial<TrainResult>;
-    const info = await exportCheckpoint(run, out, result.evaluation);
+    const info = await exportCheckpoint(run, out);
     if (flag(args, 'json')) io.json({ file: out, ...info });
     else io.out(`${out}: ${info.model}, input [batch, ${info.channels.length}, ${info.windowSamples}] µV at ${info.sampleRateHz} Hz, validation KL ${info.validation.valKL?.toFixed(4)}`);
     return 0;

@@ -22,6 +22,9 @@ describe('the demo', () => {
     const model = await OnnxClassifier.open(join(dir, 'model.onnx'));
     expect(model.info).toMatchObject({ model: 'chainnet', sampleRateHz: 200, windowSamples: 10_000 });
     expect(model.info.validation.valKL).toBeCloseTo(facts!.evaluation.valKL, 5);
+    // The held-out evaluation of run.json travels in the model file too.
+    expect(model.info.validation.floorKL).toBeCloseTo(facts!.evaluation.floorKL!, 5);
+    expect(model.info.validation.accuracy).toBeCloseTo(facts!.evaluation.accuracy, 5);
     await model.close();
 
     const submission = await readSubmissionCsv(join(dir, 'submission.csv'));

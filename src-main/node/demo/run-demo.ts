@@ -76,7 +76,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoFacts | null> {
 
   o.say(`4/${DEMO_STEPS} exporting ${join(out, 'model.onnx')}`);
   const modelPath = join(out, 'model.onnx');
-  const info = await timed('export', () => exportCheckpoint(runDir, modelPath, evaluation));
+  const info = await timed('export', () => exportCheckpoint(runDir, modelPath));
   const modelBytes = (await stat(modelPath)).size;
 
   o.say(`5/${DEMO_STEPS} classifying unseen recordings with onnxruntime`);

@@ -1,20 +1,25 @@
 /** A trained checkpoint as a self-describing ONNX file: its weights, and everything needed to feed it. */
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { CLASSES } from '../../core/eeg';
-import type { ModelInfo } from '../../core/model-info';
 import type { Evaluation } from '../../core/evaluation';
+import type { ModelInfo } from '../../core/model-info';
+import type { TrainResult } from '../../core/training';
 import { exportOnnxFile } from '../onnx/export';
 import { readCheckpoint } from '../train/checkpoint';
 import { checkpointPath } from '../train/evaluate-folder';
-import type { ModelCheckpointMeta } from '../train/run';
+import { type ModelCheckpointMeta, RUN_FILE } from '../train/run';
 
 async function appVersion(): Promise<string> {
   const pkg = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }
 
-export async function exportCheckpoint(runDirOrFile: string, out: string, evaluation?: Evaluation): Promise<ModelInfo> {
-  const { meta, arrays } = await readCheckpoint<ModelCheckpointMeta>(await checkpointPath(runDirOrFile));
+/** A run folder's best checkpoint, with the held-out evaluation its run.json holds; or a checkpoint file, with its own KL only. */
+export async function exportCheckpoint(runDirOrFile: string, out: string): Promise<ModelInfo> {
+  const checkpoint = await checkpointPath(runDirOrFile);
+  const { meta, arrays } = await readCheckpoint<ModelCheckpointMeta>(checkpoint);
+  const evaluation = checkpoint === runDirOrFile ? undefined : await runEvaluation(runDirOrFile);
   const scale = meta.spec.layers.find((l) => l.kind === 'scale');
   const info: ModelInfo = {
     model: meta.spec.name,
@@ -37,3 +42,8 @@ export async function exportCheckpoint(runDirOrFile: string, out: string, evalua
 }
 
 const nullable = (v: number) => (Number.isFinite(v) ? v : null);
+
+async function runEvaluation(runDir: string): Promise<Evaluation | undefined> {
+  const text = await readFile(join(runDir, RUN_FILE), 'utf8').catch(() => null);
+  return text ? (JSON.parse(text) as Partial<TrainResult>).evaluation : undefined;
+}
