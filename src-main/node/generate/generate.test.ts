@@ -230,6 +230,18 @@ describe('every class carries its signature', () => {
     const faint = truthOf({ ...scene('lpd', 'periodic', 1), intensity: 0.2 });
     expect(faint[5]).toBeGreaterThan(0.3);
   });
+
+  it('the signal shows the truth: a pattern stands out of any patient background as clearly as its intensity says', () => {
+    const standsOut = (intensity: number, backgroundUv: number) => {
+      const eeg = Array.from({ length: 19 }, () => new Float64Array(WINDOW_SAMPLES));
+      renderScene(rng, { ...patient, backgroundUv }, { ...scene('lrda', 'rhythmic', 1), intensity }, eeg);
+      return std(eeg[T3]) / backgroundUv;
+    };
+    // Patients with a quiet and a loud background: the same scene stands out alike (±20%).
+    for (const intensity of [0.6, 1]) expect(Math.abs(standsOut(intensity, 18) / standsOut(intensity, 45) - 1)).toBeLessThan(0.2);
+    // A fainter scene (more "other" in its truth) stands out less, on every background.
+    expect(standsOut(0.6, 45)).toBeLessThan(0.8 * standsOut(1, 18));
+  });
 });
 
 describe('the floor is a real bound', () => {

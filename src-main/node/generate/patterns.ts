@@ -102,17 +102,27 @@ function componentField(scene: Scene, laterality: number): Float64Array {
   return focal.map((f, e) => laterality * f + (1 - laterality) * general[e]);
 }
 
+/**
+ * Peak amplitude of each family at full strength, for a patient of median background (30 µV).
+ * Patterns scale with the patient's background and barely otherwise, so how clearly a pattern
+ * stands out of the background is set by the scene's intensity and weights — the same numbers the
+ * truth is made of. Experts vote on what they see: two recordings that look alike share a truth.
+ */
+const PEAK_UV = { periodic: 140, rhythmic: 120, seizure: 195 } as const;
+const MEDIAN_BACKGROUND_UV = 30;
+
 /** Adds the scene's patterns to the 19 electrode arrays (µV), in place. */
 export function renderScene(rng: Random, patient: Patient, scene: Scene, eeg: Float64Array[]): void {
   const samples = eeg[0].length;
+  const gain = (patient.backgroundUv / MEDIAN_BACKGROUND_UV) * rng.uniform(0.92, 1.08);
   for (const c of scene.components) {
-    const strength = scene.intensity * (0.35 + 0.65 * c.weight);
+    const strength = scene.intensity * (0.35 + 0.65 * c.weight) * gain;
     const fieldOf = componentField(scene, c.laterality);
     let wave: Float64Array;
-    if (c.family === 'periodic') wave = periodicDischarges(rng, samples, patient.periodicHz, rng.uniform(90, 200) * strength);
-    else if (c.family === 'rhythmic') wave = rhythmicDelta(rng, samples, patient.deltaHz, rng.uniform(80, 160) * strength);
+    if (c.family === 'periodic') wave = periodicDischarges(rng, samples, patient.periodicHz, PEAK_UV.periodic * strength);
+    else if (c.family === 'rhythmic') wave = rhythmicDelta(rng, samples, patient.deltaHz, PEAK_UV.rhythmic * strength);
     else if (c.family === 'seizure') {
-      seizure(rng, samples, rng.uniform(130, 260) * strength, scene, eeg);
+      seizure(rng, samples, PEAK_UV.seizure * strength, scene, eeg);
       continue;
     } else wave = polymorphicSlowing(rng, samples, rng.uniform(5, 20));
     eeg.forEach((ch, e) => {
