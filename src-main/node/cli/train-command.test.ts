@@ -19,7 +19,7 @@ describe('hms train and hms evaluate', () => {
     expect(trained.code, trained.stderr).toBe(0);
     const summary = JSON.parse(trained.stdout.trim().split('\n').at(-1)!);
     for (const key of ['valKL', 'valKL10', 'priorKL', 'floorKL', 'accuracy', 'confusion', 'epochs', 'backend', 'threads', 'seconds']) expect(summary).toHaveProperty(key);
-    expect(summary).toMatchObject({ status: 'finished', epochs: 2, backend: 'wasm', model: 'chainnet' });
+    expect(summary).toMatchObject({ status: 'finished', epochs: 2, stopReason: 'epochs', backend: 'wasm', model: 'chainnet' });
     expect(summary.floorKL).toBeLessThan(summary.priorKL);
     expect(trained.stderr).toMatch(/training chainnet .* on wasm\/cpu, \d thread\(s\)/);
     expect(trained.stderr).toContain('kl epoch   2');
@@ -31,6 +31,16 @@ describe('hms train and hms evaluate', () => {
     expect(e.confusion.flat().reduce((a: number, b: number) => a + b, 0)).toBe(e.windows);
     expect(e.valKL).toBeGreaterThan(0);
   }, 120_000);
+
+  it('train stops at --minutes, keeping the best epoch so far', async () => {
+    const trained = await hms('train', join(dir, 'data'), '--out', join(dir, 'brief'), '--epochs', '50', '--folds', '3', '--batch', '8', '--minutes', '0.001', '--json');
+    expect(trained.code, trained.stderr).toBe(0);
+    // At least one epoch per session, then the limit.
+    expect(JSON.parse(trained.stdout.trim().split('\n').at(-1)!)).toMatchObject({ status: 'finished', epochs: 1, bestEpoch: 1, stopReason: 'time-limit' });
+    const wrong = await hms('train', join(dir, 'data'), '--out', join(dir, 'z'), '--minutes', '-1');
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('--minutes must be a positive number');
+  }, 60_000);
 
   it('explain a wrong command line and a folder that is not a dataset', async () => {
     const badStage = await hms('train', join(dir, 'data'), '--out', join(dir, 'x'), '--stage', 'kl,fast');

@@ -20,7 +20,7 @@ export const trainCommand: Command = {
   summary: 'train a six-class model on a dataset folder or cache, in its own process (resumable)',
   usage:
     `hms train <folder|cache> --out <runDir> [--model ${MODELS.map((m) => m.name).join('|')}] [--epochs N] [--folds K] [--fold I] ` +
-    `[--stage ${STAGE_NAMES.join('|')}[,…]] [--batch N] [--lr X] [--patience N] [--seed S] [--no-augment] [--workers N] [--cache DIR] [--json]`,
+    `[--stage ${STAGE_NAMES.join('|')}[,…]] [--batch N] [--lr X] [--patience N] [--minutes M] [--seed S] [--no-augment] [--workers N] [--cache DIR] [--json]`,
   options: {
     out: { values: 1 },
     model: { values: 1 },
@@ -31,6 +31,7 @@ export const trainCommand: Command = {
     batch: { values: 1 },
     lr: { values: 1 },
     patience: { values: 1 },
+    minutes: { values: 1 },
     seed: { values: 1 },
     'no-augment': { values: 0 },
     workers: { values: 1 },
@@ -69,6 +70,8 @@ function configFromArgs(args: Parameters<Command['run']>[0]): Omit<TrainConfig, 
   if (fold >= folds) throw new UsageError(`--fold must be below --folds (${folds})`);
   const lr = numberOption(args, 'lr', d.lr)!;
   if (!(lr > 0 && lr < 1)) throw new UsageError('--lr must be between 0 and 1');
+  const minutes = numberOption(args, 'minutes');
+  if (minutes !== undefined && !(minutes > 0)) throw new UsageError('--minutes must be a positive number');
   const workers = numberOption(args, 'workers');
   if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new UsageError('--workers must be a whole number ≥ 1');
   return {
@@ -82,6 +85,7 @@ function configFromArgs(args: Parameters<Command['run']>[0]): Omit<TrainConfig, 
     seed: integer('seed', d.seed, 0),
     patience: integer('patience', d.patience, 1),
     augment: !flag(args, 'no-augment'),
+    ...(minutes !== undefined ? { timeLimitSec: minutes * 60 } : {}),
     ...(workers ? { workers } : {}),
   };
 }

@@ -39,6 +39,7 @@ export function summaryJson(result: TrainResult): Record<string, unknown> {
     perClass: e?.perClass ?? null,
     epochs: result.epochs,
     bestEpoch: result.bestEpoch,
+    stopReason: result.stopReason,
     backend: result.backend.name,
     device: result.backend.device,
     threads: result.backend.threads,
