@@ -4,6 +4,7 @@
  */
 import { WINDOW_SAMPLES } from './eeg';
 import type { ModelSpec } from './models';
+import { BIPOLAR_MIRROR_PAIRS } from './montage';
 
 const INPUT = { channels: 19, samples: WINDOW_SAMPLES };
 
@@ -14,13 +15,15 @@ const MICROVOLTS_TO_UNITS = { kind: 'scale', factor: 0.01 } as const;
  * The default, sized to train well on a laptop CPU, after what worked for the best raw-EEG
  * solutions of the competition: decimate to 50 Hz (the signal is low-passed at 20 Hz), one small
  * CNN shared by every chain (each chain's rhythms and discharges, wherever they are), each chain's
- * features averaged over time, then a small MLP over all chains' features — where the pattern is:
- * one hemisphere or both, how far it spreads. Left/right swaps in training make it
- * hemisphere-symmetric. ~48k weights: the built-in set has only ~60 independent recordings.
+ * features averaged over time and taken as logarithms (a pattern's size relative to the background,
+ * or one side's relative to the other, becomes a difference), then made blind to which hemisphere
+ * is which (sums and absolute differences of mirror chains: how much, and how one-sided), then a
+ * small MLP. The classes name no side, so the head need not learn both sides of every pattern
+ * from the few recordings it has. ~48k weights: the built-in set has only ~60 training recordings.
  */
 export const CHAIN_NET: ModelSpec = {
   name: 'chainnet',
-  description: 'Shared per-chain CNN at 50 Hz, time-pooled per chain, MLP over the chains (default)',
+  description: 'Shared per-chain CNN at 50 Hz, log of each chain\'s pooled features, hemisphere-symmetric sums and differences, MLP (default)',
   input: INPUT,
   layers: [
     MICROVOLTS_TO_UNITS,
@@ -32,7 +35,9 @@ export const CHAIN_NET: ModelSpec = {
     { kind: 'maxPool1d', size: 4 },
     { kind: 'conv1d', filters: 32, kernelSize: 5, padding: 'same', activation: 'relu' },
     { kind: 'globalAvgPool1d' },
+    { kind: 'log', epsilon: 0.01 },
     { kind: 'mergeChannels' },
+    { kind: 'hemisphereSymmetric', pairs: BIPOLAR_MIRROR_PAIRS.map(([l, r]) => [l, r]) },
     { kind: 'dropout', rate: 0.3 },
     { kind: 'dense', units: 64, activation: 'relu' },
     { kind: 'dropout', rate: 0.3 },

@@ -52,6 +52,15 @@ export type LayerSpec =
    * or pooled ones [features] → [chains · features]; chain-major either way.
    */
   | { kind: 'mergeChannels' }
+  /** log(x + epsilon), elementwise: pooled magnitudes become log-magnitudes, so ratios (left / right, pattern / background) become differences. */
+  | { kind: 'log'; epsilon: number }
+  /**
+   * Pooled per-chain features made blind to which hemisphere is which: for every mirror pair of
+   * chains (left, right) the sum and the absolute difference of their features; chains in no pair
+   * (midline, EKG) pass through. [chains · features] → the same size: the sums, the differences,
+   * then the unpaired chains, chain-major. Needs `mergeChannels` of pooled features before it.
+   */
+  | { kind: 'hemisphereSymmetric'; pairs: [number, number][] }
   | { kind: 'dense'; units: number; activation: Activation };
 
 export type LayerKind = LayerSpec['kind'];
@@ -85,6 +94,8 @@ export interface LayerShape {
   outputShape: number[];
   /** How many sequences each example is split into at this layer's output (1 unless between split and merge). */
   split: number;
+  /** hemisphereSymmetric only: how many chains its features come from. */
+  chains?: number;
   /** conv1d only: zeros added [before, after] in time. */
   pads?: [number, number];
   weights: WeightSpec[];
@@ -104,6 +115,7 @@ const uniform = (name: string, shape: number[], fanIn: number): WeightSpec => ({
 export function describeModel(spec: ModelSpec): ModelDescription {
   let shape = [spec.input.samples, spec.input.channels];
   let split = 1;
+  let mergedChains = 0;
   const layers = spec.layers.map((layer, index): LayerShape => {
     const name = `${layer.kind}${index}`;
     const fail = (problem: string) => new Error(`model "${spec.name}", layer ${name}: ${problem} (input shape [${shape.join(', ')}])`);
@@ -114,6 +126,7 @@ export function describeModel(spec: ModelSpec): ModelDescription {
     const inputShape = shape;
     let weights: WeightSpec[] = [];
     let pads: [number, number] | undefined;
+    let chains: number | undefined;
     switch (layer.kind) {
       case 'scale':
         break;
@@ -178,7 +191,19 @@ export function describeModel(spec: ModelSpec): ModelDescription {
       case 'mergeChannels': {
         if (split === 1) throw fail('mergeChannels needs splitChannels before it');
         shape = shape.length === 2 ? [shape[0], split * shape[1]] : [split * shape[0]];
+        mergedChains = split;
         split = 1;
+        break;
+      }
+      case 'log':
+        if (!(layer.epsilon > 0)) throw fail(`log needs a positive epsilon, not ${layer.epsilon}`);
+        break;
+      case 'hemisphereSymmetric': {
+        if (shape.length !== 1 || !mergedChains) throw fail('hemisphereSymmetric needs pooled features of merged chains');
+        if (!layer.pairs.length) throw fail('hemisphereSymmetric needs at least one pair of chains');
+        chains = mergedChains;
+        const used = layer.pairs.flat();
+        if (used.some((c) => !Number.isInteger(c) || c < 0 || c >= mergedChains) || new Set(used).size !== used.length) throw fail(`pairs must name distinct chains 0…${mergedChains - 1}`);
         break;
       }
       case 'dense':
@@ -187,7 +212,7 @@ export function describeModel(spec: ModelSpec): ModelDescription {
         shape = [layer.units];
         break;
     }
-    return { name, layer, inputShape, outputShape: shape, split, ...(pads ? { pads } : {}), weights };
+    return { name, layer, inputShape, outputShape: shape, split, ...(pads ? { pads } : {}), ...(chains ? { chains } : {}), weights };
   });
   if (split !== 1) throw new Error(`model "${spec.name}": splitChannels without mergeChannels`);
   if (shape.length !== 1) throw new Error(`model "${spec.name}" ends in a sequence [${shape.join(', ')}]; pool or flatten it into logits`);
@@ -198,6 +223,25 @@ export function describeModel(spec: ModelSpec): ModelDescription {
     outputShape: shape,
     parameters: all.reduce((n, w) => n + size(w), 0),
     trainableParameters: all.filter((w) => w.trainable).reduce((n, w) => n + size(w), 0),
+  };
+}
+
+/**
+ * The 0/±1 rows over the chains that `hemisphereSymmetric` applies to each feature: one row per
+ * pair for the sums, one per pair for the differences (taken absolute), one per unpaired chain.
+ */
+export function hemisphereRows({ layer, chains }: LayerShape): { sums: number[][]; differences: number[][]; kept: number[][] } {
+  if (layer.kind !== 'hemisphereSymmetric' || !chains) throw new Error('hemisphereRows needs a described hemisphereSymmetric layer');
+  const row = (entries: [number, number][]) => {
+    const r = new Array<number>(chains).fill(0);
+    for (const [c, v] of entries) r[c] = v;
+    return r;
+  };
+  const paired = new Set(layer.pairs.flat());
+  return {
+    sums: layer.pairs.map(([l, r]) => row([[l, 1], [r, 1]])),
+    differences: layer.pairs.map(([l, r]) => row([[l, 1], [r, -1]])),
+    kept: Array.from({ length: chains }, (_, c) => c).filter((c) => !paired.has(c)).map((c) => row([[c, 1]])),
   };
 }
 

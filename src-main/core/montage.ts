@@ -26,6 +26,13 @@ export const CHAIN_GROUPS: readonly { name: 'LL' | 'RL' | 'LP' | 'RP' | 'Z'; lab
   { name: 'Z', label: 'midline', rows: [16, 17] },
 ];
 
+const groupRows = (name: string) => CHAIN_GROUPS.find((g) => g.name === name)!.rows;
+
+/** Rows of the double banana that mirror each other (LL ↔ RL, LP ↔ RP), left row first; midline and EKG have no mirror. */
+export const BIPOLAR_MIRROR_PAIRS: readonly (readonly [number, number])[] = (
+  [['LL', 'RL'], ['LP', 'RP']] as const
+).flatMap(([left, right]) => groupRows(left).map((row, k) => [row, groupRows(right)[k]] as const));
+
 export function montageChannelNames(kind: MontageKind): string[] {
   switch (kind) {
     case 'bipolar':

@@ -12,7 +12,7 @@ import { useWasm } from '../train/backend';
 import { buildModel } from '../train/build-model';
 import { fillBatch, loadTrainingSet, NO_AUGMENTATION } from '../train/data';
 import { predict, readWeights, stateRanges, writeWeights } from '../train/gradients';
-import { SMALL_NET } from '../train/test-nets';
+import { SMALL_CHAIN_NET, SMALL_NET } from '../train/test-nets';
 import { OnnxClassifier } from './classifier';
 import { exportOnnxFile } from './export';
 import { encodeModel, OPSET, outlineModel } from './onnx-model';
@@ -112,7 +112,7 @@ const randomInput = (spec: ModelSpec, rows: number, seed: number) => {
 };
 
 describe('ONNX export', () => {
-  it.each([SMALL_NET, SMALL_CONV_MODEL, ...MODELS.filter((m) => m !== CONV_MODEL)].map((m) => [m.name, m] as const))(
+  it.each([SMALL_NET, SMALL_CHAIN_NET, SMALL_CONV_MODEL, ...MODELS.filter((m) => m !== CONV_MODEL)].map((m) => [m.name, m] as const))(
     '%s: onnxruntime gives the probabilities tfjs gives (1e-4), on random input and on generated EEG',
     async (_, spec) => {
       const inputs: { x: Float32Array; rows: number }[] = [randomInput(spec, 4, 1)];

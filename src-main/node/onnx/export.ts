@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import type { ModelInfo } from '../../core/model-info';
 import { modelInfoToMetadata } from '../../core/model-info';
-import { describeModel, type LayerShape, type ModelSpec } from '../../core/models';
+import { describeModel, hemisphereRows, type LayerShape, type ModelSpec } from '../../core/models';
 import { writeFileAtomic } from '../fs-atomic';
 import { encodeModel, type OnnxGraph, type OnnxNode, type OnnxTensor } from './onnx-model';
 
@@ -98,6 +98,12 @@ export function exportOnnx(spec: ModelSpec, weights: Float32Array, info: ModelIn
         current = node('Reshape', [current, constant(`${name}/shape`, [target.length], target, true)]);
         break;
       }
+      case 'log':
+        current = node('Log', [node('Add', [current, constant(`${name}/epsilon`, [], Float32Array.of(layer.epsilon))])]);
+        break;
+      case 'hemisphereSymmetric':
+        current = hemisphereSymmetric(shape, current, { node, constant, fresh });
+        break;
       case 'dense': {
         const [inputs, units] = shape.weights[0].shape;
         current = node('Gemm', [current, constant(`${name}/W`, [inputs, units], take(sizes[0]).slice()), constant(`${name}/B`, [units], take(sizes[1]).slice())]);
@@ -146,6 +152,17 @@ function lstm({ name, layer, inputShape }: LayerShape, kernel: Float32Array, rec
   if (!layer.returnSequences) return node('Squeeze', [yh, constant(`${name}/axis0`, [1], [0], true)]);
   // Y [T, 1, N, H] → [N, H, T], channels-first again.
   return node('Transpose', [node('Squeeze', [y, constant(`${name}/axis1`, [1], [1], true)])], { perm: [1, 2, 0] });
+}
+
+/** [N, chains · F] → [N, chains, F], constant 0/±1 matrices over the chains (MatMul broadcasts over N), |differences|, back to [N, chains · F]. */
+function hemisphereSymmetric(shape: LayerShape, x: string, { node, constant }: Builder): string {
+  const { sums, differences, kept } = hemisphereRows(shape);
+  const chains = shape.chains!;
+  const features = shape.inputShape[0] / chains;
+  const byChain = node('Reshape', [x, constant(`${shape.name}/chains`, [3], [-1, chains, features], true)]);
+  const mix = (rows: number[][], part: string) => node('MatMul', [constant(`${shape.name}/${part}`, [rows.length, chains], Float32Array.from(rows.flat())), byChain]);
+  const parts = [mix(sums, 'sums'), node('Abs', [mix(differences, 'differences')]), ...(kept.length ? [mix(kept, 'kept')] : [])];
+  return node('Reshape', [node('Concat', parts, { axis: 1 }), constant(`${shape.name}/flat`, [2], [-1, chains * features], true)]);
 }
 
 export async function exportOnnxFile(path: string, spec: ModelSpec, weights: Float32Array, info: ModelInfo): Promise<void> {

@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { FusedConv2D } from '@tensorflow/tfjs';
-import { describeModel, type LayerShape, type ModelDescription, type ModelSpec } from '../../core/models';
+import { describeModel, hemisphereRows, type LayerShape, type ModelDescription, type ModelSpec } from '../../core/models';
 import { registerTrainingGradients } from './kernels/register';
 
 export const BATCH_NORM_EPSILON = 1e-5;
@@ -160,12 +160,33 @@ function applyLayer({ shape, vars, groupMask }: BuiltLayer, h: tf.Tensor, traini
         .transpose([0, 2, 1, 3])
         .reshape([rows / chains, 1, samples, chains * features]);
     }
+    case 'log':
+      return h.add(layer.epsilon).log();
+    case 'hemisphereSymmetric':
+      return hemisphereSymmetric(h as tf.Tensor2D, shape);
     case 'dense': {
       const [kernel, bias] = vars;
       const y = tf.matMul(h as tf.Tensor2D, kernel as tf.Tensor2D).add(bias);
       return layer.activation === 'relu' ? tf.relu(y) : y;
     }
   }
+}
+
+/** Sums and absolute differences of mirror chains (see the layer's spec), as two constant matrix products over the chain axis. */
+export function hemisphereSymmetric(h: tf.Tensor2D, shape: LayerShape): tf.Tensor {
+  const { sums, differences, kept } = hemisphereRows(shape);
+  const chains = shape.chains!;
+  const [batch, size] = h.shape;
+  const features = size / chains;
+  // [batch, chains · features] (chain-major) → [chains, batch · features].
+  const byChain = h.reshape([batch, chains, features]).transpose([1, 0, 2]).reshape([chains, batch * features]);
+  const mix = (rows: number[][], abs: boolean) => {
+    if (!rows.length) return null;
+    const y = tf.matMul(tf.tensor2d(rows), byChain);
+    return abs ? y.abs() : y;
+  };
+  const parts = [mix(sums, false), mix(differences, true), mix(kept, false)].filter((p): p is tf.Tensor2D => p !== null);
+  return tf.concat(parts, 0).reshape([chains, batch, features]).transpose([1, 0, 2]).reshape([batch, size]);
 }
 
 /** One LSTM layer, gates i, f, g, o; the input projection of every step is one matrix product. */

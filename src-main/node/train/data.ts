@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { DataError } from '../../core/eeg';
-import { CHAIN_GROUPS, montageChannelNames } from '../../core/montage';
+import { BIPOLAR_MIRROR_PAIRS, montageChannelNames } from '../../core/montage';
 import { readNpyFloat32Slice, parseNpyHeader } from '../formats/npy';
 import type { CacheManifest, CacheWindow } from '../cache/build';
 import { readCacheManifest } from '../cache/read';
@@ -81,12 +81,9 @@ export function hemisphereMirror(channelNames: readonly string[]): number[] | nu
   const bipolar = montageChannelNames('bipolar');
   if (channelNames.length !== bipolar.length || channelNames.some((c, i) => c !== bipolar[i])) return null;
   const mirror = channelNames.map((_, i) => i);
-  const group = (name: string) => CHAIN_GROUPS.find((g) => g.name === name)!.rows;
-  for (const [left, right] of [['LL', 'RL'], ['LP', 'RP']]) {
-    group(left).forEach((row, k) => {
-      mirror[row] = group(right)[k];
-      mirror[group(right)[k]] = row;
-    });
+  for (const [left, right] of BIPOLAR_MIRROR_PAIRS) {
+    mirror[left] = right;
+    mirror[right] = left;
   }
   return mirror;
 }

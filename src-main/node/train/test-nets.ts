@@ -16,3 +16,26 @@ export const SMALL_NET: ModelSpec = {
     { kind: 'dense', units: 6, activation: 'linear' },
   ],
 };
+
+/**
+ * The default model's layer kinds at test size: one CNN shared by 5 chains, log-magnitudes, and
+ * features blind to the hemispheres (chains 0 ↔ 1 and 2 ↔ 3 mirror each other; 4 is midline).
+ */
+export const SMALL_CHAIN_NET: ModelSpec = {
+  name: 'small-chains',
+  description: 'chain-net layer kinds at test size',
+  input: { channels: 5, samples: 96 },
+  layers: [
+    { kind: 'avgPool1d', size: 2 },
+    { kind: 'splitChannels' },
+    { kind: 'conv1d', filters: 4, kernelSize: 5, padding: 'same', activation: 'relu' },
+    { kind: 'maxPool1d', size: 4 },
+    { kind: 'conv1d', filters: 3, kernelSize: 3, padding: 'same', activation: 'relu' },
+    { kind: 'globalAvgPool1d' },
+    { kind: 'log', epsilon: 0.05 },
+    { kind: 'mergeChannels' },
+    { kind: 'hemisphereSymmetric', pairs: [[0, 1], [2, 3]] },
+    { kind: 'dense', units: 8, activation: 'relu' },
+    { kind: 'dense', units: 6, activation: 'linear' },
+  ],
+};
