@@ -37,7 +37,7 @@ export const CHAIN_NET: ModelSpec = {
     { kind: 'globalAvgPool1d' },
     { kind: 'log', epsilon: 0.01 },
     { kind: 'mergeChannels' },
-    { kind: 'hemisphereSymmetric', pairs: BIPOLAR_MIRROR_PAIRS.map(([l, r]) => [l, r]) },
+    { kind: 'hemisphereSymmetric', pairs: BIPOLAR_MIRROR_PAIRS },
     { kind: 'dropout', rate: 0.3 },
     { kind: 'dense', units: 64, activation: 'relu' },
     { kind: 'dropout', rate: 0.3 },

@@ -60,7 +60,7 @@ export type LayerSpec =
    * (midline, EKG) pass through. [chains · features] → the same size: the sums, the differences,
    * then the unpaired chains, chain-major. Needs `mergeChannels` of pooled features before it.
    */
-  | { kind: 'hemisphereSymmetric'; pairs: [number, number][] }
+  | { kind: 'hemisphereSymmetric'; pairs: readonly (readonly [number, number])[] }
   | { kind: 'dense'; units: number; activation: Activation };
 
 export type LayerKind = LayerSpec['kind'];

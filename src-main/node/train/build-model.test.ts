@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { describeModel, type ModelSpec } from '../../core/models';
 import { useWasm } from './backend';
 import { syntheticBatch } from './bench-train';
-import { buildModel, hemisphereSymmetric } from './build-model';
+import { buildModel, hemisphereMatrices, hemisphereSymmetric } from './build-model';
 import { lossAndGradients, parameterCount, readWeights } from './gradients';
 import { SMALL_CHAIN_NET, SMALL_NET } from './test-nets';
 import { LocalTrainer } from './trainer';
@@ -78,7 +78,7 @@ describe('hemisphereSymmetric', () => {
     expect(layer.chains).toBe(5);
     // Three features for each of the five chains, chain-major, as mergeChannels leaves them.
     const features = [[1, 2, 3], [4, 6, 1], [0, -1, 2], [5, 5, 5], [7, 8, 9]];
-    const out = tf.tidy(() => hemisphereSymmetric(tf.tensor2d([features.flat()]), layer).dataSync());
+    const out = tf.tidy(() => hemisphereSymmetric(tf.tensor2d([features.flat()]), hemisphereMatrices(layer)).dataSync());
     expect(Array.from(out)).toEqual([5, 8, 4, 5, 4, 7, 3, 4, 2, 5, 6, 3, 7, 8, 9]);
   });
 });

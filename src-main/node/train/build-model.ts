@@ -49,9 +49,9 @@ export function buildModel(spec: ModelSpec, seed = 0): TfModel {
       variables.push(v);
       return v;
     });
-    const groupMask = shape.layer.kind === 'conv1d' && (shape.layer.groups ?? 1) > 1 ? groupedKernelMask(shape) : null;
-    if (groupMask) constants.push(groupMask);
-    return { shape, vars, groupMask };
+    const fixed = layerConstants(shape);
+    constants.push(...fixed);
+    return { shape, vars, fixed };
   });
 
   const forward = (x: tf.Tensor3D, training: boolean, stats: tf.Tensor1D[]) => {
@@ -95,13 +95,20 @@ function groupedKernelMask({ layer, inputShape }: LayerShape): tf.Tensor {
   return tf.tensor3d(mask, [1, inputs, layer.filters]);
 }
 
+/** What a layer multiplies by that is not a weight, made once per model: a grouped conv's mask, hemisphereSymmetric's matrices. */
+function layerConstants(shape: LayerShape): tf.Tensor[] {
+  if (shape.layer.kind === 'conv1d' && (shape.layer.groups ?? 1) > 1) return [groupedKernelMask(shape)];
+  if (shape.layer.kind === 'hemisphereSymmetric') return hemisphereMatrices(shape);
+  return [];
+}
+
 interface BuiltLayer {
   shape: LayerShape;
   vars: tf.Variable[];
-  groupMask: tf.Tensor | null;
+  fixed: tf.Tensor[];
 }
 
-function applyLayer({ shape, vars, groupMask }: BuiltLayer, h: tf.Tensor, training: boolean, stats: tf.Tensor1D[]): tf.Tensor {
+function applyLayer({ shape, vars, fixed }: BuiltLayer, h: tf.Tensor, training: boolean, stats: tf.Tensor1D[]): tf.Tensor {
   const { layer } = shape;
   switch (layer.kind) {
     case 'scale':
@@ -109,7 +116,7 @@ function applyLayer({ shape, vars, groupMask }: BuiltLayer, h: tf.Tensor, traini
     case 'conv1d': {
       const [kernel, bias] = vars;
       const groups = layer.groups ?? 1;
-      const full = groupMask ? kernel.tile([1, groups, 1]).mul(groupMask) : kernel;
+      const full = groups > 1 ? kernel.tile([1, groups, 1]).mul(fixed[0]) : kernel;
       const [k, cin, cout] = full.shape;
       const filter = full.reshape([1, k, cin, cout]);
       const [before, after] = shape.pads ?? [0, 0];
@@ -163,7 +170,7 @@ function applyLayer({ shape, vars, groupMask }: BuiltLayer, h: tf.Tensor, traini
     case 'log':
       return h.add(layer.epsilon).log();
     case 'hemisphereSymmetric':
-      return hemisphereSymmetric(h as tf.Tensor2D, shape);
+      return hemisphereSymmetric(h as tf.Tensor2D, fixed as tf.Tensor2D[]);
     case 'dense': {
       const [kernel, bias] = vars;
       const y = tf.matMul(h as tf.Tensor2D, kernel as tf.Tensor2D).add(bias);
@@ -172,20 +179,20 @@ function applyLayer({ shape, vars, groupMask }: BuiltLayer, h: tf.Tensor, traini
   }
 }
 
-/** Sums and absolute differences of mirror chains (see the layer's spec), as two constant matrix products over the chain axis. */
-export function hemisphereSymmetric(h: tf.Tensor2D, shape: LayerShape): tf.Tensor {
+/** hemisphereSymmetric's 0/±1 rows over the chains (see `hemisphereRows`): sums, differences and, when any, the unpaired chains. */
+export function hemisphereMatrices(shape: LayerShape): tf.Tensor2D[] {
   const { sums, differences, kept } = hemisphereRows(shape);
-  const chains = shape.chains!;
+  return [sums, differences, kept].filter((rows) => rows.length).map((rows) => tf.tensor2d(rows));
+}
+
+/** Sums and absolute differences of mirror chains (see the layer's spec): constant matrix products over the chain axis. */
+export function hemisphereSymmetric(h: tf.Tensor2D, [sums, differences, kept]: tf.Tensor2D[]): tf.Tensor {
+  const chains = sums.shape[1];
   const [batch, size] = h.shape;
   const features = size / chains;
   // [batch, chains · features] (chain-major) → [chains, batch · features].
   const byChain = h.reshape([batch, chains, features]).transpose([1, 0, 2]).reshape([chains, batch * features]);
-  const mix = (rows: number[][], abs: boolean) => {
-    if (!rows.length) return null;
-    const y = tf.matMul(tf.tensor2d(rows), byChain);
-    return abs ? y.abs() : y;
-  };
-  const parts = [mix(sums, false), mix(differences, true), mix(kept, false)].filter((p): p is tf.Tensor2D => p !== null);
+  const parts = [tf.matMul(sums, byChain), tf.matMul(differences, byChain).abs(), ...(kept ? [tf.matMul(kept, byChain)] : [])];
   return tf.concat(parts, 0).reshape([chains, batch, features]).transpose([1, 0, 2]).reshape([batch, size]);
 }
 
