@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluate } from './evaluation';
+import { evaluate, poolEvaluations } from './evaluation';
 
 describe('evaluate', () => {
   it('scores KL on all rows and ≥10-rater rows, accuracy, confusion and per-class figures, with prior and floor', () => {
@@ -28,5 +28,26 @@ describe('evaluate', () => {
     expect(e.floorKL).toBeUndefined();
     expect(e.valKL10).toBeNaN();
     expect(e.valKL).toBeCloseTo(0, 12);
+  });
+});
+
+describe('poolEvaluations', () => {
+  it('gives what evaluating all the folds\' rows together gives, each fold keeping its own prior', () => {
+    const row = (c: number, votes: number, guess: number) => {
+      const target = [0, 0, 0, 0, 0, 0].map((_, k) => (k === c ? 0.8 : 0.04));
+      const prediction = [0, 0, 0, 0, 0, 0].map((_, k) => (k === guess ? 0.6 : 0.08));
+      return { target, totalVotes: votes, prediction, truth: target.map((t) => 0.5 * t + 0.5 / 6) };
+    };
+    const foldA = [row(0, 3, 0), row(1, 12, 2), row(5, 3, 5)];
+    const foldB = [row(2, 15, 2), row(3, 3, 4)];
+    const prior = [0.3, 0.2, 0.1, 0.1, 0.1, 0.2];
+    const pooled = poolEvaluations([evaluate(foldA, prior), evaluate(foldB, prior)]);
+    const together = evaluate([...foldA, ...foldB], prior);
+    for (const key of ['rows', 'rows10', 'valKL', 'valKL10', 'priorKL', 'priorKL10', 'floorKL', 'floorKL10', 'accuracy'] as const) expect(pooled[key]).toBeCloseTo(together[key]!, 12);
+    expect(pooled.confusion).toEqual(together.confusion);
+    expect(pooled.perClass).toEqual(together.perClass);
+    // A fold without ≥10-rater rows adds nothing to the ≥10-rater figures (its NaN is not averaged in).
+    const noMany = poolEvaluations([evaluate(foldA, prior), evaluate([row(3, 3, 3)], prior)]);
+    expect(noMany.valKL10).toBeCloseTo(evaluate(foldA, prior).valKL10, 12);
   });
 });

@@ -48,12 +48,6 @@ export function evaluate(rows: readonly EvaluatedRow[], prior: readonly number[]
     rs.length ? klDivergence(rs.map((r) => r.target), rs.map(pick)) : NaN;
   const confusion = CLASSES.map(() => CLASSES.map(() => 0));
   for (const r of rows) confusion[argmax(r.target)][argmax(r.prediction)]++;
-  const perClass: Record<string, ClassFigures> = {};
-  CLASSES.forEach((c, k) => {
-    const support = confusion[k].reduce((a, b) => a + b, 0);
-    const predicted = confusion.reduce((n, row) => n + row[k], 0);
-    perClass[c] = { support, precision: predicted ? confusion[k][k] / predicted : NaN, recall: support ? confusion[k][k] / support : NaN };
-  });
   const known = rows.every((r) => r.truth);
   return {
     rows: rows.length,
@@ -65,6 +59,44 @@ export function evaluate(rows: readonly EvaluatedRow[], prior: readonly number[]
     ...(known && rows.length ? { floorKL: kl(rows, (r) => r.truth!), floorKL10: kl(many, (r) => r.truth!) } : {}),
     accuracy: rows.length ? confusion.reduce((n, row, k) => n + row[k], 0) / rows.length : NaN,
     confusion,
-    perClass,
+    perClass: classFigures(confusion),
   };
+}
+
+/**
+ * The evaluations of disjoint sets of rows (the held-out folds of a cross-validation) as one:
+ * every figure is what `evaluate` gives on all their rows together, each fold's prior its own.
+ */
+export function poolEvaluations(folds: readonly Evaluation[]): Evaluation {
+  const mean = (pick: (e: Evaluation) => number | undefined, weight: (e: Evaluation) => number) => {
+    const counted = folds.filter((e) => weight(e) > 0);
+    const total = counted.reduce((n, e) => n + weight(e), 0);
+    return total ? counted.reduce((sum, e) => sum + pick(e)! * weight(e), 0) / total : NaN;
+  };
+  const rows = (e: Evaluation) => e.rows;
+  const rows10 = (e: Evaluation) => e.rows10;
+  const confusion = CLASSES.map((_, i) => CLASSES.map((_, j) => folds.reduce((n, e) => n + e.confusion[i][j], 0)));
+  const known = folds.length > 0 && folds.every((e) => e.floorKL !== undefined);
+  return {
+    rows: folds.reduce((n, e) => n + e.rows, 0),
+    rows10: folds.reduce((n, e) => n + e.rows10, 0),
+    valKL: mean((e) => e.valKL, rows),
+    valKL10: mean((e) => e.valKL10, rows10),
+    priorKL: mean((e) => e.priorKL, rows),
+    priorKL10: mean((e) => e.priorKL10, rows10),
+    ...(known ? { floorKL: mean((e) => e.floorKL, rows), floorKL10: mean((e) => e.floorKL10, rows10) } : {}),
+    accuracy: mean((e) => e.accuracy, rows),
+    confusion,
+    perClass: classFigures(confusion),
+  };
+}
+
+function classFigures(confusion: number[][]): Record<string, ClassFigures> {
+  const perClass: Record<string, ClassFigures> = {};
+  CLASSES.forEach((c, k) => {
+    const support = confusion[k].reduce((a, b) => a + b, 0);
+    const predicted = confusion.reduce((n, row) => n + row[k], 0);
+    perClass[c] = { support, precision: predicted ? confusion[k][k] / predicted : NaN, recall: support ? confusion[k][k] / support : NaN };
+  });
+  return perClass;
 }
