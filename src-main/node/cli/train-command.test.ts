@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,6 +41,22 @@ describe('hms train and hms evaluate', () => {
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain('--minutes must be a positive number');
   }, 60_000);
+
+  it('train --fold all cross-validates: a run per fold, every window held out once, the held-out figures pooled', async () => {
+    const out = join(dir, 'cv');
+    const trained = await hms('train', join(dir, 'data'), '--out', out, '--fold', 'all', '--folds', '3', '--epochs', '1', '--batch', '8', '--json');
+    expect(trained.code, trained.stderr).toBe(0);
+    const summary = JSON.parse(trained.stdout.trim().split('\n').at(-1)!);
+    expect(summary.folds).toHaveLength(3);
+    const folds: { valKL: number; valWindows: number; trainWindows: number; runDir: string }[] = summary.folds;
+    expect(summary.windows).toBe(folds[0].valWindows + folds[0].trainWindows);
+    expect(summary.windows).toBe(folds.reduce((n, f) => n + f.valWindows, 0));
+    expect(summary.valKL).toBeCloseTo(folds.reduce((s, f) => s + f.valKL * f.valWindows, 0) / summary.windows, 10);
+    expect(summary).toHaveProperty('floorKL');
+    expect(folds.map((f) => f.runDir)).toEqual([1, 2, 3].map((k) => join(out, `fold-${k}`)));
+    for (const f of folds) await expect(readFile(join(f.runDir, 'best.ckpt'))).resolves.toBeTruthy();
+    expect(trained.stderr).toContain('cross-validation, 3 folds');
+  }, 120_000);
 
   it('explain a wrong command line and a folder that is not a dataset', async () => {
     const badStage = await hms('train', join(dir, 'data'), '--out', join(dir, 'x'), '--stage', 'kl,fast');

@@ -1,10 +1,12 @@
 /**
  * `hms train <folder|cache> --out <runDir>`: trains in a child process with a live progress line,
  * one line per epoch, and the held-out fold's evaluation at the end. Ctrl-C stops after the
- * current step keeping the best checkpoint; the same command again resumes.
+ * current step keeping the best checkpoint; the same command again resumes. `--fold all`
+ * cross-validates: one run per fold in `<runDir>/fold-N`, then all held-out windows scored as one.
  */
 import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { poolEvaluations } from '../../core/evaluation';
 import { MODELS } from '../../core/model-zoo';
 import { DEFAULT_TRAIN_CONFIG, STAGE_NAMES, type StageName, type TrainConfig, type TrainResult } from '../../core/training';
 import { buildCache } from '../cache/build';
@@ -13,13 +15,13 @@ import { startTrainingProcess } from '../train/process';
 import { flag, numberOption, stringOption } from './args';
 import { type CliIo, type Command, UsageError } from './command';
 import { formatDuration, progressMeter } from './progress';
-import { formatEvaluation, summaryJson } from './train-report';
+import { crossValidationJson, formatEvaluation, formatMetrics, summaryJson } from './train-report';
 
 export const trainCommand: Command = {
   name: 'train',
   summary: 'train a six-class model on a dataset folder or cache, in its own process (resumable)',
   usage:
-    `hms train <folder|cache> --out <runDir> [--model ${MODELS.map((m) => m.name).join('|')}] [--epochs N] [--folds K] [--fold I] ` +
+    `hms train <folder|cache> --out <runDir> [--model ${MODELS.map((m) => m.name).join('|')}] [--epochs N] [--folds K] [--fold I|all] ` +
     `[--stage ${STAGE_NAMES.join('|')}[,…]] [--batch N] [--lr X] [--patience N] [--minutes M] [--seed S] [--no-augment] [--workers N] [--cache DIR] [--json]`,
   options: {
     out: { values: 1 },
@@ -47,9 +49,22 @@ export const trainCommand: Command = {
     const config = configFromArgs(args);
     const cacheDir = await cacheFor(resolve(data), resolve(stringOption(args, 'cache') ?? join(runDir, 'cache')), io);
     if (!cacheDir) return 130;
-    const result = await train({ ...config, cacheDir }, runDir, io);
-    if (flag(args, 'json')) io.json(summaryJson(result));
-    return result.status === 'cancelled' ? 130 : 0;
+    if (stringOption(args, 'fold') !== 'all') {
+      const result = await train({ ...config, cacheDir }, runDir, io);
+      if (flag(args, 'json')) io.json(summaryJson(result));
+      return result.status === 'cancelled' ? 130 : 0;
+    }
+    const results: TrainResult[] = [];
+    for (let fold = 0; fold < config.folds; fold++) {
+      const result = await train({ ...config, cacheDir, fold }, join(runDir, `fold-${fold + 1}`), io);
+      results.push(result);
+      if (result.status === 'cancelled') return 130;
+    }
+    const pooled = poolEvaluations(results.flatMap((r) => (r.evaluation ? [r.evaluation] : [])));
+    io.out(`cross-validation, ${config.folds} folds (every patient held out once), all held-out windows:`);
+    for (const line of formatMetrics(pooled)) io.out(line);
+    if (flag(args, 'json')) io.json(crossValidationJson(runDir, results, pooled));
+    return 0;
   },
 };
 
@@ -66,7 +81,7 @@ function configFromArgs(args: Parameters<Command['run']>[0]): Omit<TrainConfig, 
     return v;
   };
   const folds = integer('folds', d.folds, 2);
-  const fold = integer('fold', d.fold, 0);
+  const fold = stringOption(args, 'fold') === 'all' ? 0 : integer('fold', d.fold, 0);
   if (fold >= folds) throw new UsageError(`--fold must be below --folds (${folds})`);
   const lr = numberOption(args, 'lr', d.lr)!;
   if (!(lr > 0 && lr < 1)) throw new UsageError('--lr must be between 0 and 1');

@@ -25,18 +25,11 @@ export function formatMetrics(e: Evaluation): string[] {
 }
 
 export function summaryJson(result: TrainResult): Record<string, unknown> {
-  const e = result.evaluation;
   return {
     status: result.status,
     runDir: result.runDir,
     model: result.config.model,
-    valKL: e?.valKL ?? null,
-    valKL10: e?.valKL10 ?? null,
-    priorKL: e?.priorKL ?? null,
-    ...(e?.floorKL !== undefined ? { floorKL: e.floorKL, floorKL10: e.floorKL10 } : {}),
-    accuracy: e?.accuracy ?? null,
-    confusion: e?.confusion ?? null,
-    perClass: e?.perClass ?? null,
+    ...metricsJson(result.evaluation),
     epochs: result.epochs,
     bestEpoch: result.bestEpoch,
     stopReason: result.stopReason,
@@ -46,5 +39,35 @@ export function summaryJson(result: TrainResult): Record<string, unknown> {
     trainWindows: result.trainWindows,
     valWindows: result.valWindows,
     seconds: result.seconds,
+  };
+}
+
+/** `--fold all`: the pooled figures of every held-out fold first, each fold's own summary in `folds`. */
+export function crossValidationJson(runDir: string, results: readonly TrainResult[], pooled: Evaluation): Record<string, unknown> {
+  const [first] = results;
+  return {
+    status: 'finished',
+    runDir,
+    model: first.config.model,
+    ...metricsJson(pooled),
+    epochs: results.reduce((n, r) => n + r.epochs, 0),
+    backend: first.backend.name,
+    device: first.backend.device,
+    threads: first.backend.threads,
+    windows: pooled.rows,
+    seconds: results.reduce((n, r) => n + r.seconds, 0),
+    folds: results.map(summaryJson),
+  };
+}
+
+function metricsJson(e: Evaluation | undefined): Record<string, unknown> {
+  return {
+    valKL: e?.valKL ?? null,
+    valKL10: e?.valKL10 ?? null,
+    priorKL: e?.priorKL ?? null,
+    ...(e?.floorKL !== undefined ? { floorKL: e.floorKL, floorKL10: e.floorKL10 } : {}),
+    accuracy: e?.accuracy ?? null,
+    confusion: e?.confusion ?? null,
+    perClass: e?.perClass ?? null,
   };
 }
