@@ -62,6 +62,9 @@ describe('hms train and hms evaluate', () => {
     const badStage = await hms('train', join(dir, 'data'), '--out', join(dir, 'x'), '--stage', 'kl,fast');
     expect(badStage.code).toBe(2);
     expect(badStage.stderr).toContain('"fast" is none of them');
+    const badFold = await hms('train', join(dir, 'data'), '--out', join(dir, 'x'), '--folds', '3', '--fold', '3');
+    expect(badFold.code).toBe(2);
+    expect(badFold.stderr).toContain('--fold takes a fold from 0 to 2, or all; "3" is neither');
     const notData = await hms('train', dir, '--out', join(dir, 'y'));
     expect(notData.code).toBe(1);
     expect(notData.stderr).toContain('train.csv');

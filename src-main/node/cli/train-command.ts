@@ -81,8 +81,9 @@ function configFromArgs(args: Parameters<Command['run']>[0]): Omit<TrainConfig, 
     return v;
   };
   const folds = integer('folds', d.folds, 2);
-  const fold = stringOption(args, 'fold') === 'all' ? 0 : integer('fold', d.fold, 0);
-  if (fold >= folds) throw new UsageError(`--fold must be below --folds (${folds})`);
+  const foldOption = stringOption(args, 'fold');
+  const fold = foldOption === 'all' ? 0 : Number(foldOption ?? d.fold);
+  if (!(Number.isInteger(fold) && fold >= 0 && fold < folds)) throw new UsageError(`--fold takes a fold from 0 to ${folds - 1}, or all; "${foldOption}" is neither`);
   const lr = numberOption(args, 'lr', d.lr)!;
   if (!(lr > 0 && lr < 1)) throw new UsageError('--lr must be between 0 and 1');
   const minutes = numberOption(args, 'minutes');
