@@ -32,8 +32,12 @@ export interface TfModel {
   dispose(): void;
 }
 
-/** Weights drawn as PyTorch's defaults draw them (see `WeightSpec.init`), from `seed`. */
-export function buildModel(spec: ModelSpec, seed = 0): TfModel {
+/**
+ * Weights drawn as PyTorch's defaults draw them (see `WeightSpec.init`), from `seed`. Dropout
+ * masks are drawn from `seed`, `dropoutStream` (one per data-parallel worker, so their rows get
+ * different masks) and the count of training passes, so the same run repeats exactly.
+ */
+export function buildModel(spec: ModelSpec, seed = 0, dropoutStream = 0): TfModel {
   registerTrainingGradients();
   const description = describeModel(spec);
   const variables: tf.Variable[] = [];
@@ -54,9 +58,11 @@ export function buildModel(spec: ModelSpec, seed = 0): TfModel {
     return { shape, vars, fixed };
   });
 
+  let trainingPasses = 0;
   const forward = (x: tf.Tensor3D, training: boolean, stats: tf.Tensor1D[]) => {
+    const dropoutSeed = seed * 1e9 + dropoutStream * 1e7 + trainingPasses * layers.length;
     let h: tf.Tensor = x.reshape([x.shape[0], 1, x.shape[1], x.shape[2]]);
-    for (const layer of layers) h = applyLayer(layer, h, training, stats);
+    layers.forEach((layer, i) => (h = applyLayer(layer, h, training, stats, dropoutSeed + i)));
     return h as tf.Tensor2D;
   };
   return {
@@ -67,6 +73,7 @@ export function buildModel(spec: ModelSpec, seed = 0): TfModel {
     apply: (x) => tf.tidy(() => forward(x, false, [])),
     train: (x) => {
       const batchStats: tf.Tensor1D[] = [];
+      trainingPasses++;
       const logits = tf.tidy(() => {
         const out = forward(x, true, batchStats);
         batchStats.forEach((s) => tf.keep(s));
@@ -108,7 +115,7 @@ interface BuiltLayer {
   fixed: tf.Tensor[];
 }
 
-function applyLayer({ shape, vars, fixed }: BuiltLayer, h: tf.Tensor, training: boolean, stats: tf.Tensor1D[]): tf.Tensor {
+function applyLayer({ shape, vars, fixed }: BuiltLayer, h: tf.Tensor, training: boolean, stats: tf.Tensor1D[], dropoutSeed: number): tf.Tensor {
   const { layer } = shape;
   switch (layer.kind) {
     case 'scale':
@@ -149,7 +156,7 @@ function applyLayer({ shape, vars, fixed }: BuiltLayer, h: tf.Tensor, training: 
       return h.sub(mean).mul(variance.add(BATCH_NORM_EPSILON).rsqrt().mul(gamma)).add(beta);
     }
     case 'dropout':
-      return training && layer.rate > 0 ? tf.dropout(h, layer.rate) : h;
+      return training && layer.rate > 0 ? tf.dropout(h, layer.rate, undefined, dropoutSeed) : h;
     case 'flatten':
       return h.reshape([h.shape[0], h.size / h.shape[0]]);
     case 'lstm':

@@ -17,7 +17,7 @@ const fail = (err: unknown): GradReply => ({ ok: false, error: err instanceof Er
 
 try {
   await useWasm();
-  const model = buildModel(data.spec, data.seed);
+  const model = buildModel(data.spec, data.seed, data.rank);
   const weights = new Float32Array(data.weights);
   const grads = new Float32Array(data.grads);
   const x = new Float32Array(data.x);

@@ -104,6 +104,16 @@ describe('a training run', () => {
     expect(result.evaluation?.rows).toBe(result.valWindows);
   }, 60_000);
 
+  it('repeats exactly with the same seed, dropout and two workers included; another seed gives another run', async () => {
+    const cfg = { ...config, epochs: 2 };
+    const figures = (r: TrainResult) => r.history.map((h) => [h.trainLoss, h.valKL]);
+    const first = await trainRun(cfg, join(dir, 'twin-a'));
+    const second = await trainRun(cfg, join(dir, 'twin-b'));
+    expect(figures(second)).toEqual(figures(first));
+    const other = await trainRun({ ...cfg, seed: 1 }, join(dir, 'twin-c'));
+    expect(figures(other)).not.toEqual(figures(first));
+  }, 120_000);
+
   it('warms the learning rate up over the first epoch, then decays it along a cosine to 1/20', () => {
     const c = { lr: 1, epochs: 11 };
     expect(learningRate(c, 0)).toBeCloseTo(0.1);
