@@ -51,6 +51,31 @@ describe('buildModel', () => {
     // Every weight gets a gradient: nothing in the graph is cut off.
     expect(cpu.grads.filter((g) => g !== 0).length).toBeGreaterThan(cpu.grads.length * 0.5);
   });
+
+  it('draws dropout masks from the seed, the worker stream and the pass: repeatable, yet new every pass and for every worker, however large the seed', async () => {
+    await useWasm();
+    const spec: ModelSpec = { ...SMALL_NET, name: 'dropout', layers: [...SMALL_NET.layers.slice(0, -1), { kind: 'dropout', rate: 0.5 }, SMALL_NET.layers.at(-1)!] };
+    const { x } = syntheticBatch(spec, ROWS, 2);
+    const passes = (seed: number, stream: number) => {
+      const model = buildModel(spec, seed, stream);
+      const input = tf.tensor3d(x, [ROWS, spec.input.samples, spec.input.channels]);
+      const out = [0, 1].map(() => {
+        const { logits, batchStats } = model.train(input);
+        const values = Array.from(logits.dataSync());
+        tf.dispose([logits, ...batchStats]);
+        return values;
+      });
+      input.dispose();
+      model.dispose();
+      return out;
+    };
+    for (const seed of [7, 123_456_789_012]) {
+      const [first, second] = passes(seed, 0);
+      expect(passes(seed, 0)).toEqual([first, second]);
+      expect(second).not.toEqual(first);
+      expect(passes(seed, 1)[0]).not.toEqual(first);
+    }
+  });
 });
 
 describe('hemisphereSymmetric', () => {

@@ -60,9 +60,8 @@ export function buildModel(spec: ModelSpec, seed = 0, dropoutStream = 0): TfMode
 
   let trainingPasses = 0;
   const forward = (x: tf.Tensor3D, training: boolean, stats: tf.Tensor1D[]) => {
-    const dropoutSeed = seed * 1e9 + dropoutStream * 1e7 + trainingPasses * layers.length;
     let h: tf.Tensor = x.reshape([x.shape[0], 1, x.shape[1], x.shape[2]]);
-    layers.forEach((layer, i) => (h = applyLayer(layer, h, training, stats, dropoutSeed + i)));
+    layers.forEach((layer, i) => (h = applyLayer(layer, h, training, stats, mixSeed(seed, dropoutStream, trainingPasses, i))));
     return h as tf.Tensor2D;
   };
   return {
@@ -100,6 +99,14 @@ function groupedKernelMask({ layer, inputShape }: LayerShape): tf.Tensor {
   const mask = new Float32Array(inputs * layer.filters);
   for (let c = 0; c < inputs; c++) for (let o = 0; o < layer.filters; o++) mask[c * layer.filters + o] = Math.floor(c / perIn) === Math.floor(o / perOut) ? 1 : 0;
   return tf.tensor3d(mask, [1, inputs, layer.filters]);
+}
+
+/**
+ * One 32-bit seed from several counters (FNV-style multiply-xor). A sum such as seed · 1e9 + pass
+ * stops counting passes once it passes 2^53, and every step would draw the same masks.
+ */
+function mixSeed(...parts: number[]): number {
+  return parts.reduce((h, p) => Math.imul(h ^ (p >>> 0) ^ Math.floor(p / 2 ** 32), 0x01000193) >>> 0, 0x811c9dc5);
 }
 
 /** What a layer multiplies by that is not a weight, made once per model: a grouped conv's mask, hemisphereSymmetric's matrices. */
