@@ -104,6 +104,16 @@ describe('a training run', () => {
     expect(result.evaluation?.rows).toBe(result.valWindows);
   }, 60_000);
 
+  it('shares its time limit between its stages, so pre-training cannot take it all', async () => {
+    const result = await trainRun({ ...config, stages: ['mse', 'kl'], epochs: 1000, patience: 1000, timeLimitSec: 8 }, join(dir, 'timed-stages'));
+    expect(result.stopReason).toBe('time-limit');
+    const stages = result.history.map((h) => h.stage);
+    const pretraining = stages.filter((s) => s === 'mse').length;
+    expect(pretraining).toBeGreaterThanOrEqual(1);
+    expect(stages.length).toBeGreaterThan(pretraining);
+    expect(stages).toEqual([...Array(pretraining).fill('mse'), ...Array(stages.length - pretraining).fill('kl')]);
+  }, 60_000);
+
   it('repeats exactly with the same seed, dropout and two workers included; another seed gives another run', async () => {
     const cfg = { ...config, epochs: 2 };
     const figures = (r: TrainResult) => r.history.map((h) => [h.trainLoss, h.valKL]);

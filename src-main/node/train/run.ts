@@ -117,12 +117,16 @@ export async function trainRun(config: TrainConfig, runDir: string, { signal, on
       if (!rows.length) continue;
       if (state.stageEpochs === 0 && state.bestEpoch > 0) await loadBest(runDir, trainer);
       const steps = Math.ceil(rows.length / config.batch);
+      const lastStage = state.stageIndex === config.stages.length - 1;
+      const stageStartSec = (performance.now() - started) / 1000;
+      // The stages left share the time left equally.
+      const stageDeadlineSec = config.timeLimitSec === undefined ? Infinity : stageStartSec + (config.timeLimitSec - stageStartSec) / (config.stages.length - state.stageIndex);
       for (; state.stageEpochs < config.epochs && state.stale < config.patience; ) {
         const epochStart = performance.now();
         // At least one epoch per session, so a run always moves forward.
         const lastEpochSec = state.history.at(-1)?.seconds ?? 0;
-        if (config.timeLimitSec !== undefined && state.epochs > resumedEpochs && (epochStart - started) / 1000 + lastEpochSec > config.timeLimitSec) {
-          outOfTime = true;
+        if (state.epochs > resumedEpochs && (epochStart - started) / 1000 + lastEpochSec > stageDeadlineSec) {
+          outOfTime = lastStage;
           break;
         }
         const rng = new Random(config.seed * 7919 + state.epochs + 1);
