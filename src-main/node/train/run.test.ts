@@ -95,8 +95,12 @@ describe('a training run', () => {
     expect((outcome as Error).message).toContain('not a readable cache manifest');
   }, 60_000);
 
-  it('stops within its time limit, keeping the epochs it finished, and says why it stopped', async () => {
-    const result = await trainRun({ ...config, epochs: 50, timeLimitSec: 0.5 }, join(dir, 'timed'));
+  it('stops within its time limit, keeping the epochs it finished, and says why it stopped; its ETA never passes the limit', async () => {
+    const events: TrainEvent[] = [];
+    const result = await trainRun({ ...config, epochs: 50, timeLimitSec: 0.5 }, join(dir, 'timed'), { onEvent: (e) => events.push(e) });
+    const etas = events.flatMap((e) => (e.type === 'progress' ? [e.etaSec] : []));
+    expect(etas.length).toBeGreaterThan(0);
+    expect(Math.max(...etas)).toBeLessThanOrEqual(0.5);
     expect(result.status).toBe('finished');
     expect(result.stopReason).toBe('time-limit');
     expect(result.epochs).toBeGreaterThanOrEqual(1);

@@ -145,7 +145,9 @@ export async function trainRun(config: TrainConfig, runDir: string, { signal, on
           const elapsed = (performance.now() - epochStart) / 1000;
           const done = step * config.batch + n;
           const epochsLeft = Math.max(0, config.epochs - state.stageEpochs - 1);
-          onEvent({ type: 'progress', stage, epoch: state.epochs + 1, step: step + 1, steps, loss: lossSum / done, samplesPerSec: done / elapsed, etaSec: (elapsed / done) * (rows.length - done + epochsLeft * rows.length) });
+          const secondsLeft = config.timeLimitSec === undefined ? Infinity : Math.max(0, config.timeLimitSec - (performance.now() - started) / 1000);
+          const etaSec = Math.min(secondsLeft, (elapsed / done) * (rows.length - done + epochsLeft * rows.length));
+          onEvent({ type: 'progress', stage, epoch: state.epochs + 1, step: step + 1, steps, loss: lossSum / done, samplesPerSec: done / elapsed, etaSec });
         }
         if (cancelled) break;
         const predictions = await predictWindows(trainer, set, val, config.batch);
