@@ -3,26 +3,23 @@
  * dataset (generated on first use, with progress), read its summary, filter its recordings and
  * open one in the viewer.
  */
-import { EventEmitter } from 'node:events';
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BuiltHost, startBuiltHost } from './built-host';
 import { launchChromium } from '../src-main/node/chromium';
-import { createService } from '../src-main/node/service';
-import { startWebHost, type WebHost } from '../src-main/node/web-host';
 
 const ARTIFACTS = join(import.meta.dirname, 'artifacts');
-let host: WebHost;
+let host: BuiltHost;
 let browser: Browser;
 let dataDir: string;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'hms-e2e-library-'));
   await mkdir(ARTIFACTS, { recursive: true });
-  const events = new EventEmitter();
-  host = await startWebHost({ handlers: createService({ dataDir, emit: (e, p) => events.emit('api', e, p) }), events });
+  host = await startBuiltHost({ dataDir });
   browser = await launchChromium();
 });
 

@@ -4,19 +4,17 @@
  * (bars) and a timeline (click → viewer); and wrong input — a folder that is not a dataset, a
  * corrupt model — answered with a clear message while the app keeps working.
  */
-import { EventEmitter } from 'node:events';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BuiltHost, startBuiltHost } from './built-host';
 import { launchChromium } from '../src-main/node/chromium';
 import { generateDataset } from '../src-main/node/generate/dataset';
-import { createService } from '../src-main/node/service';
-import { startWebHost, type WebHost } from '../src-main/node/web-host';
 
 const ARTIFACTS = join(import.meta.dirname, 'artifacts');
-let host: WebHost;
+let host: BuiltHost;
 let browser: Browser;
 let dir: string;
 let data: string;
@@ -26,8 +24,7 @@ beforeAll(async () => {
   data = join(dir, 'data');
   await mkdir(ARTIFACTS, { recursive: true });
   await generateDataset({ out: data, patients: 5, recordings: 2, testRecordings: 1, seed: 8 });
-  const events = new EventEmitter();
-  host = await startWebHost({ handlers: createService({ dataDir: join(dir, 'app'), emit: (e, p) => events.emit('api', e, p) }), events });
+  host = await startBuiltHost({ dataDir: join(dir, 'app') });
   browser = await launchChromium();
 }, 120_000);
 

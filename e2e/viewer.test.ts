@@ -7,13 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BuiltHost, startBuiltHost } from './built-host';
 import { generateDataset } from '../src-main/node/generate/dataset';
-import { createService } from '../src-main/node/service';
-import { startWebHost, type WebHost } from '../src-main/node/web-host';
 import { launchChromium } from '../src-main/node/chromium';
 
 const ARTIFACTS = join(import.meta.dirname, 'artifacts');
-let host: WebHost;
+let host: BuiltHost;
 let browser: Browser;
 let data: string;
 let recording: string;
@@ -23,7 +22,7 @@ beforeAll(async () => {
   await generateDataset({ out: data, patients: 2, recordings: 1, testRecordings: 1, seed: 3 });
   recording = join(data, 'train_eegs', (await readdir(join(data, 'train_eegs')))[0]);
   await mkdir(ARTIFACTS, { recursive: true });
-  host = await startWebHost({ handlers: createService() });
+  host = await startBuiltHost({ dataDir: join(data, 'app') });
   browser = await launchChromium();
 });
 

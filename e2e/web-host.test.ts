@@ -8,13 +8,12 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BuiltHost, startBuiltHost } from './built-host';
 import { writeBenchFolder } from '../src-main/node/bench/preprocess-bench';
-import { createService } from '../src-main/node/service';
-import { startWebHost, type WebHost } from '../src-main/node/web-host';
 import { launchChromium } from '../src-main/node/chromium';
 
 const ARTIFACTS = join(import.meta.dirname, 'artifacts');
-let host: WebHost;
+let host: BuiltHost;
 let browser: Browser;
 let data: string;
 
@@ -22,7 +21,7 @@ beforeAll(async () => {
   data = await mkdtemp(join(tmpdir(), 'hms-e2e-'));
   await writeBenchFolder(data, 2);
   await mkdir(ARTIFACTS, { recursive: true });
-  host = await startWebHost({ handlers: createService() });
+  host = await startBuiltHost({ dataDir: join(data, 'app') });
   browser = await launchChromium();
 });
 

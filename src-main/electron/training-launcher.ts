@@ -1,20 +1,14 @@
 /**
- * Training in an Electron utility process: the same child module and protocol as the forked Node
- * process of the CLI (node/train/process.ts), started with `utilityProcess.fork`. The child runs
- * from the app's TypeScript sources through tsx, as the CLI's does (the bundled main cannot
- * carry them).
+ * Training in an Electron utility process: the same child entry and protocol as the forked Node
+ * process of the CLI (node/train/process.ts), started with `utilityProcess.fork` on the built
+ * training-child.js beside the bundled main.
  */
-import { app, utilityProcess } from 'electron';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { utilityProcess } from 'electron';
 import type { TrainConfig, TrainEvent } from '../core/training';
 import { runTrainingChild, type TrainingProcess } from '../node/train/process';
+import { entryFile } from '../node/workers/entries';
 
 export function launchTrainingUtility(config: TrainConfig, runDir: string, onEvent: (event: TrainEvent) => void): TrainingProcess {
-  const root = app.getAppPath();
-  const child = utilityProcess.fork(join(root, 'src-main/node/workers/child-bootstrap.mjs'), [pathToFileURL(join(root, 'src-main/node/train/child.ts')).href], {
-    serviceName: 'HMS Studio training',
-    stdio: 'inherit',
-  });
+  const child = utilityProcess.fork(entryFile('training-child'), [], { serviceName: 'HMS Studio training', stdio: 'inherit' });
   return runTrainingChild(child, config, runDir, onEvent);
 }

@@ -13,6 +13,7 @@ import { montageChannelNames } from '../../core/montage';
 import { eegPath, openHmsFolder } from '../formats/hms-folder';
 import { writeFileAtomic } from '../fs-atomic';
 import { runPool } from '../workers/pool';
+import { startWorker } from '../workers/entries';
 import type { CacheTask, CacheTaskResult } from './worker-task';
 
 export const CACHE_FORMAT = 'hms-studio-cache';
@@ -111,7 +112,7 @@ export async function buildCache(folderPath: string, outDir: string, opts: Build
   const report = () => opts.onProgress?.({ done: results.size + skipped.length, total, skipped: skipped.length, resumed });
   report();
   await runPool<CacheTask & { mtimeMs: number }, CacheTaskResult>({
-    moduleUrl: new URL('./worker.ts', import.meta.url),
+    spawn: () => startWorker('cache-worker'),
     tasks: todo,
     threads: opts.threads,
     signal: opts.signal,

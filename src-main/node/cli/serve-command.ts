@@ -1,18 +1,18 @@
-/** `hms serve [--port P]`: the UI in a browser, on 127.0.0.1 with a token. */
+/** `hms serve [--port P] [--data-dir D]`: the UI in a browser, on 127.0.0.1 with a token. */
 import { EventEmitter } from 'node:events';
 import { createService } from '../service';
 import { startWebHost } from '../web-host';
-import { numberOption } from './args';
+import { numberOption, stringOption } from './args';
 import type { Command } from './command';
 
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'serve the app to a browser on 127.0.0.1 (prints an address with an access token)',
-  usage: 'hms serve [--port P]',
-  options: { port: { values: 1 } },
+  usage: 'hms serve [--port P] [--data-dir D]   (D: where the app keeps what it makes; ~/.hms-studio by default)',
+  options: { port: { values: 1 }, 'data-dir': { values: 1 } },
   async run(args, io) {
     const events = new EventEmitter();
-    const handlers = createService({ emit: (event, payload) => events.emit('api', event, payload) });
+    const handlers = createService({ dataDir: stringOption(args, 'data-dir'), emit: (event, payload) => events.emit('api', event, payload) });
     const host = await startWebHost({ handlers, events, port: numberOption(args, 'port', 0) });
     io.out(`HMS Studio is at ${host.url}`);
     io.out('Only this machine can connect; the address carries the access token. Ctrl-C stops.');

@@ -9,6 +9,7 @@ import { classPrior, entropy, klDivergence, normaliseVotes } from '../../core/me
 import { TRAIN_COLUMNS } from '../formats/hms-folder';
 import { writeFileAtomic } from '../fs-atomic';
 import { runPool } from '../workers/pool';
+import { startWorker } from '../workers/entries';
 import type { GeneratedRow, PatientTask } from './patient-task';
 import { Random } from './random';
 
@@ -78,7 +79,7 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateSu
   let done = 0;
   let failure = '';
   await runPool<PatientTask, GeneratedRow[]>({
-    moduleUrl: new URL('./worker.ts', import.meta.url),
+    spawn: () => startWorker('generate-worker'),
     tasks,
     signal: opts.signal,
     onResult: (task, reply) => {

@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CLASSES } from '../../core/eeg';
+import { APP_VERSION } from '../app-version';
 import type { Evaluation } from '../../core/evaluation';
 import type { ModelInfo } from '../../core/model-info';
 import type { TrainResult } from '../../core/training';
@@ -9,11 +10,6 @@ import { exportOnnxFile } from '../onnx/export';
 import { readCheckpoint } from '../train/checkpoint';
 import { checkpointPath } from '../train/evaluate-folder';
 import { type ModelCheckpointMeta, RUN_FILE } from '../train/run';
-
-async function appVersion(): Promise<string> {
-  const pkg = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 /** A run folder's best checkpoint, with the held-out evaluation its run.json holds; or a checkpoint file, with its own KL only. */
 export async function exportCheckpoint(runDirOrFile: string, out: string): Promise<ModelInfo> {
@@ -35,7 +31,7 @@ export async function exportCheckpoint(runDirOrFile: string, out: string): Promi
       valKL: meta.valKL,
       ...(evaluation ? { valKL10: nullable(evaluation.valKL10), priorKL: evaluation.priorKL, floorKL: evaluation.floorKL ?? null, accuracy: evaluation.accuracy } : {}),
     },
-    appVersion: await appVersion(),
+    appVersion: APP_VERSION,
   };
   await exportOnnxFile(out, meta.spec, arrays.weights, info);
   return info;

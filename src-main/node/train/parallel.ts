@@ -8,16 +8,16 @@
  * PyTorch's DistributedDataParallel does without SyncBatchNorm); the running statistics follow
  * their row-weighted mean.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { describeModel, type ModelSpec } from '../../core/models';
 import { Adam, type AdamOptions } from './adam';
 import type { TrainingBackend } from './backend';
 import { applyStep, stateRanges } from './gradients';
 import type { LossKind } from './loss';
 import type { Trainer } from './trainer';
+import { startWorker } from '../workers/entries';
 
 export interface GradWorkerData {
-  moduleUrl: string;
   spec: ModelSpec;
   seed: number;
   /** Rank 0 writes the initial weights. */
@@ -40,9 +40,6 @@ export interface ParallelOptions {
   maxBatch: number;
   workers: number;
 }
-
-const BOOTSTRAP = new URL('../workers/bootstrap.mjs', import.meta.url);
-const WORKER_MODULE = new URL('./grad-worker.ts', import.meta.url);
 
 interface Buffers {
   grads: Float32Array[];
@@ -86,8 +83,8 @@ export class ParallelTrainer implements Trainer {
     const out = shared(maxBatch * classes);
     const grads = Array.from({ length: Math.max(1, workers) }, () => shared(size));
     const threads = grads.map((g, rank) => {
-      const workerData: GradWorkerData = { moduleUrl: WORKER_MODULE.href, spec, seed, rank, weights, grads: g, x, y, out };
-      return new Worker(BOOTSTRAP, { workerData });
+      const workerData: GradWorkerData = { spec, seed, rank, weights, grads: g, x, y, out };
+      return startWorker('grad-worker', { workerData });
     });
     try {
       await Promise.all(threads.map((t) => reply(t)));

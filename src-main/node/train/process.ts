@@ -3,15 +3,9 @@
  * the caller. The CLI and the web host fork a Node process; Electron starts a utility process —
  * both are a `TrainingChild`, so the protocol and its failure handling are one code path.
  */
-import { fork } from 'node:child_process';
 import type { TrainConfig, TrainEvent, TrainResult } from '../../core/training';
+import { forkEntry } from '../workers/entries';
 import type { TrainCommand } from './protocol';
-
-/** The child's entry and its argument: a bootstrap that teaches the process TypeScript, then child.ts. */
-const TRAINING_CHILD = {
-  bootstrap: new URL('../workers/child-bootstrap.mjs', import.meta.url),
-  module: new URL('./child.ts', import.meta.url),
-};
 
 /** What both a forked Node process and Electron's UtilityProcess offer. */
 export interface TrainingChild {
@@ -31,7 +25,7 @@ export interface TrainingProcess {
 
 /** A forked Node process speaking the protocol over its IPC channel. */
 export function forkNodeChild(): TrainingChild {
-  const child = fork(TRAINING_CHILD.bootstrap, [TRAINING_CHILD.module.href], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+  const child = forkEntry('training-child', { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
   return {
     get pid() {
       return child.pid;

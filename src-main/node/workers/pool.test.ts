@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { Worker } from 'node:worker_threads';
 import { runPool } from './pool';
 
-const moduleUrl = new URL('./__fixtures__/test-worker.ts', import.meta.url);
+// A fixture module from the sources, started through the same tsx bootstrap as the sources' entries.
+const spawn = () => new Worker(new URL('./bootstrap.mjs', import.meta.url), { workerData: { moduleUrl: new URL('./__fixtures__/test-worker.ts', import.meta.url).href } });
 type Result = { doubled: number; threadId: number };
 
 describe('worker pool', () => {
   it('runs TypeScript workers in parallel threads and answers every task', async () => {
     const answers = new Map<number, Result>();
     const started = await runPool<number, Result>({
-      moduleUrl,
+      spawn,
       tasks: [1, 2, 3, 4, 5, 6],
       threads: 2,
       onResult: (n, reply) => {
@@ -24,7 +26,7 @@ describe('worker pool', () => {
     const errors: string[] = [];
     const ok: number[] = [];
     await runPool<number, Result>({
-      moduleUrl,
+      spawn,
       tasks: [1, -2, 999, 4, 5],
       threads: 1,
       onResult: (n, reply) => {
@@ -40,7 +42,7 @@ describe('worker pool', () => {
     const controller = new AbortController();
     const seen: number[] = [];
     const started = await runPool<number, Result>({
-      moduleUrl,
+      spawn,
       tasks: [1, 2, 3, 4, 5, 6, 7, 8],
       threads: 1,
       signal: controller.signal,

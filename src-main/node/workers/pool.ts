@@ -1,15 +1,15 @@
 /**
- * A pool of worker threads running one TypeScript module each, fed tasks one at a time so a
- * slow file never holds up the queue. The module answers through `serveTasks`.
+ * A pool of worker threads, fed tasks one at a time so a slow file never holds up the queue. Each
+ * thread runs a module that answers through `serveTasks`.
  */
 import { availableParallelism } from 'node:os';
-import { parentPort, Worker } from 'node:worker_threads';
+import { parentPort, type Worker } from 'node:worker_threads';
 
 type Reply<R> = { ok: true; result: R } | { ok: false; error: string };
 
 export interface PoolOptions<T, R> {
-  /** URL of the worker module (it must call `serveTasks`). */
-  moduleUrl: URL;
+  /** Starts one thread (its module must call `serveTasks`); again after a thread dies. */
+  spawn: () => Worker;
   tasks: T[];
   threads?: number;
   signal?: AbortSignal;
@@ -17,11 +17,9 @@ export interface PoolOptions<T, R> {
 }
 
 /** Runs every task unless aborted; resolves with the number of tasks that were started. */
-export async function runPool<T, R>({ moduleUrl, tasks, threads, signal, onResult }: PoolOptions<T, R>): Promise<number> {
+export async function runPool<T, R>({ spawn, tasks, threads, signal, onResult }: PoolOptions<T, R>): Promise<number> {
   const count = Math.max(1, Math.min(threads ?? availableParallelism(), tasks.length));
   let next = 0;
-  const bootstrap = new URL('./bootstrap.mjs', import.meta.url);
-  const spawn = () => new Worker(bootstrap, { workerData: { moduleUrl: moduleUrl.href } });
   const lanes = Array.from({ length: count }, async () => {
     let worker = spawn();
     try {
