@@ -3,10 +3,33 @@
  * handler generated from the API contract, and the security settings a medical viewer needs.
  */
 import { app, BrowserWindow, dialog, ipcMain, Menu, shell } from 'electron';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { IPC_CHANNEL, IPC_EVENT_CHANNEL } from '../core/api';
 import { createService, dispatch } from '../node/service';
 import { launchTrainingUtility } from './training-launcher';
+
+/**
+ * A packaged app has no terminal: what the main process, its worker threads and the training
+ * child print (the child's output arrives through our stderr) is kept in the app's log folder.
+ */
+function keepMainLog(): string {
+  const dir = app.getPath('logs');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'main.log');
+  const log = createWriteStream(file, { flags: 'a' });
+  log.on('error', () => {});
+  for (const stream of [process.stdout, process.stderr]) {
+    const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
+    stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+      log.write(chunk as string);
+      return write(chunk, ...rest);
+    }) as typeof stream.write;
+  }
+  return file;
+}
+const MAIN_LOG = keepMainLog();
+process.stderr.write(`[${new Date().toISOString()}] HMS Studio ${app.getVersion()} started; this log: ${MAIN_LOG}\n`);
 
 const handlers = createService({
   dataDir: app.getPath('userData'),
@@ -38,7 +61,8 @@ function createWindow(): BrowserWindow {
   win.webContents.on('will-navigate', (event, url) => {
     if (url !== win.webContents.getURL()) event.preventDefault();
   });
-  if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL);
+  // The dev server's address only in development: a packaged app loads nothing but its own files.
+  if (!app.isPackaged && process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL);
   else void win.loadFile(join(import.meta.dirname, '../renderer/index.html'));
   return win;
 }

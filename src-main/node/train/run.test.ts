@@ -6,7 +6,7 @@ import { DEFAULT_TRAIN_CONFIG, type TrainConfig, type TrainEvent, type TrainResu
 import { buildCache } from '../cache/build';
 import { generateDataset } from '../generate/dataset';
 import { readCheckpoint } from './checkpoint';
-import { startTrainingProcess } from './process';
+import { startTrainingProcess, TRAINING_LOG } from './process';
 import { BEST_CHECKPOINT, LAST_CHECKPOINT, learningRate, RUN_FILE, trainRun } from './run';
 
 let dir: string;
@@ -66,6 +66,8 @@ describe('a training run', () => {
     expect(killedAt).toBe(2);
     expect(first.outcome).toBeInstanceOf(Error);
     expect((first.outcome as Error).message).toContain('stopped unexpectedly (signal SIGKILL)');
+    // The run keeps its story where a packaged app's user can find it.
+    expect(await readFile(join(runDir, TRAINING_LOG), 'utf8')).toMatch(/training process \d+ started\n.*stopped unexpectedly \(signal SIGKILL\)/s);
     const last = await readCheckpoint<{ epochs: number }>(join(runDir, LAST_CHECKPOINT));
     expect(last.meta.epochs).toBe(1);
     const second = await runProcess(runDir, cfg);
@@ -74,6 +76,8 @@ describe('a training run', () => {
     const result = second.outcome as TrainResult;
     expect(result.status).toBe('finished');
     expect(result.history.map((h) => h.epoch)).toEqual([1, 2, 3]);
+    expect((await readFile(join(runDir, TRAINING_LOG), 'utf8')).match(/started/g)).toHaveLength(2);
+    expect(await readFile(join(runDir, TRAINING_LOG), 'utf8')).toContain('finished after 3 epochs (epochs); exit code 0');
   }, 120_000);
 
   it('cancels on request, keeping the best checkpoint and its evaluation', async () => {
@@ -101,6 +105,9 @@ describe('a training run', () => {
     const etas = events.flatMap((e) => (e.type === 'progress' ? [e.etaSec] : []));
     expect(etas.length).toBeGreaterThan(0);
     expect(Math.max(...etas)).toBeLessThanOrEqual(0.5);
+    // The run-level share covers the whole run: it only grows, and never passes 1.
+    const shares = events.flatMap((e) => (e.type === 'progress' ? [e.runShare] : []));
+    expect(shares.every((x, i) => x >= (shares[i - 1] ?? 0) && x <= 1)).toBe(true);
     expect(result.status).toBe('finished');
     expect(result.stopReason).toBe('time-limit');
     expect(result.epochs).toBeGreaterThanOrEqual(1);
