@@ -43,6 +43,8 @@ function violation(file: string, spec: string): string | null {
       return 'core may not import packages or Node/Electron modules';
     case 'src-main/node':
       if (spec === 'electron') return 'node code may not import electron';
+      // The app's own manifest, for its version (inlined by the build).
+      if (relativeSpec && relative(ROOT, resolve(ROOT, dirname(file), spec)) === 'package.json') return null;
       if (target && target !== 'src-main/core' && target !== 'src-main/node') return `node code may not import ${target}`;
       return null;
     case 'src-main/electron':

@@ -119,6 +119,7 @@ function annotationRecords(rec: Recording, records: number): Uint8Array[] {
     const r = Math.min(records - 1, Math.max(0, Math.floor(a.onsetSec)));
     const duration = a.durationSec > 0 ? `\x15${talSeconds(a.durationSec, false)}` : '';
     // TAL separators inside a text would end it early.
+    // eslint-disable-next-line no-control-regex -- the separators are control characters (EDF+ TAL: 0x14, 0x15, 0x00)
     texts[r] += `${talSeconds(a.onsetSec)}${duration}\x14${a.text.replace(/[\x00\x14\x15]/g, ' ')}\x14\x00`;
   }
   const encoder = new TextEncoder();

@@ -39,7 +39,7 @@ afterAll(async () => {
 const std = (x: ArrayLike<number>) => {
   let s = 0;
   let q = 0;
-  for (let i = 0; i < x.length; i++) (s += x[i]), (q += x[i] * x[i]);
+  for (let i = 0; i < x.length; i++) { s += x[i]; q += x[i] * x[i]; }
   const m = s / x.length;
   return Math.sqrt(q / x.length - m * m);
 };
@@ -96,7 +96,7 @@ describe('statistics of real HMS data (DESIGN §4)', () => {
     for (const n of names) {
       const rec = await readHmsEegParquet(join(dir, 'a', 'train_eegs', n));
       const filled = fillMissing(rec.data).data;
-      for (let e = 0; e < 19; e++) (refStd.push(std(filled[e])), dc.push(mean(filled[e])));
+      for (let e = 0; e < 19; e++) { refStd.push(std(filled[e])); dc.push(mean(filled[e])); }
       ekgStd.push(std(filled[19]));
       applyMontage('bipolar', filled).slice(0, 18).forEach((ch) => bipolarStd.push(std(ch)));
     }
@@ -144,7 +144,7 @@ describe('statistics of real HMS data (DESIGN §4)', () => {
     // log-log slope between 2 and 30 Hz
     const xs: number[] = [];
     const ys: number[] = [];
-    for (let k = 10; k <= 150; k++) (xs.push(Math.log((k * FS) / 1024)), ys.push(Math.log(p[k])));
+    for (let k = 10; k <= 150; k++) { xs.push(Math.log((k * FS) / 1024)); ys.push(Math.log(p[k])); }
     const mx = mean(xs);
     const my = mean(ys);
     const slope = xs.reduce((s, x, i) => s + (x - mx) * (ys[i] - my), 0) / xs.reduce((s, x) => s + (x - mx) ** 2, 0);
@@ -287,7 +287,7 @@ function dominantPeriodSec(x: Float64Array): number {
   for (let lag = Math.round(0.35 * FS); lag <= 2.2 * FS; lag++) {
     let s = 0;
     for (let i = 0; i + lag < x.length; i++) s += x[i] * x[i + lag];
-    if (s > best) (best = s), (bestLag = lag);
+    if (s > best) { best = s; bestLag = lag; }
   }
   return bestLag / FS;
 }

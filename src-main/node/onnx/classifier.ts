@@ -100,7 +100,7 @@ export class OnnxClassifier {
       try {
         result = await this.session.run({ [this.inputName]: feed });
       } catch (err) {
-        throw new Error(`${this.path}: the model failed to run (${firstLine(err)})`);
+        throw new Error(`${this.path}: the model failed to run (${firstLine(err)})`, { cause: err });
       }
       const y = result[this.outputName];
       if (y.type !== 'float32' || y.data.length < n * k) {

@@ -174,6 +174,6 @@ export async function readModelBytes(path: string): Promise<Uint8Array> {
   try {
     return new Uint8Array(await readFile(path));
   } catch (err) {
-    throw new Error(`${path}: cannot read the model (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    throw new Error(`${path}: cannot read the model (${(err as NodeJS.ErrnoException).code ?? String(err)})`, { cause: err });
   }
 }
