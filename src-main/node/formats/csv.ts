@@ -78,6 +78,12 @@ export function columnReader(table: CsvTable, required: readonly string[]) {
       if (v === '') throw new DataError(table.path, `line ${table.lines[row]}: empty ${column}`);
       return v;
     },
+    /** A whole-number identifier, as every id of the HMS files is: never a path, so never a way out of the dataset or the cache. */
+    id(row: number, column: string): string {
+      const v = this.text(row, column);
+      if (!/^\d{1,20}$/.test(v)) throw new DataError(table.path, `line ${table.lines[row]}: ${column} must be a whole-number id, got "${v.length > 40 ? `${v.slice(0, 40)}…` : v}"`);
+      return v;
+    },
     number(row: number, column: string): number {
       const raw = table.rows[row][index.get(column)!].trim();
       const v = Number(raw);

@@ -74,10 +74,28 @@ describe('HMS dataset folder', () => {
       [TRAIN.replace(',GRDA,1,0,0,2,10,1', ',GRDA,1,0,0,2,10'), 'line 5 has 14 fields, the header has 15'],
       [TRAIN.replace('LPD,0,2,0', 'LPD,0,-2,0'), 'line 4: lpd_vote must be a whole number ≥ 0'],
       ['', 'the file is empty'],
+      [HEADER + '\n', 'the file has a header but no rows'],
+      // A vote count that once grew the rater histogram a slot per vote until V8 died.
+      [TRAIN.replace('LPD,0,2,0', 'LPD,0,1000000000,0'), 'line 4: lpd_vote is 1000000000, more than the 1000 votes a window can plausibly get'],
+      // An id that is a path would read outside the dataset and write outside the cache.
+      [TRAIN.replace('2277392603,0,0.0', '../../ESCAPED,0,0.0'), 'line 5: eeg_id must be a whole-number id, got "../../ESCAPED"'],
+      [TRAIN.replace(',42516,LPD', ',../p,LPD'), 'line 4: patient_id must be a whole-number id, got "../p"'],
+      [TRAIN.replace('1142670488', '3887563113'), 'line 4: label_id 3887563113 is already used on line 3'],
     ];
     for (const [i, [text, message]] of cases.entries()) {
       const path = join(await folderWith(`bad${i}`, { 'train.csv': text }), 'train.csv');
       await expect(readTrainCsv(path)).rejects.toThrow(`${path}: ${message}`);
+    }
+  });
+
+  it('refuses a test.csv with no rows or an id that is not one', async () => {
+    const cases: [string, string][] = [
+      ['spectrogram_id,eeg_id,patient_id\n', 'the file has a header but no rows'],
+      ['spectrogram_id,eeg_id,patient_id\n853520,../../x,6885\n', 'line 2: eeg_id must be a whole-number id, got "../../x"'],
+    ];
+    for (const [i, [text, message]] of cases.entries()) {
+      const root = await folderWith(`badtest${i}`, { 'test.csv': text });
+      await expect(openHmsFolder(root)).rejects.toThrow(`${join(root, 'test.csv')}: ${message}`);
     }
   });
 

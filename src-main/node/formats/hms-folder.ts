@@ -22,7 +22,11 @@ export interface HmsFolder {
 
 export type Split = 'train' | 'test';
 
+/** More votes than any panel of experts casts on one window: a count past it is a damaged file, not data. */
+export const MAX_VOTES = 1000;
+
 export function eegPath(folder: HmsFolder, split: Split, eegId: string): string {
+  if (!/^\d+$/.test(eegId)) throw new DataError(folder.root, `"${eegId}" is not an eeg_id`);
   return join(folder.root, `${split}_eegs`, `${eegId}.parquet`);
 }
 
@@ -46,24 +50,31 @@ export async function openHmsFolder(root: string): Promise<HmsFolder> {
 export async function readTrainCsv(path: string): Promise<TrainRow[]> {
   const table = await readCsv(path);
   const col = columnReader(table, TRAIN_COLUMNS);
+  if (table.rows.length === 0) throw new DataError(path, 'the file has a header but no rows');
+  const labels = new Map<string, number>();
   return table.rows.map((_, i) => {
     const votes = VOTE_COLUMNS.map((c) => {
       const v = col.number(i, c);
       if (v < 0 || !Number.isInteger(v)) throw new DataError(path, `line ${table.lines[i]}: ${c} must be a whole number ≥ 0, got ${v}`);
+      if (v > MAX_VOTES) throw new DataError(path, `line ${table.lines[i]}: ${c} is ${v}, more than the ${MAX_VOTES} votes a window can plausibly get`);
       return v;
     });
+    const labelId = col.id(i, 'label_id');
+    const earlier = labels.get(labelId);
+    if (earlier !== undefined) throw new DataError(path, `line ${table.lines[i]}: label_id ${labelId} is already used on line ${earlier}`);
+    labels.set(labelId, table.lines[i]);
     if (votes.every((v) => v === 0)) throw new DataError(path, `line ${table.lines[i]}: the row has no votes`);
     const offset = col.number(i, 'eeg_label_offset_seconds');
     if (offset < 0) throw new DataError(path, `line ${table.lines[i]}: eeg_label_offset_seconds is negative`);
     return {
-      eegId: col.text(i, 'eeg_id'),
+      eegId: col.id(i, 'eeg_id'),
       eegSubId: col.number(i, 'eeg_sub_id'),
       eegLabelOffsetSec: offset,
-      spectrogramId: col.text(i, 'spectrogram_id'),
+      spectrogramId: col.id(i, 'spectrogram_id'),
       spectrogramSubId: col.number(i, 'spectrogram_sub_id'),
       spectrogramLabelOffsetSec: col.number(i, 'spectrogram_label_offset_seconds'),
-      labelId: col.text(i, 'label_id'),
-      patientId: col.text(i, 'patient_id'),
+      labelId,
+      patientId: col.id(i, 'patient_id'),
       expertConsensus: col.text(i, 'expert_consensus'),
       votes,
     };
@@ -73,10 +84,11 @@ export async function readTrainCsv(path: string): Promise<TrainRow[]> {
 export async function readTestCsv(path: string): Promise<TestRow[]> {
   const table = await readCsv(path);
   const col = columnReader(table, TEST_COLUMNS);
+  if (table.rows.length === 0) throw new DataError(path, 'the file has a header but no rows');
   return table.rows.map((_, i) => ({
-    spectrogramId: col.text(i, 'spectrogram_id'),
-    eegId: col.text(i, 'eeg_id'),
-    patientId: col.text(i, 'patient_id'),
+    spectrogramId: col.id(i, 'spectrogram_id'),
+    eegId: col.id(i, 'eeg_id'),
+    patientId: col.id(i, 'patient_id'),
   }));
 }
 
@@ -85,7 +97,7 @@ export async function readSubmissionCsv(path: string): Promise<{ eegId: string; 
   const table = await readCsv(path);
   const col = columnReader(table, ['eeg_id', ...VOTE_COLUMNS]);
   return table.rows.map((_, i) => ({
-    eegId: col.text(i, 'eeg_id'),
+    eegId: col.id(i, 'eeg_id'),
     probabilities: VOTE_COLUMNS.map((c) => col.number(i, c)),
   }));
 }
