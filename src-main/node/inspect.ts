@@ -6,12 +6,14 @@ import { summariseTrainRows } from '../core/dataset';
 import { SPECTROGRAM_REGION_NAMES } from '../core/spectrogram';
 import type { ChannelStats, FileInspection, FolderInspection } from '../core/api';
 import { openHmsFolder } from './formats/hms-folder';
+import { fileSystemProblem } from './formats/input-file';
 import { readHmsParquet } from './formats/parquet';
 import { readRecording } from './recording-files';
 
 export async function inspectPath(path: string): Promise<FileInspection | FolderInspection> {
-  const s = await stat(path).catch(() => null);
-  if (!s) throw new DataError(path, 'no such file or folder');
+  const s = await stat(path).catch((err: unknown) => {
+    throw new DataError(path, fileSystemProblem(err, 'file or folder'));
+  });
   return s.isDirectory() ? inspectFolder(path) : inspectFile(path);
 }
 

@@ -1,7 +1,8 @@
 /** One EEG into the cache: read it, preprocess it whole, write it as .npy, judge its windows. */
 import { createHash } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
-import { DataError, WINDOW_SAMPLES } from '../../core/eeg';
+import { writeFile } from 'node:fs/promises';
+import { WINDOW_SAMPLES } from '../../core/eeg';
+import { readInputFile } from '../formats/input-file';
 import { missingFractions, preprocessRecording } from '../../core/preprocess';
 import { windowQuality } from '../../core/quality';
 import { parseHmsEegParquet } from '../formats/parquet';
@@ -9,9 +10,7 @@ import { encodeNpyFloat32 } from '../formats/npy';
 import type { CacheTask, CacheTaskResult } from './worker-task';
 
 export async function processEeg(task: CacheTask): Promise<CacheTaskResult> {
-  const bytes = await readFile(task.sourcePath).catch((err: NodeJS.ErrnoException) => {
-    throw new DataError(task.sourcePath, `cannot read file (${err.code ?? err.message})`);
-  });
+  const bytes = await readInputFile(task.sourcePath);
   const recording = await parseHmsEegParquet(bytes, task.sourcePath);
   const samples = recording.data[0].length;
   const rejected: CacheTaskResult['rejected'] = [];

@@ -2,8 +2,8 @@
  * A strict reader for the plain CSV files of the HMS metadata: header + rows, comma-separated,
  * double quotes honoured. Every problem names the file and the line.
  */
-import { readFile } from 'node:fs/promises';
 import { DataError } from '../../core/eeg';
+import { readInputFile } from './input-file';
 
 export interface CsvTable {
   path: string;
@@ -14,13 +14,7 @@ export interface CsvTable {
 }
 
 export async function readCsv(path: string): Promise<CsvTable> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new DataError(path, `cannot read file (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-  }
-  return parseCsv(text, path);
+  return parseCsv((await readInputFile(path)).toString('utf8'), path);
 }
 
 export function parseCsv(text: string, path: string): CsvTable {

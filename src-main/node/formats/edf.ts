@@ -15,8 +15,8 @@
  * - A rate from an 8-character record duration that cannot be exact (1/256 s written '0.003906')
  *   is snapped to the whole Hz it is within 0.01 % of.
  */
-import { readFile } from 'node:fs/promises';
 import { DataError, HMS_SAMPLE_RATE_HZ, type Recording } from '../../core/eeg';
+import { readInputFile } from './input-file';
 import { normaliseChannelLabel } from '../../core/channels';
 import { resampleTo } from '../../core/resample';
 import { readTals } from './edf-annotations';
@@ -33,12 +33,7 @@ export interface ReadEdfOptions {
 const MAX_TIMELINE_SAMPLES = 2 ** 30;
 
 export async function readEdf(path: string, opts: ReadEdfOptions = {}): Promise<Recording> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (err) {
-    throw new DataError(path, `cannot read file (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-  }
+  const bytes = await readInputFile(path);
   return parseEdf(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path, opts);
 }
 

@@ -3,10 +3,10 @@
  * (parquet-cpp-arrow: one row group, SNAPPY, OPTIONAL FLOAT columns, RLE_DICTIONARY).
  * A missing sample may arrive as null or NaN; both become NaN here.
  */
-import { readFile } from 'node:fs/promises';
 import { Field, Float32, Int64, makeData, makeVector, Schema, Table, tableFromIPC, tableToIPC, vectorFromArray, type Vector } from 'apache-arrow';
 import { Compression, readParquet, Table as WasmTable, writeParquet, WriterPropertiesBuilder } from 'parquet-wasm/node';
 import { DataError, HMS_CHANNELS, HMS_SAMPLE_RATE_HZ, type Recording } from '../../core/eeg';
+import { readInputFile } from './input-file';
 import { SPECTROGRAM_REGION_NAMES } from '../../core/spectrogram';
 import { writeFileAtomic } from '../fs-atomic';
 
@@ -62,13 +62,7 @@ type ParquetTable = { names: string[]; columns: Float32Array[]; rows: number };
 
 /** All columns of a parquet file as Float32Arrays (nulls → NaN), in file order. */
 export async function readParquetColumns(path: string): Promise<ParquetTable> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (err) {
-    throw new DataError(path, `cannot read file (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-  }
-  return parseParquetColumns(bytes, path);
+  return parseParquetColumns(await readInputFile(path), path);
 }
 
 export async function parseParquetColumns(bytes: Uint8Array, path: string): Promise<ParquetTable> {

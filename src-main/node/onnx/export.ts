@@ -10,6 +10,8 @@ import type { ModelInfo } from '../../core/model-info';
 import { modelInfoToMetadata } from '../../core/model-info';
 import { describeModel, hemisphereRows, type LayerShape, type ModelSpec } from '../../core/models';
 import { writeFileAtomic } from '../fs-atomic';
+import { fileSystemProblem, regularFileSize } from '../formats/input-file';
+import { DataError } from '../../core/eeg';
 import { encodeModel, type OnnxGraph, type OnnxNode, type OnnxTensor } from './onnx-model';
 
 const INPUT_NAME = 'eeg';
@@ -172,8 +174,10 @@ export async function exportOnnxFile(path: string, spec: ModelSpec, weights: Flo
 /** The bytes of a model file, with the file named when it cannot be read. */
 export async function readModelBytes(path: string): Promise<Uint8Array> {
   try {
+    await regularFileSize(path);
     return new Uint8Array(await readFile(path));
   } catch (err) {
-    throw new Error(`${path}: cannot read the model (${(err as NodeJS.ErrnoException).code ?? String(err)})`, { cause: err });
+    const problem = err instanceof DataError ? err.problem : fileSystemProblem(err);
+    throw new Error(`${path}: cannot read the model: ${problem}`, { cause: err });
   }
 }

@@ -1,0 +1,52 @@
+/**
+ * Reading a file a user named. Only a regular file is opened: a named pipe blocks the reading
+ * thread until a writer comes (four such calls stalled every later read of the web host), and a
+ * device such as /dev/zero never ends. Its size is checked before a byte is read. Every refusal
+ * is one line naming the file.
+ */
+import { stat, readFile } from 'node:fs/promises';
+import { DataError } from '../../core/eeg';
+
+/** The most Node reads into one buffer; a larger recording needs a reader that streams it. */
+export const MAX_WHOLE_FILE_BYTES = 2 ** 31 - 1;
+
+/** Why the file system refused a path, in words. */
+export function fileSystemProblem(err: unknown, what = 'file'): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT':
+      return `no such ${what}`;
+    case 'ELOOP':
+      return 'its symbolic links form a loop';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOTDIR':
+      return 'a folder on its path is a file';
+    default:
+      return `cannot read it (${code ?? String(err)})`;
+  }
+}
+
+/** Checks that `path` is a regular file of at most `maxBytes`, and returns its size. */
+export async function regularFileSize(path: string, maxBytes = MAX_WHOLE_FILE_BYTES): Promise<number> {
+  const info = await stat(path).catch((err: unknown) => {
+    throw new DataError(path, fileSystemProblem(err));
+  });
+  if (info.isDirectory()) throw new DataError(path, 'a folder, not a file');
+  if (!info.isFile()) throw new DataError(path, 'not a regular file (a pipe, socket or device): only files are read');
+  if (info.size > maxBytes) throw new DataError(path, `the file is ${gib(info.size)}; files over ${gib(maxBytes)} are not read whole`);
+  return info.size;
+}
+
+/** The whole of a regular file. */
+export async function readInputFile(path: string, maxBytes = MAX_WHOLE_FILE_BYTES): Promise<Buffer> {
+  await regularFileSize(path, maxBytes);
+  return readFile(path).catch((err: unknown) => {
+    throw new DataError(path, fileSystemProblem(err));
+  });
+}
+
+function gib(bytes: number): string {
+  return bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(1)} GiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+}
