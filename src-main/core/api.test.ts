@@ -33,5 +33,7 @@ describe('the API contract', () => {
     expect(() => API_VALIDATORS.classify({ recording: '/r\0x', model: '/m', timeline: false, strideSec: 10 })).toThrow('recording must be a non-empty string');
     expect(() => API_VALIDATORS.readSpectrogram(null)).toThrow('path must be a non-empty string');
     expect(() => API_VALIDATORS.listModels({ extra: 1 })).toThrow('listModels takes no arguments');
+    expect(API_VALIDATORS.listJobs({})).toEqual({});
+    expect(() => API_VALIDATORS.listJobs({ kind: 'training' })).toThrow('listJobs takes no arguments');
   });
 });

@@ -6,7 +6,7 @@ import type { DatasetSummary } from './dataset';
 import type { Annotation } from './eeg';
 import { MONTAGES, type MontageKind } from './montage';
 import type { ModelInfo } from './model-info';
-import { STAGE_NAMES, type StageName, type TrainEvent, type TrainResult } from './training';
+import { STAGE_NAMES, type EpochRecord, type StageName, type TrainConfig, type TrainEvent, type TrainResult } from './training';
 
 export interface ChannelStats {
   name: string;
@@ -139,6 +139,49 @@ export interface ClassifyResult {
   windows: { startSec: number; probabilities: number[] }[];
 }
 
+/** Long work the backend does whoever asked for it: the UI lists it to attach to it again after a tab switch, a reload or a reconnect. */
+export type JobKind = 'training' | 'generate';
+export type JobState = 'running' | 'finished' | 'cancelled' | 'failed';
+
+export interface JobProgress {
+  task: string;
+  done: number;
+  total: number;
+  unit: string;
+}
+
+export interface TrainingJob {
+  runDir: string;
+  /** The dataset folder, resolved. */
+  dataset: string;
+  request: TrainRequest;
+  config: TrainConfig;
+  /** The training process's first event; absent while the data is still being preprocessed. */
+  started?: Extract<TrainEvent, { type: 'started' }>;
+  /** Its latest step. */
+  progress?: Extract<TrainEvent, { type: 'progress' }>;
+  /** Every finished epoch of the run, a resumed run's earlier ones (from run.json) included. */
+  history: EpochRecord[];
+  result?: TrainResult;
+}
+
+export interface JobInfo {
+  id: string;
+  kind: JobKind;
+  state: JobState;
+  /** Wall-clock ms when it began. */
+  since: number;
+  /** Progress counted in units (patients generated, EEGs preprocessed); absent when none is under way. */
+  progress?: JobProgress;
+  /** Why it failed. */
+  error?: string;
+  training?: TrainingJob;
+}
+
+/** The ids listJobs gives: one built-in dataset, one job per training run folder. */
+export const BUILT_IN_JOB = 'generate:built-in';
+export const trainingJobId = (runDir: string) => `training:${runDir}`;
+
 /** Every call the UI makes: request → response. */
 export interface ApiCalls {
   appInfo: { request: Record<string, never>; response: AppInfo };
@@ -157,6 +200,8 @@ export interface ApiCalls {
   /** The run's best checkpoint as `<runDir>/model.onnx`. */
   exportModel: { request: { runDir: string }; response: { path: string; info: ModelInfo } };
   classify: { request: ClassifyRequest; response: ClassifyResult };
+  /** Running jobs and the last finished ones, oldest first. */
+  listJobs: { request: Record<string, never>; response: JobInfo[] };
 }
 
 export type ApiName = keyof ApiCalls;
@@ -166,7 +211,8 @@ export type ApiHandlers = { [K in ApiName]: (request: ApiRequest<K>) => Promise<
 
 /** What the backend tells the UI unasked: long work's progress. */
 export interface ApiEvents {
-  progress: { task: string; done: number; total: number; unit: string };
+  /** `jobId`: the job of listJobs it belongs to. */
+  progress: JobProgress & { jobId?: string };
   /** A training run's events; `runDir` says which run. A crash of its process arrives as an error event. */
   training: { runDir: string; event: TrainEvent };
 }
@@ -214,6 +260,7 @@ export const API_VALIDATORS: { [K in ApiName]: (request: unknown) => ApiRequest<
   },
   cancelTraining: (r) => ({ runDir: nonEmptyString(r, 'runDir') }),
   exportModel: (r) => ({ runDir: nonEmptyString(r, 'runDir') }),
+  listJobs: (r) => noArguments(r, 'listJobs'),
   classify: (r) => {
     const timeline = field(r, 'timeline');
     if (typeof timeline !== 'boolean') throw new Error('timeline must be true or false');

@@ -63,7 +63,8 @@ export interface BackendInfo {
 
 export type TrainEvent =
   | { type: 'started'; backend: BackendInfo; trainWindows: number; valWindows: number; parameters: number; resumedFromEpoch: number }
-  | { type: 'progress'; stage: StageName; epoch: number; step: number; steps: number; loss: number; samplesPerSec: number; etaSec: number }
+  /** `runShare`: how much of the whole run is done (0–1): all stages' epochs, or the time limit when that ends it sooner. */
+  | { type: 'progress'; stage: StageName; epoch: number; step: number; steps: number; loss: number; samplesPerSec: number; etaSec: number; runShare: number }
   | { type: 'epoch'; record: EpochRecord; best: boolean }
   | { type: 'checkpoint'; path: string; epoch: number }
   | { type: 'done'; result: TrainResult }
@@ -86,4 +87,14 @@ export interface TrainResult {
   trainWindows: number;
   valWindows: number;
   seconds: number;
+}
+
+/**
+ * How much of a run is done, 0–1: each stage is an equal share (a stage that stops early counts as
+ * done), and with a time limit the share of the time used, whichever is further.
+ */
+export function runShare(config: Pick<TrainConfig, 'epochs' | 'stages' | 'timeLimitSec'>, at: { stageIndex: number; stageEpochs: number; elapsedSec: number }): number {
+  const byEpochs = (at.stageIndex + Math.min(1, at.stageEpochs / config.epochs)) / Math.max(1, config.stages.length);
+  const byTime = config.timeLimitSec ? at.elapsedSec / config.timeLimitSec : 0;
+  return Math.min(1, Math.max(0, byEpochs, byTime));
 }

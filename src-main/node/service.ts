@@ -1,18 +1,18 @@
 /** The backend behind every door (Electron IPC, the web host): one handler per API call. */
-import { readFileSync } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { API_VALIDATORS, type ApiEmit, type ApiFailure, type ApiHandlers, type DatasetRecording, type FolderInspection, isApiName } from '../core/api';
+import { API_VALIDATORS, BUILT_IN_JOB, type ApiEmit, type ApiFailure, type ApiHandlers, type DatasetRecording, type FolderInspection, isApiName } from '../core/api';
 import { labelledWindows } from '../core/dataset';
+import { APP_VERSION } from './app-version';
 import { CLASSES } from '../core/eeg';
 import { eegPath, openHmsFolder } from './formats/hms-folder';
 import { generateDataset } from './generate/dataset';
 import { inspectFolder, inspectPath } from './inspect';
 import { RecordingPages } from './recording-pages';
-import { createModelHandlers, type TrainingLauncher } from './service-models';
-
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+import { Jobs } from './jobs';
+import { createModelHandlers } from './service-models';
+import { createTrainingHandlers, type TrainingLauncher } from './service-training';
 
 export interface ServiceOptions {
   /** Where the app keeps what it makes (the built-in dataset); ~/.hms-studio unless given. */
@@ -24,19 +24,22 @@ export interface ServiceOptions {
 
 export function createService({ dataDir = join(homedir(), '.hms-studio'), emit = () => {}, launchTraining }: ServiceOptions = {}): ApiHandlers {
   const pages = new RecordingPages();
+  const jobs = new Jobs();
   let builtIn: Promise<FolderInspection> | null = null;
   return {
-    appInfo: async () => ({ name: 'HMS Studio', version: pkg.version, platform: `${process.platform}-${process.arch}` }),
+    appInfo: async () => ({ name: 'HMS Studio', version: APP_VERSION, platform: `${process.platform}-${process.arch}` }),
     inspect: async ({ path }) => inspectPath(path),
     openRecording: async ({ path }) => pages.info(path),
     readPage: async (request) => pages.page(request),
     readSpectrogram: async ({ path }) => pages.spectrogram(path),
     listRecordings: async ({ path }) => listRecordings(path),
     openBuiltInDataset: () => {
-      builtIn ??= ensureBuiltIn(join(dataDir, 'built-in'), emit).finally(() => (builtIn = null));
+      builtIn ??= ensureBuiltIn(join(dataDir, 'built-in'), emit, jobs).finally(() => (builtIn = null));
       return builtIn;
     },
-    ...createModelHandlers(dataDir, emit, launchTraining),
+    listJobs: async () => jobs.list(),
+    ...createModelHandlers(),
+    ...createTrainingHandlers(dataDir, emit, jobs, launchTraining),
   };
 }
 
@@ -63,17 +66,28 @@ async function listRecordings(path: string): Promise<DatasetRecording[]> {
 }
 
 /** Made once, into a temporary folder renamed into place, so a half-made dataset is never opened. */
-async function ensureBuiltIn(dir: string, emit: ApiEmit): Promise<FolderInspection> {
+async function ensureBuiltIn(dir: string, emit: ApiEmit, jobs: Jobs): Promise<FolderInspection> {
   if (!(await stat(join(dir, 'summary.json')).catch(() => null))) {
     const partial = `${dir}.partial-${process.pid}`;
-    await rm(partial, { recursive: true, force: true });
-    await mkdir(partial, { recursive: true });
-    await generateDataset({
-      out: partial,
-      onProgress: (done, total) => emit('progress', { task: 'Generating the built-in dataset', done, total, unit: 'patients' }),
-    });
-    await rm(dir, { recursive: true, force: true });
-    await rename(partial, dir);
+    const job = jobs.start(BUILT_IN_JOB, 'generate');
+    try {
+      await rm(partial, { recursive: true, force: true });
+      await mkdir(partial, { recursive: true });
+      await generateDataset({
+        out: partial,
+        onProgress: (done, total) => {
+          const progress = { task: 'Generating the built-in dataset', done, total, unit: 'patients' };
+          jobs.progress(job, progress);
+          emit('progress', { ...progress, jobId: BUILT_IN_JOB });
+        },
+      });
+      await rm(dir, { recursive: true, force: true });
+      await rename(partial, dir);
+      jobs.finish(job, 'finished');
+    } catch (err) {
+      jobs.finish(job, 'failed', err instanceof Error ? err.message : String(err));
+      throw err;
+    }
   }
   return inspectFolder(dir);
 }

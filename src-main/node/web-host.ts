@@ -12,8 +12,10 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { EventEmitter } from 'node:events';
 import type { ApiHandlers } from '../core/api';
 import { dispatch } from './service';
+import { BUNDLED } from './workers/entries';
 
-export const RENDERER_DIR = resolve(import.meta.dirname, '../../out/renderer');
+/** The built renderer: beside the bundle's main in out/, or out/renderer seen from the sources. */
+export const RENDERER_DIR = resolve(import.meta.dirname, BUNDLED ? '../renderer' : '../../out/renderer');
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -47,7 +49,17 @@ export async function startWebHost({ handlers, events, port = 0, staticDir = REN
   const index = await stat(join(staticDir, 'index.html')).catch(() => null);
   if (!index) throw new Error(`no built UI in ${staticDir}: run \`npm run build\` first`);
   const token = randomBytes(24).toString('base64url');
-  const server = createServer((req, res) => void serveStatic(staticDir, req, res));
+  const tokenOk = (given: string | null) => {
+    const a = Buffer.from(given ?? '');
+    const b = Buffer.from(token);
+    return a.length === b.length && timingSafeEqual(a, b);
+  };
+  const server = createServer((req, res) => {
+    // A browser cannot read why a WebSocket was refused; the page asks here to tell a wrong token from a backend that is gone.
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname === '/api/status') answerStatus(tokenOk(url.searchParams.get('token')), res);
+    else void serveStatic(staticDir, req, res);
+  });
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
   let origin = '';
   const push = (event: string, payload: unknown) => {
@@ -58,11 +70,8 @@ export async function startWebHost({ handlers, events, port = 0, staticDir = REN
 
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const given = Buffer.from(url.searchParams.get('token') ?? '');
-    const expected = Buffer.from(token);
     // The token keeps out other local users; the Origin check keeps out web pages in this browser.
-    const tokenOk = given.length === expected.length && timingSafeEqual(given, expected);
-    if (url.pathname !== '/api' || !tokenOk || (req.headers.origin !== undefined && req.headers.origin !== origin)) {
+    if (url.pathname !== '/api' || !tokenOk(url.searchParams.get('token')) || (req.headers.origin !== undefined && req.headers.origin !== origin)) {
       socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
       return;
     }
@@ -103,6 +112,12 @@ function serveApi(ws: WebSocket, handlers: ApiHandlers): void {
     const reply = await dispatch(handlers, message.name, message.request);
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id: message.id, ...reply }));
   });
+}
+
+/** 204 for the right token, 403 for any other: nothing else, so the answer tells a stranger nothing. */
+function answerStatus(ok: boolean, res: ServerResponse): void {
+  res.writeHead(ok ? 204 : 403, { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'Content-Type': 'text/plain; charset=utf-8' });
+  res.end(ok ? undefined : 'wrong or expired token');
 }
 
 async function serveStatic(root: string, req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -1,58 +1,125 @@
 /**
  * The renderer's only way to the backend: Electron IPC through the preload's `window.hms`, or a
- * WebSocket to the local web host (`hms serve`), whose page URL carries the access token.
+ * WebSocket to the local web host (`hms serve`), whose page URL carries the access token. The
+ * WebSocket reconnects with backoff when the connection drops; views re-attach to the backend's
+ * jobs when it is open again (`onConnection`).
  */
 import type { ApiClient, ApiEventName, ApiEvents, ApiName, ApiRequest, ApiResponse } from '../../src-main/core/api';
+
+/** `lost`: not connected, retrying (`everOpen` tells a dropped connection from one never made); `denied`: the token was refused — no retry helps. */
+export type Connection = { state: 'connecting' } | { state: 'open' } | { state: 'lost'; everOpen: boolean } | { state: 'denied' };
 
 export interface BackendClient extends ApiClient {
   /** Files the desktop menu opens; the browser has no menu, so it never fires there. */
   onOpen(listener: (path: string) => void): void;
   /** The path of a dropped file or folder; null in a browser, which keeps paths to itself. */
   pathForFile(file: File): string | null;
+  /** Called at once with the connection's state, then on every change; returns a function that unsubscribes. */
+  onConnection(listener: (connection: Connection) => void): () => void;
 }
 
 declare global {
   interface Window {
-    hms?: BackendClient;
+    hms?: Omit<BackendClient, 'onConnection'>;
   }
 }
 
+export const LOST = 'the connection to the backend was lost';
+export const DENIED = 'wrong or expired token: open the address `hms serve` printed (a restarted server has a new token)';
+const RETRY_MS = { first: 250, most: 5000 };
+
 type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { message: string } };
 type Pushed = { event: ApiEventName; payload: unknown };
+type Waiter = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 
-function webSocketClient(url: string): BackendClient {
+function deferred(): { promise: Promise<void>; resolve: () => void; reject: (e: Error) => void } {
+  let resolve!: () => void;
+  let reject!: (e: Error) => void;
+  const promise = new Promise<void>((ok, fail) => ((resolve = ok), (reject = fail)));
+  promise.catch(() => {});
+  return { promise, resolve, reject };
+}
+
+/** Why a WebSocket would not open: the host answers its status URL 403 for a wrong token; no answer means it is gone. */
+async function probe(statusUrl: string): Promise<'ok' | 'denied' | 'down'> {
+  try {
+    const response = await fetch(statusUrl, { cache: 'no-store' });
+    return response.status === 403 ? 'denied' : 'ok';
+  } catch {
+    return 'down';
+  }
+}
+
+function webSocketClient(socketUrl: string, statusUrl: string): BackendClient {
   let nextId = 1;
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  const pending = new Map<number, Waiter>();
   const listeners = new Set<{ event: ApiEventName; fn: (payload: unknown) => void }>();
-  const socket = new WebSocket(url);
-  const opened = new Promise<void>((resolve, reject) => {
-    socket.addEventListener('open', () => resolve(), { once: true });
-    socket.addEventListener('error', () => reject(new Error('cannot reach the HMS Studio backend (is `hms serve` running?)')), { once: true });
-  });
-  socket.addEventListener('message', (event) => {
+  const watchers = new Set<(c: Connection) => void>();
+  let connection: Connection = { state: 'connecting' };
+  let ready = deferred();
+  let socket: WebSocket | null = null;
+  let everOpen = false;
+  let delay = RETRY_MS.first;
+
+  const setConnection = (c: Connection) => {
+    connection = c;
+    for (const w of watchers) w(c);
+  };
+  const onMessage = (event: MessageEvent) => {
     const message = JSON.parse(String(event.data)) as Reply | Pushed;
     if ('event' in message) {
       for (const l of listeners) if (l.event === message.event) l.fn(message.payload);
       return;
     }
-    const reply = message;
-    const waiter = pending.get(reply.id);
+    const waiter = pending.get(message.id);
     if (!waiter) return;
-    pending.delete(reply.id);
-    if (reply.ok) waiter.resolve(reply.value);
-    else waiter.reject(new Error(reply.error.message));
-  });
-  socket.addEventListener('close', () => {
-    for (const w of pending.values()) w.reject(new Error('the connection to the backend closed'));
-    pending.clear();
-  });
+    pending.delete(message.id);
+    if (message.ok) waiter.resolve(message.value);
+    else waiter.reject(new Error(message.error.message));
+  };
+  const retry = async () => {
+    const status = await probe(statusUrl);
+    if (status === 'denied') {
+      setConnection({ state: 'denied' });
+      ready.reject(new Error(DENIED));
+      return;
+    }
+    if (connection.state !== 'lost') setConnection({ state: 'lost', everOpen });
+    setTimeout(connect, delay);
+    delay = Math.min(RETRY_MS.most, delay * 2);
+  };
+  const connect = () => {
+    const ws = new WebSocket(socketUrl);
+    ws.addEventListener('message', onMessage);
+    ws.addEventListener('open', () => {
+      socket = ws;
+      everOpen = true;
+      delay = RETRY_MS.first;
+      ready.resolve();
+      setConnection({ state: 'open' });
+    });
+    ws.addEventListener('close', () => {
+      if (socket === ws) {
+        socket = null;
+        ready = deferred();
+        for (const w of pending.values()) w.reject(new Error(LOST));
+        pending.clear();
+        setConnection({ state: 'lost', everOpen });
+      }
+      void retry();
+    });
+  };
+  connect();
+
   return {
     async call<K extends ApiName>(name: K, request: ApiRequest<K>): Promise<ApiResponse<K>> {
-      await opened;
+      await ready.promise;
+      const open = socket;
+      if (!open) throw new Error(LOST);
       const id = nextId++;
       return new Promise<ApiResponse<K>>((resolve, reject) => {
         pending.set(id, { resolve: (v) => resolve(v as ApiResponse<K>), reject });
-        socket.send(JSON.stringify({ id, name, request }));
+        open.send(JSON.stringify({ id, name, request }));
       });
     },
     on<E extends ApiEventName>(event: E, fn: (payload: ApiEvents[E]) => void) {
@@ -60,15 +127,22 @@ function webSocketClient(url: string): BackendClient {
       listeners.add(entry);
       return () => void listeners.delete(entry);
     },
+    onConnection(fn) {
+      watchers.add(fn);
+      fn(connection);
+      return () => void watchers.delete(fn);
+    },
     onOpen() {},
     pathForFile: () => null,
   };
 }
 
 export function connectBackend(): BackendClient | null {
-  if (window.hms) return window.hms;
+  // The window lives and dies with Electron's main process, which is the backend: IPC is always there.
+  if (window.hms) return { ...window.hms, onConnection: (fn) => (fn({ state: 'open' }), () => {}) };
   const token = new URLSearchParams(location.search).get('token');
   if (!token || !location.host) return null;
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  return webSocketClient(`${scheme}://${location.host}/api?token=${encodeURIComponent(token)}`);
+  const query = `token=${encodeURIComponent(token)}`;
+  return webSocketClient(`${scheme}://${location.host}/api?${query}`, `${location.origin}/api/status?${query}`);
 }

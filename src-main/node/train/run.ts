@@ -13,7 +13,7 @@ import { classPrior } from '../../core/metrics';
 import { modelByName } from '../../core/model-zoo';
 import { describeModel, type ModelSpec } from '../../core/models';
 import type { PreprocessSpec } from '../../core/preprocess';
-import type { EpochRecord, StageName, TrainConfig, TrainEvent, TrainResult } from '../../core/training';
+import { runShare, type EpochRecord, type StageName, type TrainConfig, type TrainEvent, type TrainResult } from '../../core/training';
 import type { CacheWindow } from '../cache/build';
 import { writeFileAtomic } from '../fs-atomic';
 import { Random } from '../generate/random';
@@ -147,7 +147,8 @@ export async function trainRun(config: TrainConfig, runDir: string, { signal, on
           const epochsLeft = Math.max(0, config.epochs - state.stageEpochs - 1);
           const secondsLeft = config.timeLimitSec === undefined ? Infinity : Math.max(0, config.timeLimitSec - (performance.now() - started) / 1000);
           const etaSec = Math.min(secondsLeft, (elapsed / done) * (rows.length - done + epochsLeft * rows.length));
-          onEvent({ type: 'progress', stage, epoch: state.epochs + 1, step: step + 1, steps, loss: lossSum / done, samplesPerSec: done / elapsed, etaSec });
+          const share = runShare(config, { stageIndex: state.stageIndex, stageEpochs: state.stageEpochs + (step + 1) / steps, elapsedSec: (performance.now() - started) / 1000 });
+          onEvent({ type: 'progress', stage, epoch: state.epochs + 1, step: step + 1, steps, loss: lossSum / done, samplesPerSec: done / elapsed, etaSec, runShare: share });
         }
         if (cancelled) break;
         const predictions = await predictWindows(trainer, set, val, config.batch);
