@@ -60,18 +60,21 @@ export async function startWebHost({ handlers, events, port = 0, staticDir = REN
     if (url.pathname === '/api/status') answerStatus(tokenOk(url.searchParams.get('token')), res);
     else void serveStatic(staticDir, req, res);
   });
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
-  let origin = '';
+  // Past MAX_MESSAGE_BYTES a call is answered with an error; past maxPayload ws closes the socket (1009).
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: 16 * MAX_MESSAGE_BYTES });
+  let origins: string[] = [];
   const push = (event: string, payload: unknown) => {
     const message = JSON.stringify({ event, payload });
-    for (const ws of sockets.clients) if (ws.readyState === ws.OPEN) ws.send(message);
+    for (const ws of sockets.clients) send(ws, message);
   };
   events?.on('api', push);
 
   server.on('upgrade', (req, socket, head) => {
+    // A peer that resets the connection mid-handshake must not take the host down.
+    socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     // The token keeps out other local users; the Origin check keeps out web pages in this browser.
-    if (url.pathname !== '/api' || !tokenOk(url.searchParams.get('token')) || (req.headers.origin !== undefined && req.headers.origin !== origin)) {
+    if (url.pathname !== '/api' || !tokenOk(url.searchParams.get('token')) || (req.headers.origin !== undefined && !origins.includes(req.headers.origin))) {
       socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
       return;
     }
@@ -84,9 +87,10 @@ export async function startWebHost({ handlers, events, port = 0, staticDir = REN
   });
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
-  origin = `http://127.0.0.1:${actualPort}`;
+  // The page may have been opened as localhost as well as 127.0.0.1: both are this machine.
+  origins = [`http://127.0.0.1:${actualPort}`, `http://localhost:${actualPort}`];
   return {
-    url: `${origin}/?token=${token}`,
+    url: `${origins[0]}/?token=${token}`,
     token,
     port: actualPort,
     close: () =>
@@ -100,17 +104,53 @@ export async function startWebHost({ handlers, events, port = 0, staticDir = REN
   };
 }
 
+/** The largest call a page sends is a path or a training form: a megabyte is far beyond either. */
+export const MAX_MESSAGE_BYTES = 1 << 20;
+/** A page that stops reading its answers is dropped before they fill the host's memory. */
+const MAX_UNREAD_BYTES = 64 << 20;
+
+type Message = { id?: unknown; name?: unknown; request?: unknown };
+
+/** Sends if the socket is open; drops a reader so slow that its unread answers pass MAX_UNREAD_BYTES. */
+function send(ws: WebSocket, text: string): void {
+  if (ws.readyState !== ws.OPEN) return;
+  if (ws.bufferedAmount > MAX_UNREAD_BYTES) ws.terminate();
+  else ws.send(text);
+}
+
+const refusal = (id: unknown, message: string) => JSON.stringify({ id: typeof id === 'string' || typeof id === 'number' ? id : null, ok: false, error: { message } });
+
+/** Parses one frame into a call, or says why it is not one. */
+function parseMessage(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): Message | string {
+  if (isBinary) return 'messages must be text (JSON), not binary';
+  const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+  if (bytes.length > MAX_MESSAGE_BYTES) return `a message may hold at most ${MAX_MESSAGE_BYTES} bytes`;
+  let message: unknown;
+  try {
+    message = JSON.parse(bytes.toString());
+  } catch {
+    return 'messages must be JSON';
+  }
+  if (typeof message !== 'object' || message === null || Array.isArray(message)) return 'a message must be a JSON object {id, name, request}';
+  return message as Message;
+}
+
 function serveApi(ws: WebSocket, handlers: ApiHandlers): void {
-  ws.on('message', async (data) => {
-    let message: { id?: unknown; name?: unknown; request?: unknown };
-    try {
-      message = JSON.parse(String(data));
-    } catch {
-      ws.send(JSON.stringify({ id: null, ok: false, error: { message: 'messages must be JSON' } }));
+  // After a protocol error (an unmasked frame, a payload past maxPayload, a reset) ws closes this
+  // socket itself, with the code that says why; without a listener the error would end the host.
+  ws.on('error', () => {});
+  ws.on('message', async (data, isBinary) => {
+    const message = parseMessage(data, isBinary);
+    if (typeof message === 'string') {
+      send(ws, refusal(null, message));
       return;
     }
-    const reply = await dispatch(handlers, message.name, message.request);
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id: message.id, ...reply }));
+    try {
+      const reply = await dispatch(handlers, message.name, message.request);
+      send(ws, JSON.stringify({ id: message.id, ...reply }));
+    } catch (err) {
+      send(ws, refusal(message.id, `the answer could not be sent: ${err instanceof Error ? err.message : String(err)}`));
+    }
   });
 }
 
