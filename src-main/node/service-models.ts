@@ -24,7 +24,13 @@ export function createModelHandlers(): ModelHandlers {
     exportModel: async ({ runDir }) => {
       const path = join(runDir, 'model.onnx');
       const info = await exportCheckpoint(runDir, path);
-      sessions.delete(path);
+      // Sessions are keyed by file, mtime and preset: close every one of the file just replaced.
+      for (const [key, session] of sessions) {
+        if (key.startsWith(`${resolve(path)}|`)) {
+          sessions.delete(key);
+          void session.then((s) => s.close(), () => {});
+        }
+      }
       return { path, info };
     },
 

@@ -6,7 +6,7 @@
  * folder at a time.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { trainingJobId, type ApiEmit, type ApiHandlers, type JobInfo, type TrainingJob, type TrainRequest } from '../core/api';
 import { MODELS } from '../core/model-zoo';
@@ -29,6 +29,7 @@ export function createTrainingHandlers(dataDir: string, emit: ApiEmit, jobs: Job
       if (!MODELS.some((m) => m.name === request.model)) throw new Error(`unknown model "${request.model}"`);
       const dataset = resolve(request.dataset);
       const runDir = resolve(request.runDir ?? join(dataDir, 'runs', `${new Date().toISOString().replace(/[:.]/g, '-')}-${request.model}`));
+      if (request.runDir) await refuseNonRunFolder(runDir);
       const history = request.runDir ? await earlierEpochs(runDir) : [];
       refuseSecondRun(jobs, dataset, runDir);
       const cacheDir = join(dataDir, 'caches', createHash('sha1').update(dataset).digest('hex').slice(0, 16));
@@ -61,6 +62,16 @@ export function createTrainingHandlers(dataDir: string, emit: ApiEmit, jobs: Job
 }
 
 /** A second run on the same data would preprocess into the same cache and fight for the cores: refused, saying which run holds them. */
+/**
+ * The path policy of a page: it may read what the user can read, but training writes only to a
+ * new folder in the app's runs folder or to a run folder that already exists (to resume it) —
+ * never to a folder a page names at will.
+ */
+async function refuseNonRunFolder(runDir: string): Promise<void> {
+  const found = await stat(join(runDir, RUN_FILE)).catch(() => null);
+  if (!found?.isFile()) throw new Error(`${runDir} is not a run folder (it holds no ${RUN_FILE}): a new run goes to the app's runs folder, an existing one is resumed from its folder`);
+}
+
 function refuseSecondRun(jobs: Jobs, dataset: string, runDir: string): void {
   for (const { training } of jobs.running('training')) {
     if (training?.runDir === runDir) throw new Error(`a training run is already going on in ${runDir}`);
