@@ -2,8 +2,9 @@
  * The packaging check (README "Packaging"): what the installers would ship, checked here, where
  * Electron's binary cannot be downloaded.
  *
- * electron-builder runs on a staged copy of the built app (package.json, electron-builder.yml, out/,
- * resources/, the project's node_modules) exactly as `npm run dist` runs it, with two changes: a
+ * electron-builder runs on the project (package.json, electron-builder.yml, out/, resources/,
+ * node_modules) exactly as `npm run dist` runs it, with three changes: its output in a temporary
+ * folder, a
  * stand-in for Electron's binary (`electronDist`) and no fuses (they are flipped in that binary). It
  * writes the real app.asar and app.asar.unpacked/ for this machine's platform and arch; the test then
  * reads them back with @electron/asar and asserts that
@@ -20,11 +21,14 @@
  * and, without running electron-builder, that the file patterns keep exactly the right onnxruntime
  * binaries for every target in electron-builder.yml (Windows and macOS too) and that the fuses are set.
  *
- * To see it fail: HMS_PACKAGING_OUT=<a copy of out/ with a worker deleted> or
- * HMS_PACKAGING_CONFIG=<an altered electron-builder.yml> package that instead of the real one.
+ * To see it fail: delete a worker from out/ (then `npm run build` again), or set
+ * HMS_PACKAGING_CONFIG=<an altered electron-builder.yml> to package with that instead of the real one.
+ * (It runs on the project folder itself, not on a staged copy with node_modules linked in: through
+ * such a link npm reads a stale node_modules/.package-lock.json as a tree full of extraneous
+ * packages, and electron-builder then leaves every nested dependency out.)
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, posix, relative, resolve } from 'node:path';
@@ -35,7 +39,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RUNTIME_ENTRIES } from './node/workers/entries';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const OUT = resolve(process.env.HMS_PACKAGING_OUT ?? join(ROOT, 'out'));
+const OUT = join(ROOT, 'out');
 const CONFIG = resolve(process.env.HMS_PACKAGING_CONFIG ?? join(ROOT, 'electron-builder.yml'));
 const require = createRequire(import.meta.url);
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
@@ -265,14 +269,7 @@ let builderLog = '';
 
 async function packageApp(): Promise<Archive> {
   work = mkdtempSync(join(tmpdir(), 'hms-packaging-'));
-  const project = join(work, 'project');
-  mkdirSync(project);
-  // A snapshot: out/ can be rebuilt by someone else while electron-builder reads it.
-  for (const f of ['package.json', 'package-lock.json']) cpSync(join(ROOT, f), join(project, f));
-  cpSync(CONFIG, join(project, 'electron-builder.yml'));
-  cpSync(OUT, join(project, 'out'), { recursive: true });
-  cpSync(join(ROOT, 'resources'), join(project, 'resources'), { recursive: true });
-  symlinkSync(join(ROOT, 'node_modules'), join(project, 'node_modules'), 'dir');
+  const project = ROOT;
 
   const electronDist = join(work, 'electron-dist');
   mkdirSync(electronDist);
@@ -282,7 +279,7 @@ async function packageApp(): Promise<Archive> {
   writeFileSync(
     configFile,
     JSON.stringify({
-      extends: join(project, 'electron-builder.yml'),
+      extends: CONFIG,
       electronDist,
       electronFuses: null,
       directories: { output: join(work, 'dist') },
