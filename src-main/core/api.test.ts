@@ -27,7 +27,8 @@ describe('the API contract', () => {
 
   it('refuses what a renderer should never send, saying which argument is wrong', () => {
     expect(() => API_VALIDATORS.startTraining({ dataset: '/d', model: 'chainnet', epochs: 3, stages: ['fast'] })).toThrow('stages must be a list of mse, kl, kl10');
-    expect(() => API_VALIDATORS.startTraining({ dataset: '/d', model: 'chainnet', epochs: 0, stages: ['kl'] })).toThrow('epochs must be a number from 1 to 10000');
+    expect(() => API_VALIDATORS.startTraining({ dataset: '/d', model: 'chainnet', epochs: 0, stages: ['kl'] })).toThrow('epochs must be a whole number from 1 to 10000');
+    expect(() => API_VALIDATORS.startTraining({ dataset: '/d', model: 'chainnet', epochs: 2.5, stages: ['kl'] })).toThrow('epochs must be a whole number from 1 to 10000');
     expect(() => API_VALIDATORS.startTraining({ dataset: '', model: 'chainnet', epochs: 1, stages: ['kl'] })).toThrow('dataset must be a non-empty string');
     expect(() => API_VALIDATORS.classify({ recording: '/r', model: '/m', timeline: 'yes', strideSec: 10 })).toThrow('timeline must be true or false');
     expect(() => API_VALIDATORS.classify({ recording: '/r\0x', model: '/m', timeline: false, strideSec: 10 })).toThrow('recording must be a non-empty string');

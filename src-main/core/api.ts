@@ -252,7 +252,7 @@ export const API_VALIDATORS: { [K in ApiName]: (request: unknown) => ApiRequest<
     return {
       dataset: nonEmptyString(r, 'dataset'),
       model: nonEmptyString(r, 'model'),
-      epochs: finiteNumber(r, 'epochs', 1, 10_000),
+      epochs: wholeNumber(r, 'epochs', 1, 10_000),
       stages: stages as StageName[],
       ...(minutes === undefined ? {} : { minutes: finiteNumber(r, 'minutes', 0.05, 10_000) }),
       ...(runDir === undefined ? {} : { runDir: nonEmptyString(r, 'runDir') }),
@@ -304,6 +304,12 @@ function nonEmptyString(r: unknown, name: string): string {
   if (typeof v !== 'string' || v.length === 0 || v.length > 4096 || v.includes('\0')) {
     throw new Error(`${name} must be a non-empty string`);
   }
+  return v;
+}
+
+function wholeNumber(r: unknown, name: string, min: number, max: number): number {
+  const v = field(r, name);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new Error(`${name} must be a whole number from ${min} to ${max}`);
   return v;
 }
 
