@@ -37,14 +37,19 @@ describe('ParallelTrainer', () => {
 
   it('uses only as many workers as there are rows, refuses a batch larger than its buffers, and steps no more once closed', async () => {
     const trainer = await ParallelTrainer.start({ spec: SMALL_NET, seed: 3, maxBatch: 2, workers: 3 });
+    const alone = await ParallelTrainer.start({ spec: SMALL_NET, seed: 3, maxBatch: 2, workers: 1 });
     try {
       expect(trainer.backend).toEqual({ name: 'wasm', device: 'cpu', threads: 3 });
       const one = syntheticBatch(SMALL_NET, 1, 1);
-      expect(Number.isFinite(await trainer.step(one.x, one.y, 1))).toBe(true);
+      // One row on three workers: the two without a row must add nothing (a share of no rows would be NaN or stale).
+      const [loss, lossAlone] = [await trainer.step(one.x, one.y, 1), await alone.step(one.x, one.y, 1)];
+      expect(Number.isFinite(loss)).toBe(true);
+      expect(loss).toBeCloseTo(lossAlone, 6);
+      expect(maxDiff(trainer.weights, alone.weights)).toBeLessThan(1e-6);
       const three = syntheticBatch(SMALL_NET, 3, 1);
       await expect(trainer.step(three.x, three.y, 3)).rejects.toThrow('a batch of 3 is larger than this trainer\'s 2');
     } finally {
-      await trainer.close();
+      await Promise.all([trainer.close(), alone.close()]);
     }
     const one = syntheticBatch(SMALL_NET, 1, 1);
     await expect(trainer.step(one.x, one.y, 1)).rejects.toThrow('the training workers have stopped');
