@@ -69,6 +69,9 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${command.usage}\n\n${command.summary}\n`);
     return 0;
   }
+  // A warning about a file is one line, as an error is: Node's own adds the PID and a second line of advice.
+  process.removeAllListeners('warning');
+  process.on('warning', (w) => process.stderr.write(`hms ${name}: warning: ${w.name === 'DataWarning' ? '' : `${w.name}: `}${w.message}\n`));
   const controller = new AbortController();
   const onSigint = () => {
     if (controller.signal.aborted) process.exit(130);

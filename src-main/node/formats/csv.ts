@@ -65,6 +65,8 @@ function splitLine(line: string, path: string, lineNo: number): string[] {
 export function columnReader(table: CsvTable, required: readonly string[]) {
   const missing = required.filter((c) => !table.header.includes(c));
   if (missing.length) throw new DataError(table.path, `missing column(s) ${missing.join(', ')}`);
+  const twice = required.find((c) => table.header.indexOf(c) !== table.header.lastIndexOf(c));
+  if (twice) throw new DataError(table.path, `the header names column ${twice} twice: which one holds the values cannot be told`);
   const index = new Map(table.header.map((h, i) => [h, i]));
   return {
     text(row: number, column: string): string {

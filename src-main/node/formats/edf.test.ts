@@ -158,7 +158,7 @@ describe('EDF built byte by byte', () => {
   });
 
   it('reads NUL-padded fields, leaves a garbled start date out, takes a 4-digit year from EDF+', () => {
-    let bytes = rawEdf({ records: 1, signals: [{ label: 'Cz', samplesPerRecord: 10 }] });
+    let bytes = rawEdf({ records: 1, signals: [{ label: 'Resp', samplesPerRecord: 10 }] });
     bytes = patch(patch(bytes, 252, 4, '1\0\0\0'), 168, 8, '31.02.23');
     expect(parse(bytes).rec.source.startTime).toBeUndefined();
     // EDF+ spells out the year, which beats the 1985–2084 rule for two digits.
@@ -202,7 +202,7 @@ describe('EDF built byte by byte', () => {
       records: 2,
       reserved: 'EDF+C',
       patient: 'X F 02-AUG-1951 X',
-      signals: [{ label: 'Cz', samplesPerRecord: 10, value: (r) => r }, annotations((r) => (r === 0 ? '+0\x14\x14lights off\x14\x00' : '+7\x14\x14\x00'))],
+      signals: [{ label: 'Resp', samplesPerRecord: 10, value: (r) => r }, annotations((r) => (r === 0 ? '+0\x14\x14lights off\x14\x00' : '+7\x14\x14\x00'))],
     }));
     expect(rec.data[0].length).toBe(20);
     expect(rec.annotations).toEqual([{ onsetSec: 0, durationSec: 0, text: 'lights off' }]);
@@ -282,7 +282,32 @@ describe('broken files', () => {
     expect(() => parse(d((r) => `+${r * 0.5}\x14\x14\x00`))).toThrow('x.edf: data record 2 starts at 0.5 s, before record 1 ends');
     expect(() => parse(d((r) => (r ? '+3\x14note\x14\x00' : '+0\x14\x14\x00')))).not.toThrow();
     expect(() => parse(d((r) => (r ? '' : '+0\x14\x14\x00')))).toThrow('x.edf: data record 2 of an EDF+D file has no time-keeping annotation');
-    expect(() => parse(d((r) => `+${r * 99999999}\x14\x14\x00`))).toThrow('x.edf: the data records span 27777.8 h');
+    expect(() => parse(d((r) => `+${r * 99999999}\x14\x14\x00`))).toThrow('x.edf: EDF+D whose records span 27777.8 h but hold 2 s of data');
+  });
+
+  it('refuses EDF+D whose gaps dwarf its data (74 h between two halves of a minute), not allocating them', () => {
+    const d = (gapSec: number) => rawEdf({ records: 60, reserved: 'EDF+D', signals: [...['Fp1', 'Cz'].map((label) => ({ label, samplesPerRecord: 200 })), annotations((r) => `+${r < 30 ? r : r + gapSec}\x14\x14\x00`)] });
+    expect(() => parse(d(74 * 3600))).toThrow('x.edf: EDF+D whose records span 74.0 h but hold 60 s of data: gaps of 74.0 h would take');
+    // A gap shorter than the data, or within the allowance, is held as NaN.
+    expect(parse(d(4)).rec.data[0].length).toBe(64 * 200);
+    expect(parse(d(3600)).rec.data[0].length).toBe(3660 * 200);
+  });
+
+  it('refuses EEG and ECG signals that cannot be EEG: too slow for the band, not volts, past float32 or any amplifier, or absurdly fast', () => {
+    const one = (signal: Partial<RawSignal>, recordSec = '1') => parse(rawEdf({ records: 2, recordSec, signals: [{ label: 'EEG Fp1-REF', samplesPerRecord: 200, ...signal }] }));
+    expect(() => one({ samplesPerRecord: 1 })).toThrow('x.edf: signal EEG Fp1-REF is sampled at 1 Hz; EEG needs at least 40 Hz');
+    expect(() => one({ samplesPerRecord: 20 })).toThrow('sampled at 20 Hz');
+    expect(() => one({ dimension: 'degC' })).toThrow('x.edf: signal EEG Fp1-REF is an EEG or ECG electrode measured in "degC", not in volts');
+    expect(() => one({ label: 'ECG', dimension: '%' })).toThrow('signal ECG is an EEG or ECG electrode measured in "%"');
+    expect(() => one({ physical: [-1e300, 1e300] })).toThrow('physical range of ±1.00e+300 uV, past what float32 holds');
+    expect(() => one({ physical: [-20, 20], dimension: 'V' })).toThrow('more than the ±10 V any EEG amplifier gives');
+    expect(() => one({}, '1e-300')).toThrow('sampled at 2.00e+302 Hz, more than 100 kHz');
+    // No unit is read as µV; mV is scaled; 10 kHz is an EEG rate.
+    expect(one({ dimension: '' }).rec.units[0]).toBe('');
+    expect(one({ dimension: 'mV', physical: [-5, 5], samplesPerRecord: 10_000 }).rec.sampleRateHz).toBe(10_000);
+    // Signals that are not electrodes may be slow and in other units.
+    const aux = parse(rawEdf({ records: 2, signals: [{ label: 'Fp1', samplesPerRecord: 200 }, { label: 'Temp', samplesPerRecord: 1, dimension: 'degC', physical: [0, 50], digital: [0, 500] }] }), { targetRateHz: 200 });
+    expect(aux.rec.channels).toEqual(['Fp1', 'Temp']);
   });
 
   it('says which file could not be read', async () => {

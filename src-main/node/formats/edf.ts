@@ -15,7 +15,7 @@
  * - A rate from an 8-character record duration that cannot be exact (1/256 s written '0.003906')
  *   is snapped to the whole Hz it is within 0.01 % of.
  */
-import { DataError, HMS_SAMPLE_RATE_HZ, type Recording } from '../../core/eeg';
+import { DataError, HMS_CHANNELS, HMS_SAMPLE_RATE_HZ, type Recording } from '../../core/eeg';
 import { readInputFile } from './input-file';
 import { normaliseChannelLabel } from '../../core/channels';
 import { resampleTo } from '../../core/resample';
@@ -31,6 +31,18 @@ export interface ReadEdfOptions {
 
 /** Samples at native rates, summed over signals, beyond which a timeline is refused (4 GiB as float32). */
 const MAX_TIMELINE_SAMPLES = 2 ** 30;
+/**
+ * EDF+D gaps are held as NaN, and every later step copies them: past this many samples (64 MiB as
+ * float32, 70 min of 20 channels at 200 Hz), gaps longer than the data they separate are refused
+ * rather than allocated, until a reader represents gaps without filling them.
+ */
+const MAX_GAP_SAMPLES = 2 ** 24;
+/** Below this an EEG signal cannot carry the 0.5–20 Hz band the HMS classes are read in (its Nyquist under 20 Hz). */
+export const MIN_EEG_RATE_HZ = 40;
+/** Faster than any EEG amplifier samples; a rate past it is a damaged record duration. */
+export const MAX_SIGNAL_RATE_HZ = 100_000;
+/** ±10 V: a physical range past it, in µV, is not an EEG or ECG electrode's. */
+const MAX_EEG_MICROVOLTS = 1e7;
 
 export async function readEdf(path: string, opts: ReadEdfOptions = {}): Promise<Recording> {
   const bytes = await readInputFile(path);
@@ -51,10 +63,8 @@ export function parseEdf(bytes: Uint8Array, path: string, opts: ReadEdfOptions =
   const spanSec = startsSec ? startsSec[records - 1] + h.recordDurationSec : records * h.recordDurationSec;
 
   const rates = signals.map((s) => signalRateHz(s, h));
-  const timeline = rates.reduce((n, rate) => n + spanSec * rate, 0);
-  if (timeline > MAX_TIMELINE_SAMPLES) {
-    throw new DataError(path, `the data records span ${(spanSec / 3600).toFixed(1)} h: ${(timeline * 4 / 2 ** 30).toFixed(1)} GiB of samples, more than fits in memory`);
-  }
+  signals.forEach((s, c) => checkPlausible(s, rates[c], path));
+  checkTimeline(spanSec, records * h.recordDurationSec, rates, path);
   const distinct = [...new Set(rates)];
   const targetRateHz = opts.targetRateHz === null ? (distinct.length === 1 ? distinct[0] : null) : (opts.targetRateHz ?? HMS_SAMPLE_RATE_HZ);
   if (targetRateHz === null) throw new DataError(path, `signals have different rates (${distinct.join(', ')} Hz); choose a target rate`);
@@ -83,6 +93,37 @@ export function parseEdf(bytes: Uint8Array, path: string, opts: ReadEdfOptions =
       patientId: edfPatientCode(h),
     },
   };
+}
+
+/** The timeline's samples fit in memory, and EDF+D gaps (NaN) do not dwarf the data they separate. */
+function checkTimeline(spanSec: number, dataSec: number, rates: number[], path: string): void {
+  const perSec = rates.reduce((a, b) => a + b, 0);
+  const timeline = spanSec * perSec;
+  const gapSec = spanSec - dataSec;
+  const hours = (sec: number) => (sec >= 3.6e9 ? `${(sec / 3600).toExponential(1)} h` : sec >= 3600 ? `${(sec / 3600).toFixed(1)} h` : `${sec.toFixed(0)} s`);
+  if (gapSec * perSec > Math.max(MAX_GAP_SAMPLES, dataSec * perSec)) {
+    throw new DataError(path, `EDF+D whose records span ${hours(spanSec)} but hold ${hours(dataSec)} of data: gaps of ${hours(gapSec)} would take ${((gapSec * perSec * 4) / 2 ** 30).toFixed(1)} GiB to hold; files with gaps longer than their data are not read`);
+  }
+  if (timeline > MAX_TIMELINE_SAMPLES) {
+    throw new DataError(path, `the data records span ${hours(spanSec)}: ${((timeline * 4) / 2 ** 30).toFixed(1)} GiB of samples, more than fits in memory`);
+  }
+}
+
+/**
+ * A signal the HMS layout takes (an electrode or the ECG) must be one: a voltage (or no unit,
+ * read as µV), a range that fits float32 and an amplifier, a rate that holds the EEG band.
+ * Other signals (temperature, SpO2, markers) may be anything, but never past float32 or 100 kHz.
+ */
+function checkPlausible(s: EdfSignalHeader, rateHz: number, path: string): void {
+  const name = `signal ${s.label || '(unnamed)'}`;
+  if (!(rateHz <= MAX_SIGNAL_RATE_HZ)) throw new DataError(path, `${name} is sampled at ${rateHz.toPrecision(3)} Hz, more than ${MAX_SIGNAL_RATE_HZ / 1000} kHz: its record duration is damaged`);
+  const { unit, scale } = voltageScale(s.physicalDimension);
+  const extreme = Math.max(Math.abs(s.physicalMin), Math.abs(s.physicalMax)) * scale;
+  if (!(extreme <= 3.4e38)) throw new DataError(path, `${name} has a physical range of ±${extreme.toPrecision(3)} ${unit}, past what float32 holds`);
+  if (!HMS_CHANNELS.includes(normaliseChannelLabel(s.label))) return;
+  if (unit !== 'uV' && unit !== '') throw new DataError(path, `${name} is an EEG or ECG electrode measured in "${unit}", not in volts`);
+  if (extreme > MAX_EEG_MICROVOLTS) throw new DataError(path, `${name} has a physical range of ±${extreme.toPrecision(3)} µV, more than the ±10 V any EEG amplifier gives`);
+  if (rateHz < MIN_EEG_RATE_HZ) throw new DataError(path, `${name} is sampled at ${+rateHz.toPrecision(3)} Hz; EEG needs at least ${MIN_EEG_RATE_HZ} Hz to hold its 0.5–20 Hz band`);
 }
 
 function countRecords(h: EdfHeader, fileBytes: number, path: string, warn: (w: DataError) => void): number {

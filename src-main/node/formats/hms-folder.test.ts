@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -81,6 +81,8 @@ describe('HMS dataset folder', () => {
       [TRAIN.replace('2277392603,0,0.0', '../../ESCAPED,0,0.0'), 'line 5: eeg_id must be a whole-number id, got "../../ESCAPED"'],
       [TRAIN.replace(',42516,LPD', ',../p,LPD'), 'line 4: patient_id must be a whole-number id, got "../p"'],
       [TRAIN.replace('1142670488', '3887563113'), 'line 4: label_id 3887563113 is already used on line 3'],
+      // Two eeg_id columns: which one holds the ids cannot be told.
+      [TRAIN.replace('eeg_id,', 'eeg_id,eeg_id,').replace(/\n(\d+),/g, '\n$1,$1,'), 'the header names column eeg_id twice'],
     ];
     for (const [i, [text, message]] of cases.entries()) {
       const path = join(await folderWith(`bad${i}`, { 'train.csv': text }), 'train.csv');
@@ -97,6 +99,13 @@ describe('HMS dataset folder', () => {
       const root = await folderWith(`badtest${i}`, { 'test.csv': text });
       await expect(openHmsFolder(root)).rejects.toThrow(`${join(root, 'test.csv')}: ${message}`);
     }
+  });
+
+  it('reads a train.csv that is a loop of links as what it is, not as absent', async () => {
+    const root = await folderWith('loop', { 'test.csv': 'spectrogram_id,eeg_id,patient_id\n1,2,3\n' });
+    await symlink(join(root, 'other.csv'), join(root, 'train.csv'));
+    await symlink(join(root, 'train.csv'), join(root, 'other.csv'));
+    await expect(openHmsFolder(root)).rejects.toThrow(`${join(root, 'train.csv')}: its symbolic links form a loop`);
   });
 
   it('says plainly when a folder is not an HMS dataset', async () => {

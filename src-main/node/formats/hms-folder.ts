@@ -2,7 +2,7 @@
  * An HMS dataset folder as the competition lays it out: train.csv / test.csv /
  * sample_submission.csv, train_eegs/ and test_eegs/ (parquet), train_spectrograms/.
  */
-import { access, stat } from 'node:fs/promises';
+import { lstat, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataError, VOTE_COLUMNS } from '../../core/eeg';
 import type { TestRow, TrainRow } from '../../core/dataset';
@@ -102,8 +102,9 @@ export async function readSubmissionCsv(path: string): Promise<{ eegId: string; 
   }));
 }
 
+/** Whether anything is there: a broken or looping link is there too, and is then refused by its reader, in words. */
 async function exists(path: string): Promise<boolean> {
-  return access(path).then(
+  return lstat(path).then(
     () => true,
     () => false,
   );

@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import { parquetMetadata } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HMS_CHANNELS } from '../../core/eeg';
+import { Bool, makeVector, Utf8, vectorFromArray, type Vector } from 'apache-arrow';
+import { withFooterRows } from '../hostile/parquet-cases';
+import { writeParquetVectors } from '../hostile/shared';
 import { readHmsEegParquet, readHmsParquet, readHmsSpectrogramParquet, writeHmsParquet } from './parquet';
+import { readParquetFooter } from './parquet-footer';
 
 let dir: string;
 beforeAll(async () => {
@@ -126,5 +130,45 @@ describe('HMS spectrogram parquet', () => {
 
     const either = await readHmsParquet(path);
     expect(either.kind).toBe('spectrogram');
+  });
+});
+
+describe('what an EEG parquet file is not trusted with', () => {
+  const columns = (replace: Record<number, Vector> = {}, extra: { name: string; vector: Vector }[] = []) => [
+    ...eegColumns(500).map((c, i) => ({ name: c.name, vector: replace[i] ?? (makeVector(c.data) as Vector) })),
+    ...extra,
+  ];
+
+  it('refuses a channel of text or booleans, and a channel twice, naming the column', async () => {
+    const text = join(dir, 'text.parquet');
+    await writeParquetVectors(text, columns({ 0: vectorFromArray(Array.from({ length: 500 }, () => '12'), new Utf8()) }));
+    await expect(readHmsEegParquet(text)).rejects.toThrow(`${text}: not an HMS EEG file: column Fp1 holds Utf8 values, not numbers`);
+    const bool = join(dir, 'bool.parquet');
+    await writeParquetVectors(bool, columns({ 2: vectorFromArray(Array.from({ length: 500 }, (_, i) => i % 2 === 0), new Bool()) }));
+    await expect(readHmsEegParquet(bool)).rejects.toThrow('column C3 holds Bool values, not numbers');
+    const twice = join(dir, 'twice.parquet');
+    await writeParquetVectors(twice, columns({}, [{ name: 'O2', vector: makeVector(new Float32Array(500)) as Vector }]));
+    await expect(readHmsEegParquet(twice)).rejects.toThrow(`${twice}: not an HMS EEG file: column O2 appears 2 times`);
+    // Text beside the channels is no channel: it is left alone.
+    const note = join(dir, 'note.parquet');
+    await writeParquetVectors(note, columns({}, [{ name: 'note', vector: vectorFromArray(Array.from({ length: 500 }, () => 'ok'), new Utf8()) }]));
+    expect((await readHmsEegParquet(note)).data[0].length).toBe(500);
+  });
+
+  it('reads the row counts of the footer as hyparquet does, and refuses a footer that lies about them', async () => {
+    const path = join(dir, 'counted.parquet');
+    await writeHmsParquet(path, eegColumns(1234));
+    const bytes = new Uint8Array(await readFile(path));
+    expect(readParquetFooter(bytes)).toMatchObject({ numRows: 1234, rowGroupRows: [1234], columns: 20 });
+    expect(Number(parquetMetadata(bytes.slice().buffer).num_rows)).toBe(1234);
+    for (const [rows, message] of [
+      [2 ** 40, 'a damaged parquet file: its footer claims 1099511627776 rows, its row groups 1234'],
+      [5, 'a damaged parquet file: its footer claims 5 rows, its row groups 1234'],
+    ] as const) {
+      const lie = join(dir, `lie-${rows}.parquet`);
+      await writeFile(lie, withFooterRows(bytes, rows));
+      expect(readParquetFooter(new Uint8Array(await readFile(lie)))?.numRows).toBe(rows);
+      await expect(readHmsEegParquet(lie)).rejects.toThrow(`${lie}: ${message}`);
+    }
   });
 });

@@ -3,10 +3,11 @@
  * (parquet-cpp-arrow: one row group, SNAPPY, OPTIONAL FLOAT columns, RLE_DICTIONARY).
  * A missing sample may arrive as null or NaN; both become NaN here.
  */
-import { Field, Float32, Int64, makeData, makeVector, Schema, Table, tableFromIPC, tableToIPC, vectorFromArray, type Vector } from 'apache-arrow';
+import { DataType, Field, Float32, Int64, makeData, makeVector, Schema, Table, tableFromIPC, tableToIPC, vectorFromArray, type Vector } from 'apache-arrow';
 import { Compression, readParquet, Table as WasmTable, writeParquet, WriterPropertiesBuilder } from 'parquet-wasm/node';
 import { DataError, HMS_CHANNELS, HMS_SAMPLE_RATE_HZ, type Recording } from '../../core/eeg';
 import { readInputFile } from './input-file';
+import { type ParquetFooter, readParquetFooter } from './parquet-footer';
 import { SPECTROGRAM_REGION_NAMES } from '../../core/spectrogram';
 import { writeFileAtomic } from '../fs-atomic';
 
@@ -58,14 +59,19 @@ function toVector(c: ParquetColumn, type: Float32 | Int64): Vector {
   return makeVector(makeData({ type, length: c.data.length, nullCount: 0, data: c.data } as never));
 }
 
-type ParquetTable = { names: string[]; columns: Float32Array[]; rows: number };
+/** Columns in file order: numbers as Float32Array (nulls → NaN), any other type null, its Arrow type in `types`. */
+type ParquetTable = { names: string[]; columns: (Float32Array | null)[]; types: string[]; rows: number };
 
-/** All columns of a parquet file as Float32Arrays (nulls → NaN), in file order. */
+/** Decoded float32 samples beyond which a file is refused before decoding (a footer can claim any count). */
+const MAX_DECODED_BYTES = 2 ** 32;
+
+/** All columns of a parquet file, in file order. */
 export async function readParquetColumns(path: string): Promise<ParquetTable> {
   return parseParquetColumns(await readInputFile(path), path);
 }
 
 export async function parseParquetColumns(bytes: Uint8Array, path: string): Promise<ParquetTable> {
+  const footer = checkFooter(bytes, path);
   let table: Table;
   try {
     // parquet-wasm (Rust) decodes ~3× faster than pure-JS readers; Arrow hands us the columns.
@@ -74,9 +80,29 @@ export async function parseParquetColumns(bytes: Uint8Array, path: string): Prom
   } catch (err) {
     throw new DataError(path, `not a readable parquet file (${err instanceof Error ? err.message : String(err)})`);
   }
-  const names = table.schema.fields.map((f) => f.name);
-  const columns = names.map((_, i) => toFloat32(table.getChildAt(i)!));
-  return { names, columns, rows: table.numRows };
+  if (footer && table.numRows !== footer.numRows) {
+    throw new DataError(path, `a damaged parquet file: its footer claims ${footer.numRows} rows, its data holds ${table.numRows}`);
+  }
+  const fields = table.schema.fields;
+  const names = fields.map((f) => f.name);
+  const numeric = (i: number) => DataType.isFloat(fields[i].type) || DataType.isInt(fields[i].type);
+  const columns = names.map((_, i) => (numeric(i) ? toFloat32(table.getChildAt(i)!) : null));
+  return { names, columns, types: fields.map((f) => String(f.type)), rows: table.numRows };
+}
+
+/** The row counts of the footer, checked against each other and against memory before anything is decoded. */
+function checkFooter(bytes: Uint8Array, path: string): ParquetFooter | null {
+  const footer = readParquetFooter(bytes);
+  if (!footer) return null;
+  const inGroups = footer.rowGroupRows.reduce((a, b) => a + b, 0);
+  if (footer.rowGroupRows.some((r) => r < 0) || inGroups !== footer.numRows) {
+    throw new DataError(path, `a damaged parquet file: its footer claims ${footer.numRows} rows, its row groups ${inGroups}`);
+  }
+  const decoded = footer.numRows * Math.max(1, footer.columns) * 4;
+  if (decoded > MAX_DECODED_BYTES) {
+    throw new DataError(path, `its footer claims ${footer.numRows} rows × ${footer.columns} columns: ${(decoded / 2 ** 30).toFixed(0)} GiB decoded, more than is read at once`);
+  }
+  return footer;
 }
 
 /** A numeric Arrow column as Float32Array, nulls as NaN. */
@@ -87,6 +113,17 @@ function toFloat32(vector: Vector): Float32Array {
     for (let i = 0; i < out.length; i++) if (!vector.isValid(i)) out[i] = NaN;
   }
   return out;
+}
+
+/** The columns named `wanted`, each present once and numeric; whatever is wrong is said naming the column. */
+function numericColumns(path: string, { names, columns, types }: ParquetTable, wanted: readonly string[], what: string): Float32Array[] {
+  return wanted.map((name) => {
+    const at = names.indexOf(name);
+    if (names.indexOf(name, at + 1) >= 0) throw new DataError(path, `${what}: column ${name} appears ${names.filter((n) => n === name).length} times`);
+    const column = columns[at];
+    if (!column) throw new DataError(path, `${what}: column ${name} holds ${types[at]} values, not numbers`);
+    return column;
+  });
 }
 
 /** An HMS `train_eegs/*.parquet` file: Fp1 … O2, EKG at 200 Hz, µV. */
@@ -108,13 +145,13 @@ export async function readHmsParquet(
     : { kind: 'eeg', recording: eegFromColumns(path, table) };
 }
 
-function eegFromColumns(path: string, { names, columns, rows }: ParquetTable): Recording {
-  const missing = HMS_CHANNELS.filter((c) => !names.includes(c));
+function eegFromColumns(path: string, table: ParquetTable): Recording {
+  const missing = HMS_CHANNELS.filter((c) => !table.names.includes(c));
   if (missing.length) {
     throw new DataError(path, `not an HMS EEG file: missing column(s) ${missing.join(', ')}`);
   }
-  if (rows === 0) throw new DataError(path, 'the file holds no samples');
-  const data = HMS_CHANNELS.map((c) => columns[names.indexOf(c)]);
+  const data = numericColumns(path, table, HMS_CHANNELS, 'not an HMS EEG file');
+  if (table.rows === 0) throw new DataError(path, 'the file holds no samples');
   return {
     channels: [...HMS_CHANNELS],
     sampleRateHz: HMS_SAMPLE_RATE_HZ,
@@ -139,9 +176,9 @@ export async function readHmsSpectrogramParquet(path: string): Promise<Spectrogr
   return spectrogramFromColumns(path, await readParquetColumns(path));
 }
 
-function spectrogramFromColumns(path: string, { names, columns }: ParquetTable): Spectrogram {
-  const t = names.indexOf('time');
-  if (t < 0) throw new DataError(path, 'not an HMS spectrogram file: missing column time');
+function spectrogramFromColumns(path: string, table: ParquetTable): Spectrogram {
+  const { names } = table;
+  if (!names.includes('time')) throw new DataError(path, 'not an HMS spectrogram file: missing column time');
   const byRegion = SPECTROGRAM_REGION_NAMES.map((r) =>
     names.map((n, i) => ({ n, i })).filter(({ n }) => n.startsWith(`${r}_`)),
   );
@@ -153,10 +190,11 @@ function spectrogramFromColumns(path: string, { names, columns }: ParquetTable):
   if (frequenciesHz.some((f) => !Number.isFinite(f))) {
     throw new DataError(path, 'spectrogram column names must be REGION_FREQUENCY, e.g. LL_0.59');
   }
+  const [timeSec] = numericColumns(path, table, ['time'], 'not an HMS spectrogram file');
   return {
-    timeSec: columns[t],
+    timeSec,
     frequenciesHz,
-    power: byRegion.map((cols) => cols.map(({ i }) => columns[i])),
+    power: byRegion.map((cols) => numericColumns(path, table, cols.map(({ n }) => n), 'not an HMS spectrogram file')),
     source: { path },
   };
 }
