@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import reference from './__fixtures__/signal-reference.json';
-import { butterSos, designFilter, filterChannels, frequencyResponse, notchSos, sosfilt, sosfiltfilt, sosfiltZi, type Sos } from './filters';
+import { butterSos, designFilter, filterChannels, filterProblem, frequencyResponse, MAX_FILTER_ORDER, notchSos, sosfilt, sosfiltfilt, sosfiltZi, type Sos } from './filters';
 
 /** |a − b| ≤ 1e-6 · max|b| element-wise: relative to the vector's scale, so zero crossings don't flake. */
 function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rel = 1e-6) {
@@ -120,5 +120,17 @@ describe('what a clinician relies on', () => {
   it('an empty spec leaves the signal as it was', () => {
     const data = [Float32Array.from([1, 2, 3])];
     expect(Array.from(filterChannels(data, {}, fs)[0])).toEqual([1, 2, 3]);
+  });
+
+  it('refuses an order past 16 (order 1000 gave NaN everywhere) and cut-offs outside 0–Nyquist, naming the setting', () => {
+    expect(filterProblem({ highpassHz: 0.5, lowpassHz: 20, order: 1000 }, fs)).toEqual({ setting: 'order', problem: `the filter order must be a whole number from 1 to ${MAX_FILTER_ORDER}, got 1000` });
+    expect(() => designFilter({ highpassHz: 0.5, lowpassHz: 20, order: 1000 }, fs)).toThrow('from 1 to 16, got 1000');
+    expect(filterProblem({ order: 2.5 }, fs)?.setting).toBe('order');
+    expect(filterProblem({ lowpassHz: 150 }, fs)).toEqual({ setting: 'band', problem: 'the low-pass cut-off must lie between 0 and 100 Hz (half of 200 Hz), got 150' });
+    expect(filterProblem({ highpassHz: 30, lowpassHz: 10 }, fs)?.problem).toBe("the band's low edge (30 Hz) must be below its high edge (10 Hz)");
+    expect(filterProblem({ notchHz: 55 as 50 }, fs)?.setting).toBe('notch');
+    expect(filterProblem({ highpassHz: 0.5, lowpassHz: 20, order: MAX_FILTER_ORDER, notchHz: 60, zeroPhase: true }, fs)).toBeNull();
+    const [y] = filterChannels([Float32Array.from({ length: 4000 }, (_, i) => Math.sin(i / 7))], { highpassHz: 0.5, lowpassHz: 20, order: MAX_FILTER_ORDER, zeroPhase: true }, fs);
+    expect(y.every(Number.isFinite)).toBe(true);
   });
 });

@@ -23,8 +23,39 @@ export interface FilterSpec {
 
 const NOTCH_Q = 30;
 
+/** Past this a Butterworth design loses precision (order 1000 gives NaN) and rings for longer than a window. */
+export const MAX_FILTER_ORDER = 16;
+
+export interface FilterProblem {
+  /** The setting at fault. */
+  setting: 'order' | 'band' | 'notch' | 'zeroPhase';
+  problem: string;
+}
+
+/** What is wrong with a filter spec at `fsHz` (from a command line, a model file, a checkpoint), or null. */
+export function filterProblem(spec: FilterSpec, fsHz: number): FilterProblem | null {
+  const { order, highpassHz: hp, lowpassHz: lp, notchHz, zeroPhase } = spec;
+  const nyquist = fsHz / 2;
+  if (order !== undefined && !(Number.isInteger(order) && order >= 1 && order <= MAX_FILTER_ORDER)) {
+    return { setting: 'order', problem: `the filter order must be a whole number from 1 to ${MAX_FILTER_ORDER}, got ${order}` };
+  }
+  for (const [name, f] of [['high-pass', hp], ['low-pass', lp]] as const) {
+    if (f !== undefined && !(typeof f === 'number' && f > 0 && f < nyquist)) {
+      return { setting: 'band', problem: `the ${name} cut-off must lie between 0 and ${nyquist} Hz (half of ${fsHz} Hz), got ${f}` };
+    }
+  }
+  if (hp !== undefined && lp !== undefined && !(hp < lp)) return { setting: 'band', problem: `the band's low edge (${hp} Hz) must be below its high edge (${lp} Hz)` };
+  if (notchHz !== undefined && !((notchHz === 50 || notchHz === 60) && notchHz < nyquist)) {
+    return { setting: 'notch', problem: `the notch must be at 50 or 60 Hz, below ${nyquist} Hz, got ${notchHz}` };
+  }
+  if (zeroPhase !== undefined && typeof zeroPhase !== 'boolean') return { setting: 'zeroPhase', problem: `zero-phase must be true or false, got ${JSON.stringify(zeroPhase)}` };
+  return null;
+}
+
 /** The sections a spec asks for: Butterworth (band-, high- or low-pass), then the notch. */
 export function designFilter(spec: FilterSpec, fsHz: number): Sos {
+  const problem = filterProblem(spec, fsHz);
+  if (problem) throw new Error(problem.problem);
   const order = spec.order ?? 4;
   const parts: Sos[] = [];
   const { highpassHz: hp, lowpassHz: lp } = spec;

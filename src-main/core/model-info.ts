@@ -3,9 +3,9 @@
  * stored as ONNX `metadata_props` (string → string) under the `hms.` prefix. A model made
  * elsewhere carries none of it; the user names a preprocessing preset instead.
  */
-import { CLASSES, HMS_SAMPLE_RATE_HZ, WINDOW_SAMPLES } from './eeg';
+import { CLASSES, DataError, HMS_SAMPLE_RATE_HZ, WINDOW_SAMPLES } from './eeg';
 import { montageChannelNames } from './montage';
-import { DEFAULT_PREPROCESS, type PreprocessSpec } from './preprocess';
+import { DEFAULT_PREPROCESS, preprocessSpecProblem, type PreprocessSpec } from './preprocess';
 
 export interface ModelInfo {
   /** Architecture name (a spec of the model zoo) or 'external'. */
@@ -33,22 +33,32 @@ export function modelInfoToMetadata(info: ModelInfo): Record<string, string> {
   return out;
 }
 
-/** null when the metadata is not HMS Studio's (a model made elsewhere); throws when it is but is damaged. */
+/** Rates a model may be fed at: below, no EEG band; above, a resampled recording would not fit in memory. */
+const RATE_RANGE_HZ = [40, 10_000] as const;
+/** The longest window a model may ask for: 10 minutes. */
+const MAX_WINDOW_SEC = 600;
+
+/**
+ * null when the metadata is not HMS Studio's (a model made elsewhere); throws, naming the file and
+ * the entry, when it is but is damaged or asks for what cannot be done.
+ */
 export function modelInfoFromMetadata(props: Record<string, string>, file: string): ModelInfo | null {
   if (!(PREFIX + 'model' in props)) return null;
+  const bad = (key: keyof ModelInfo, problem: string) => new DataError(file, `the model's metadata ${PREFIX}${key}: ${problem}`);
   const text = (key: keyof ModelInfo) => {
     const v = props[PREFIX + key];
-    if (v === undefined) throw new Error(`${file}: the model's metadata lacks ${PREFIX}${key}`);
+    if (v === undefined) throw new DataError(file, `the model's metadata lacks ${PREFIX}${key}`);
     return v;
   };
-  const json = <T>(key: keyof ModelInfo): T => {
+  const json = (key: keyof ModelInfo): unknown => {
     try {
-      return JSON.parse(text(key)) as T;
-    } catch {
-      throw new Error(`${file}: the model's metadata ${PREFIX}${key} is not valid JSON`);
+      return JSON.parse(text(key));
+    } catch (err) {
+      if (err instanceof DataError) throw err;
+      throw new DataError(file, `the model's metadata ${PREFIX}${key} is not valid JSON`);
     }
   };
-  return {
+  const info = {
     model: text('model'),
     classes: json('classes'),
     sampleRateHz: json('sampleRateHz'),
@@ -60,6 +70,39 @@ export function modelInfoFromMetadata(props: Record<string, string>, file: strin
     validation: json('validation'),
     appVersion: text('appVersion'),
   };
+  const problem = modelInfoProblem(info);
+  if (problem) throw bad(problem.key, problem.problem);
+  return info as ModelInfo;
+}
+
+/** The first entry of a model's description that cannot be used as it says, or null. */
+export function modelInfoProblem(info: Record<keyof ModelInfo, unknown>): { key: keyof ModelInfo; problem: string } | null {
+  const { classes, sampleRateHz: rate, windowSamples, channels, validation } = info;
+  const shown = (v: unknown) => JSON.stringify(v)?.slice(0, 80);
+  if (!Array.isArray(classes) || classes.length !== CLASSES.length || classes.some((c, i) => c !== CLASSES[i])) {
+    return { key: 'classes', problem: `${shown(classes)}; a model here answers the six classes ${CLASSES.join(', ')}, in that order` };
+  }
+  if (!(typeof rate === 'number' && rate >= RATE_RANGE_HZ[0] && rate <= RATE_RANGE_HZ[1])) {
+    return { key: 'sampleRateHz', problem: `${shown(rate)}; a rate from ${RATE_RANGE_HZ[0]} to ${RATE_RANGE_HZ[1]} Hz is needed` };
+  }
+  if (!(typeof windowSamples === 'number' && Number.isInteger(windowSamples) && windowSamples >= 1 && windowSamples <= MAX_WINDOW_SEC * rate)) {
+    return { key: 'windowSamples', problem: `${shown(windowSamples)}; a whole number of samples up to ${MAX_WINDOW_SEC} s is needed` };
+  }
+  if (!Array.isArray(channels) || channels.length === 0 || channels.some((c) => typeof c !== 'string' || c === '')) {
+    return { key: 'channels', problem: `${shown(channels)}; a list of channel names is needed` };
+  }
+  const preprocess = preprocessSpecProblem(info.preprocess, rate);
+  if (preprocess) return { key: 'preprocess', problem: preprocess };
+  if (typeof validation !== 'object' || validation === null || Array.isArray(validation) || Object.values(validation).some((v) => v !== null && typeof v !== 'number')) {
+    return { key: 'validation', problem: `${shown(validation)}; figures by name are needed` };
+  }
+  return null;
+}
+
+/** Whether the channels a model takes are what its montage gives (a model from a test may take fewer). */
+export function channelsMatchMontage(info: ModelInfo): boolean {
+  const names = montageChannelNames(info.preprocess.montage);
+  return info.channels.length === names.length && info.channels.every((c, i) => c === names[i]);
 }
 
 /**

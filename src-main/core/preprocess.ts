@@ -4,8 +4,8 @@
  * the recording around it as context instead of edge transients.
  */
 import { DataError, HMS_CHANNELS, type Recording, WINDOW_SAMPLES } from './eeg';
-import { filterChannels, type FilterSpec } from './filters';
-import { applyMontage, montageChannelNames, type MontageKind } from './montage';
+import { filterChannels, filterProblem, type FilterSpec } from './filters';
+import { applyMontage, montageChannelNames, MONTAGES, type MontageKind } from './montage';
 import { clipInPlace, fillMissing } from './quality';
 
 export interface PreprocessSpec {
@@ -21,6 +21,18 @@ export const DEFAULT_PREPROCESS: PreprocessSpec = {
   filter: { highpassHz: 0.5, lowpassHz: 20, order: 4, zeroPhase: false },
   clipUv: 1024,
 };
+
+/** What is wrong with a preprocessing spec read from a file (a model's metadata, a checkpoint), or null. */
+export function preprocessSpecProblem(spec: unknown, fsHz: number): string | null {
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) return `it is ${JSON.stringify(spec)}, not a preprocessing spec`;
+  const { montage, filter, clipUv } = spec as Partial<PreprocessSpec>;
+  if (!MONTAGES.includes(montage as MontageKind)) return `montage ${JSON.stringify(montage)} is not one of ${MONTAGES.join(', ')}`;
+  if (typeof filter !== 'object' || filter === null) return `it has no filter (${JSON.stringify(filter)})`;
+  const problem = filterProblem(filter, fsHz);
+  if (problem) return problem.problem;
+  if (clipUv !== null && !(typeof clipUv === 'number' && clipUv > 0 && Number.isFinite(clipUv))) return `clipUv must be a positive number of µV or null, got ${JSON.stringify(clipUv)}`;
+  return null;
+}
 
 export interface Preprocessed {
   channels: string[];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clipInPlace, fillMissing, windowQuality } from './quality';
+import { clipInPlace, fillMissing, missingPrefix, windowMissing, windowQuality } from './quality';
 
 describe('the NaN policy', () => {
   it('interpolates inside gaps and holds the edges (leading NaNs no longer drop a file)', () => {
@@ -24,5 +24,15 @@ describe('the NaN policy', () => {
 
   it('clips to ±limit', () => {
     expect(Array.from(clipInPlace([Float32Array.from([-2000, -5, 0, 1500])], 1024)[0])).toEqual([-1024, -5, 0, 1024]);
+  });
+
+  it('counts any window\'s missing fraction from running counts, none kept for a channel that misses nothing', () => {
+    const ch = Float32Array.from([1, NaN, NaN, 4, Infinity, 6, 7, 8]);
+    const prefix = missingPrefix(ch)!;
+    expect(Array.from(prefix)).toEqual([0, 0, 1, 2, 2, 3, 3, 3, 3]);
+    expect(missingPrefix(Float32Array.from([1, 2]))).toBeNull();
+    expect(windowMissing([prefix, null], 0, 4)).toEqual([0.5, 0]);
+    expect(windowMissing([prefix], 4, 4)).toEqual([0.25]);
+    expect(windowQuality(windowMissing([prefix], 0, 4), ['Fp1'])).toEqual({ ok: false, reason: 'too much missing data (over 20%): Fp1 50%' });
   });
 });

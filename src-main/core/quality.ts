@@ -50,8 +50,27 @@ function allFinite(ch: Float32Array): boolean {
 
 export type WindowQuality = { ok: true } | { ok: false; reason: string };
 
+/** The NaN policy's default: a window is unusable when a channel misses more than this fraction of it. */
+export const DEFAULT_MAX_MISSING = 0.2;
+
+/**
+ * Running counts of missing (non-finite) samples, so any window's missing fraction is two
+ * look-ups: prefix[i] counts samples before i. Null for a channel that misses nothing.
+ */
+export function missingPrefix(ch: Float32Array): Uint32Array | null {
+  if (allFinite(ch)) return null;
+  const prefix = new Uint32Array(ch.length + 1);
+  for (let i = 0; i < ch.length; i++) prefix[i + 1] = prefix[i] + (Number.isFinite(ch[i]) ? 0 : 1);
+  return prefix;
+}
+
+/** Per channel, the fraction of samples [start, start + samples) missing. */
+export function windowMissing(prefixes: readonly (Uint32Array | null)[], start: number, samples: number): number[] {
+  return prefixes.map((p) => (p ? (p[start + samples] - p[start]) / samples : 0));
+}
+
 /** A window is rejected when any channel misses more than `maxMissing`; the reason names the worst. */
-export function windowQuality(missingFraction: readonly number[], channels: readonly string[], maxMissing = 0.2): WindowQuality {
+export function windowQuality(missingFraction: readonly number[], channels: readonly string[], maxMissing = DEFAULT_MAX_MISSING): WindowQuality {
   const bad = missingFraction
     .map((f, i) => ({ f, name: channels[i] ?? `#${i}` }))
     .filter(({ f }) => f > maxMissing)

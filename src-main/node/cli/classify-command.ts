@@ -7,16 +7,17 @@ import { extname } from 'node:path';
 import { CLASSES } from '../../core/eeg';
 import { PREPROCESS_PRESETS } from '../../core/model-info';
 import { writeFileAtomic } from '../fs-atomic';
-import { classifyRecording, classifyTimeline, prepareRecording, type Probabilities, type TimelinePoint } from '../infer/classify';
+import { checkFeedable, classifyRecording, classifyTimeline, prepareRecording, type Probabilities, type TimelinePoint } from '../infer/classify';
 import { OnnxClassifier } from '../onnx/classifier';
 import { flag, numberOption, stringOption } from './args';
 import { type Command, UsageError } from './command';
+import { MAX_MISSING_USAGE, maxMissingFromArgs } from './preprocess-options';
 
 export const classifyCommand: Command = {
   name: 'classify',
   summary: 'classify a recording (HMS parquet or EDF) with an ONNX model: one window, or a timeline along it',
-  usage: `hms classify <recording> --model m.onnx [--offset S] [--timeline [--stride S] [--out t.csv|t.json]] [--preset ${Object.keys(PREPROCESS_PRESETS).join('|')}] [--json]`,
-  options: { model: { values: 1 }, offset: { values: 1 }, timeline: { values: 0 }, stride: { values: 1 }, out: { values: 1 }, preset: { values: 1 }, json: { values: 0 } },
+  usage: `hms classify <recording> --model m.onnx [--offset S] [--timeline [--stride S] [--out t.csv|t.json]] [--preset ${Object.keys(PREPROCESS_PRESETS).join('|')}] ${MAX_MISSING_USAGE} [--json]`,
+  options: { model: { values: 1 }, offset: { values: 1 }, timeline: { values: 0 }, stride: { values: 1 }, out: { values: 1 }, preset: { values: 1 }, 'max-missing': { values: 1 }, json: { values: 0 } },
   async run(args, io) {
     const [recording] = args.positional;
     if (!recording || args.positional.length > 1) throw new UsageError('give one recording');
@@ -26,17 +27,23 @@ export const classifyCommand: Command = {
     if (out && !['.csv', '.json'].includes(extname(out).toLowerCase())) throw new UsageError('--out must end in .csv or .json');
     const timeline = flag(args, 'timeline');
     if (!timeline && (out || args.options.has('stride'))) throw new UsageError('--stride and --out go with --timeline');
+    const strideSec = numberOption(args, 'stride', 10)!;
+    if (!(strideSec > 0)) throw new UsageError(`--stride must be a positive number of seconds, got ${strideSec}`);
+    const maxMissing = maxMissingFromArgs(args);
     const model = await OnnxClassifier.open(modelPath, { preset: stringOption(args, 'preset') });
     try {
+      checkFeedable(model);
       const rec = await prepareRecording(recording, model.info);
       if (rec.missing.length) io.err(`${recording}: no ${rec.missing.join(', ')} channel; filled flat`);
       if (!timeline) {
-        const probabilities = await classifyRecording(model, rec, numberOption(args, 'offset', 0));
+        const probabilities = await classifyRecording(model, rec, numberOption(args, 'offset', 0), maxMissing);
         if (flag(args, 'json')) io.json({ probabilities });
         else io.out(formatProbabilities(probabilities));
         return 0;
       }
-      const points = await classifyTimeline(model, rec, numberOption(args, 'stride', 10));
+      const rejected: number[] = [];
+      const points = await classifyTimeline(model, rec, strideSec, { maxMissing, onRejected: (startSec) => rejected.push(startSec) });
+      if (rejected.length) io.err(`warning: ${recording}: ${rejected.length} of ${rejected.length + points.length} windows left out, too much missing data (the first from ${rejected[0]} s)`);
       if (out) await writeFileAtomic(out, extname(out).toLowerCase() === '.json' ? JSON.stringify({ timeline: points }) : timelineCsv(points));
       if (flag(args, 'json')) io.json({ timeline: points });
       else {

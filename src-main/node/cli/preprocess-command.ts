@@ -1,8 +1,9 @@
 /** `hms preprocess <folder> --out <cacheDir>`: the processed cache, in parallel, resumable. */
 import { buildCache } from '../cache/build';
+import { DataError } from '../../core/eeg';
 import { flag, numberOption, stringOption } from './args';
 import { type Command, UsageError } from './command';
-import { PREPROCESS_OPTIONS, PREPROCESS_USAGE, preprocessSpecFromArgs } from './preprocess-options';
+import { maxMissingFromArgs, PREPROCESS_OPTIONS, PREPROCESS_USAGE, preprocessSpecFromArgs } from './preprocess-options';
 import { progressMeter } from './progress';
 
 export const preprocessCommand: Command = {
@@ -15,8 +16,7 @@ export const preprocessCommand: Command = {
     if (!folder || args.positional.length > 1) throw new UsageError('give one dataset folder');
     const out = stringOption(args, 'out');
     if (!out) throw new UsageError('--out <cacheDir> is required');
-    const maxMissing = numberOption(args, 'max-missing', 0.2)!;
-    if (!(maxMissing >= 0 && maxMissing <= 1)) throw new UsageError('--max-missing must be between 0 and 1');
+    const maxMissing = maxMissingFromArgs(args);
     const meter = progressMeter('preprocess', 'files');
     const result = await buildCache(folder, out, {
       spec: preprocessSpecFromArgs(args),
@@ -32,6 +32,13 @@ export const preprocessCommand: Command = {
     }
     const m = result.manifest;
     const usable = m.windows.filter((w) => !w.rejected).length;
+    // Not one EEG read: a folder to fix, not a cache. Why the first failed says what to fix.
+    if (m.recordings.length === 0 && m.skipped.length > 0) {
+      const first = m.skipped[0];
+      const reason = first.reason.startsWith(`${first.file}: `) ? first.reason.slice(first.file.length + 2) : first.reason;
+      const others = m.skipped.length > 1 ? ` (and the ${m.skipped.length - 1} other EEGs train.csv names)` : '';
+      throw new DataError(first.file, `${reason}; no EEG of ${folder} could be read${others}`);
+    }
     for (const s of m.skipped) io.err(`skipped ${s.file}: ${s.reason}`);
     const summary = {
       cacheDir: out,

@@ -1,6 +1,9 @@
 /** The preprocessing flags shared by `hms window` and `hms preprocess`. */
 import { DEFAULT_PREPROCESS, type PreprocessSpec } from '../../core/preprocess';
 import type { MontageKind } from '../../core/montage';
+import { HMS_SAMPLE_RATE_HZ } from '../../core/eeg';
+import { filterProblem, type FilterSpec } from '../../core/filters';
+import { DEFAULT_MAX_MISSING } from '../../core/quality';
 import { flag, numberOption, numbersOption, stringOption, type OptionSpec, type ParsedArgs } from './args';
 import { UsageError } from './command';
 
@@ -27,16 +30,25 @@ export function preprocessSpecFromArgs(args: ParsedArgs): PreprocessSpec {
   const clipText = stringOption(args, 'clip');
   const clipUv = clipText === undefined ? DEFAULT_PREPROCESS.clipUv : clipText === 'none' ? null : Number(clipText);
   if (clipUv !== null && !(clipUv > 0)) throw new UsageError('--clip must be a positive number of µV or "none"');
-  return {
-    montage,
-    filter: {
-      // 0 on either side of --band turns that side off.
-      highpassHz: band ? band[0] || undefined : DEFAULT_PREPROCESS.filter.highpassHz,
-      lowpassHz: band ? band[1] || undefined : DEFAULT_PREPROCESS.filter.lowpassHz,
-      notchHz: notch as 50 | 60 | undefined,
-      order: numberOption(args, 'order', DEFAULT_PREPROCESS.filter.order),
-      zeroPhase: flag(args, 'zero-phase'),
-    },
-    clipUv,
+  const filter: FilterSpec = {
+    // 0 on either side of --band turns that side off.
+    highpassHz: band ? band[0] || undefined : DEFAULT_PREPROCESS.filter.highpassHz,
+    lowpassHz: band ? band[1] || undefined : DEFAULT_PREPROCESS.filter.lowpassHz,
+    notchHz: notch as 50 | 60 | undefined,
+    order: numberOption(args, 'order', DEFAULT_PREPROCESS.filter.order),
+    zeroPhase: flag(args, 'zero-phase'),
   };
+  // Recordings are brought to 200 Hz before they are filtered.
+  const problem = filterProblem(filter, HMS_SAMPLE_RATE_HZ);
+  if (problem) throw new UsageError(`--${problem.setting === 'zeroPhase' ? 'zero-phase' : problem.setting}: ${problem.problem}`);
+  return { montage, filter, clipUv };
 }
+
+/** --max-missing F: the NaN policy's limit, the fraction of a window a channel may miss (0.2 unless given). */
+export function maxMissingFromArgs(args: ParsedArgs): number {
+  const maxMissing = numberOption(args, 'max-missing', DEFAULT_MAX_MISSING)!;
+  if (!(maxMissing >= 0 && maxMissing <= 1)) throw new UsageError('--max-missing must be between 0 and 1');
+  return maxMissing;
+}
+
+export const MAX_MISSING_USAGE = '[--max-missing F]';

@@ -1,19 +1,20 @@
 /** `hms window <recording> … --out FILE.npy|FILE.csv`: one preprocessed 50-s window. */
 import { extname } from 'node:path';
-import { WINDOW_SAMPLES } from '../../core/eeg';
-import { cutWindow, preprocessRecording } from '../../core/preprocess';
+import { DataError, WINDOW_SAMPLES } from '../../core/eeg';
+import { cutWindow, missingFractions, preprocessRecording } from '../../core/preprocess';
+import { windowQuality } from '../../core/quality';
 import { writeNpyFloat32 } from '../formats/npy';
 import { writeFileAtomic } from '../fs-atomic';
 import { readHmsLayoutRecording } from '../recording-files';
 import { numberOption, stringOption } from './args';
 import { type Command, UsageError } from './command';
-import { PREPROCESS_OPTIONS, PREPROCESS_USAGE, preprocessSpecFromArgs } from './preprocess-options';
+import { MAX_MISSING_USAGE, maxMissingFromArgs, PREPROCESS_OPTIONS, PREPROCESS_USAGE, preprocessSpecFromArgs } from './preprocess-options';
 
 export const windowCommand: Command = {
   name: 'window',
   summary: 'write the preprocessed 50-s window of a recording as .npy (float32 [channels, samples]) or .csv',
-  usage: `hms window <recording> [--offset S] ${PREPROCESS_USAGE} --out FILE.npy|FILE.csv`,
-  options: { offset: { values: 1 }, out: { values: 1 }, ...PREPROCESS_OPTIONS },
+  usage: `hms window <recording> [--offset S] ${PREPROCESS_USAGE} ${MAX_MISSING_USAGE} --out FILE.npy|FILE.csv`,
+  options: { offset: { values: 1 }, out: { values: 1 }, 'max-missing': { values: 1 }, ...PREPROCESS_OPTIONS },
   async run(args, io) {
     const [path] = args.positional;
     if (!path || args.positional.length > 1) throw new UsageError('give one recording');
@@ -23,12 +24,19 @@ export const windowCommand: Command = {
     if (kind !== '.npy' && kind !== '.csv') throw new UsageError('--out must end in .npy or .csv');
     const spec = preprocessSpecFromArgs(args);
     const offsetSec = numberOption(args, 'offset', 0)!;
+    const maxMissing = maxMissingFromArgs(args);
     if (offsetSec < 0) throw new UsageError('--offset must be ≥ 0');
 
     const { recording, missing } = await readHmsLayoutRecording(path);
     if (missing.length) io.err(`warning: ${path}: no channel ${missing.join(', ')}; filled with zeros`);
+    const start = Math.round(offsetSec * recording.sampleRateHz);
+    const raw = cutWindow(recording.data, start, recording.sampleRateHz, path, WINDOW_SAMPLES);
+    // The NaN policy of the cache, here too: a window made mostly of filling is refused, not written.
+    const fractions = missingFractions(raw).map((f, c) => (missing.includes(recording.channels[c]) ? 0 : f));
+    const quality = windowQuality(fractions, recording.channels, maxMissing);
+    if (!quality.ok) throw new DataError(path, `the window from ${offsetSec} s has ${quality.reason}; --max-missing 1 takes it as it is`);
     const pre = preprocessRecording(recording, spec);
-    const window = cutWindow(pre.data, Math.round(offsetSec * pre.sampleRateHz), pre.sampleRateHz, path, WINDOW_SAMPLES);
+    const window = cutWindow(pre.data, start, pre.sampleRateHz, path, WINDOW_SAMPLES);
     if (kind === '.npy') await writeNpyFloat32(out, window);
     else await writeFileAtomic(out, toCsv(pre.channels, window));
     io.out(`${out}: ${window.length} channels × ${window[0].length} samples (${spec.montage}, from ${offsetSec} s)`);

@@ -3,9 +3,11 @@
  * model's rate and preprocessed exactly as its metadata says, then one 50-s window, a timeline of
  * windows along a long recording, or every recording of a Kaggle test folder.
  */
-import { CLASSES, DataError, type Recording } from '../../core/eeg';
-import type { ModelInfo } from '../../core/model-info';
+import { CLASSES, DataError, HMS_CHANNELS, type Recording } from '../../core/eeg';
+import { channelsMatchMontage, type ModelInfo } from '../../core/model-info';
+import { montageChannelNames } from '../../core/montage';
 import { preprocessRecording } from '../../core/preprocess';
+import { DEFAULT_MAX_MISSING, missingPrefix, windowMissing, windowQuality } from '../../core/quality';
 import { resampleTo } from '../../core/resample';
 import { readHmsLayoutRecording } from '../recording-files';
 
@@ -26,6 +28,15 @@ export interface PreparedRecording {
   durationSec: number;
   /** Electrodes the file lacked (filled flat). */
   missing: string[];
+  /** Per HMS input channel, running counts of missing samples before filling (null: none missing, or not in the file). */
+  missingPrefix: (Uint32Array | null)[];
+}
+
+/** A model whose channels are not the rows its montage gives cannot be fed a recording: refused, naming the model. */
+export function checkFeedable(model: { path: string; info: ModelInfo }): void {
+  if (channelsMatchMontage(model.info)) return;
+  const gives = montageChannelNames(model.info.preprocess.montage);
+  throw new DataError(model.path, `the model takes channels ${model.info.channels.slice(0, 6).join(' ')}…, but its ${model.info.preprocess.montage} montage gives ${gives.slice(0, 6).join(' ')}…: it cannot be fed a recording`);
 }
 
 export async function prepareRecording(path: string, info: ModelInfo): Promise<PreparedRecording> {
@@ -40,7 +51,14 @@ export async function prepareRecording(path: string, info: ModelInfo): Promise<P
   if (samples < info.windowSamples) {
     throw new DataError(path, `the recording lasts ${(samples / info.sampleRateHz).toFixed(1)} s; the model needs ${info.windowSamples / info.sampleRateHz} s`);
   }
-  return { path, data: pre.data, sampleRateHz: info.sampleRateHz, durationSec: samples / info.sampleRateHz, missing };
+  const prefixes = rec.data.map((ch, c) => (missing.includes(rec.channels[c]) ? null : missingPrefix(ch)));
+  return { path, data: pre.data, sampleRateHz: info.sampleRateHz, durationSec: samples / info.sampleRateHz, missing, missingPrefix: prefixes };
+}
+
+/** Why the NaN policy refuses the window at `start`, or null when it is usable. */
+export function windowProblem(rec: PreparedRecording, start: number, samples: number, maxMissing = DEFAULT_MAX_MISSING): string | null {
+  const quality = windowQuality(windowMissing(rec.missingPrefix, start, samples), HMS_CHANNELS, maxMissing);
+  return quality.ok ? null : quality.reason;
 }
 
 export function asProbabilities(p: ArrayLike<number>): Probabilities {
@@ -64,13 +82,15 @@ export async function classifyWindows(model: WindowModel, rec: PreparedRecording
   return out;
 }
 
-/** The window starting `offsetSec` into the recording (0: its start, as Kaggle's 50-s test files). */
-export async function classifyRecording(model: WindowModel, rec: PreparedRecording, offsetSec = 0): Promise<Probabilities> {
+/** The window starting `offsetSec` into the recording (0: its start, as Kaggle's 50-s test files); refused when it misses too much. */
+export async function classifyRecording(model: WindowModel, rec: PreparedRecording, offsetSec = 0, maxMissing = DEFAULT_MAX_MISSING): Promise<Probabilities> {
   const start = Math.round(offsetSec * rec.sampleRateHz);
   const last = rec.data[0].length - model.info.windowSamples;
   if (!(start >= 0 && start <= last)) {
     throw new DataError(rec.path, `--offset ${offsetSec} s leaves no full ${model.info.windowSamples / rec.sampleRateHz}-s window in a ${rec.durationSec.toFixed(1)}-s recording (0…${(last / rec.sampleRateHz).toFixed(1)} s)`);
   }
+  const problem = windowProblem(rec, start, model.info.windowSamples, maxMissing);
+  if (problem) throw new DataError(rec.path, `the window from ${offsetSec} s has ${problem}`);
   const [p] = await classifyWindows(model, rec, [start]);
   return asProbabilities(p);
 }
@@ -81,13 +101,32 @@ export interface TimelinePoint {
   probabilities: Probabilities;
 }
 
-/** Windows centred every `strideSec` along the recording, as far as whole windows reach. */
-export async function classifyTimeline(model: WindowModel, rec: PreparedRecording, strideSec = 10): Promise<TimelinePoint[]> {
+export interface TimelineOptions {
+  /** The NaN policy's limit (0.2 unless given). */
+  maxMissing?: number;
+  /** Told of each window the policy leaves out. */
+  onRejected?: (startSec: number, reason: string) => void;
+}
+
+/**
+ * Windows every `strideSec` along the recording, as far as whole windows reach; those the NaN
+ * policy refuses are left out (and told to `onRejected`), and a recording with none usable is refused.
+ */
+export async function classifyTimeline(model: WindowModel, rec: PreparedRecording, strideSec = 10, options: TimelineOptions = {}): Promise<TimelinePoint[]> {
   if (!(strideSec > 0)) throw new Error(`the stride must be positive, got ${strideSec}`);
   const stride = Math.max(1, Math.round(strideSec * rec.sampleRateHz));
   const last = rec.data[0].length - model.info.windowSamples;
   const starts: number[] = [];
-  for (let s = 0; s <= last; s += stride) starts.push(s);
+  let firstProblem: string | null = null;
+  for (let s = 0; s <= last; s += stride) {
+    const problem = windowProblem(rec, s, model.info.windowSamples, options.maxMissing);
+    if (!problem) starts.push(s);
+    else {
+      firstProblem ??= problem;
+      options.onRejected?.(s / rec.sampleRateHz, problem);
+    }
+  }
+  if (starts.length === 0) throw new DataError(rec.path, `no window along the recording is usable: the first has ${firstProblem}`);
   const probabilities = await classifyWindows(model, rec, starts);
   return starts.map((s, i) => ({ startSec: s / rec.sampleRateHz, probabilities: asProbabilities(probabilities[i]) }));
 }

@@ -2,19 +2,23 @@
 import { DataError, VOTE_COLUMNS } from '../../core/eeg';
 import { eegPath, openHmsFolder } from '../formats/hms-folder';
 import { writeFileAtomic } from '../fs-atomic';
-import { classifyWindows, prepareRecording, type WindowModel } from './classify';
+import { DEFAULT_MAX_MISSING } from '../../core/quality';
+import { classifyWindows, prepareRecording, type WindowModel, windowProblem } from './classify';
 
 export interface SubmissionRow {
   eegId: string;
   probabilities: number[];
 }
 
-export async function predictTestFolder(model: WindowModel, folderPath: string, onProgress?: (done: number, total: number) => void): Promise<SubmissionRow[]> {
+/** One row per test.csv row; a recording the NaN policy refuses (more than `maxMissing` of a channel missing) refuses the submission. */
+export async function predictTestFolder(model: WindowModel, folderPath: string, onProgress?: (done: number, total: number) => void, maxMissing = DEFAULT_MAX_MISSING): Promise<SubmissionRow[]> {
   const folder = await openHmsFolder(folderPath);
   if (!folder.test) throw new DataError(folderPath, 'no test.csv: nothing to submit');
   const rows: SubmissionRow[] = [];
   for (const t of folder.test) {
     const rec = await prepareRecording(eegPath(folder, 'test', t.eegId), model.info);
+    const problem = windowProblem(rec, 0, model.info.windowSamples, maxMissing);
+    if (problem) throw new DataError(rec.path, `its window has ${problem}; --max-missing 1 classifies it as it is`);
     const [p] = await classifyWindows(model, rec, [0]);
     rows.push({ eegId: t.eegId, probabilities: Array.from(p) });
     onProgress?.(rows.length, folder.test.length);

@@ -55,7 +55,7 @@ export class OnnxClassifier {
       const presets = Object.keys(PREPROCESS_PRESETS);
       if (!options.preset) throw new Error(`${path}: this model was not made by HMS Studio and does not say how to feed it; name a preprocessing preset (${presets.join(', ')})`);
       const preset = PREPROCESS_PRESETS[options.preset];
-      if (!preset) throw new Error(`unknown preset "${options.preset}"; choose one of ${presets.join(', ')}`);
+      if (!preset) throw new Error(`${path}: unknown preset "${options.preset}"; choose one of ${presets.join(', ')}`);
       info = { ...preset, model: 'external', dataFingerprint: '', validation: {}, appVersion: outline.producer };
     }
     const input = outline.inputs[0];
@@ -111,7 +111,20 @@ export class OnnxClassifier {
       for (const t of Object.values(result)) t.dispose();
     }
     if (this.softmax === 'auto') softmaxRowsUnlessDistributions(out, rows);
+    this.checkProbabilities(out, rows);
     return out;
+  }
+
+  /** NaN, infinities, or (from our own models, which end in a softmax) rows that are not distributions: a damaged model, said so. */
+  private checkProbabilities(out: Float32Array, rows: number): void {
+    const k = CLASSES.length;
+    for (let r = 0; r < rows; r++) {
+      const row = out.subarray(r * k, (r + 1) * k);
+      const sum = row.reduce((a, b) => a + b, 0);
+      const where = rows > 1 ? ` for window ${r + 1} of ${rows}` : '';
+      if (!row.every(Number.isFinite)) throw new Error(`${this.path}: the model returned ${row.some(Number.isNaN) ? 'NaN' : 'an infinite value'}${where}: its weights or its graph are damaged`);
+      if (row.some((v) => v < -1e-6) || Math.abs(sum - 1) > 1e-3) throw new Error(`${this.path}: the model returned [${Array.from(row, (v) => +v.toPrecision(3)).join(', ')}]${where}, not six probabilities summing to 1`);
+    }
   }
 
   async close(): Promise<void> {
