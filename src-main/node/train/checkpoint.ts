@@ -4,8 +4,8 @@
  * byte length of a JSON header, the header (padded with spaces to a multiple of 4), then the
  * float32 arrays the header lists, back to back.
  */
-import { readFile } from 'node:fs/promises';
 import { DataError } from '../../core/eeg';
+import { readInputFile } from '../formats/input-file';
 import { writeFileAtomic } from '../fs-atomic';
 
 const MAGIC = 'HMSCKPT1';
@@ -36,7 +36,7 @@ export async function writeCheckpoint<M>(path: string, { meta, arrays }: Checkpo
 }
 
 export async function readCheckpoint<M>(path: string): Promise<Checkpoint<M>> {
-  const bytes = await readFile(path);
+  const bytes = await readInputFile(path);
   const fail = (problem: string) => new DataError(path, `not a usable checkpoint: ${problem}`);
   if (bytes.length < MAGIC.length + 4 || bytes.toString('latin1', 0, MAGIC.length) !== MAGIC) throw fail('it does not start with HMSCKPT1');
   const headerLength = bytes.readUInt32LE(MAGIC.length);
@@ -47,6 +47,10 @@ export async function readCheckpoint<M>(path: string): Promise<Checkpoint<M>> {
     header = JSON.parse(bytes.toString('utf8', MAGIC.length + 4, dataStart));
   } catch {
     throw fail('its header is not JSON');
+  }
+  const listed = (header as { arrays?: unknown } | null)?.arrays;
+  if (!Array.isArray(listed) || listed.some((a) => typeof a?.name !== 'string' || !Number.isInteger(a?.length) || a.length < 0)) {
+    throw fail('its header does not list its arrays (name and length of each)');
   }
   const total = header.arrays.reduce((n, a) => n + a.length * 4, 0);
   if (dataStart + total !== bytes.length) throw fail(`it should hold ${dataStart + total} bytes but holds ${bytes.length}`);

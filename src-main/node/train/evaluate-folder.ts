@@ -11,11 +11,11 @@ import { DataError } from '../../core/eeg';
 import { evaluate, type Evaluation } from '../../core/evaluation';
 import { classPrior } from '../../core/metrics';
 import type { BackendInfo } from '../../core/training';
-import { buildCache } from '../cache/build';
-import { readCheckpoint } from './checkpoint';
+import { buildCache, type CacheManifest } from '../cache/build';
 import { loadTrainingSet } from './data';
 import { evaluatedRows, predictWindows } from './predict-windows';
-import { BEST_CHECKPOINT, type ModelCheckpointMeta } from './run';
+import { readModelCheckpoint } from './model-checkpoint';
+import { BEST_CHECKPOINT } from './run';
 import { startTrainer } from './trainer';
 import { readTruth } from './truth';
 
@@ -26,6 +26,14 @@ export interface FolderEvaluation {
   windows: number;
   backend: BackendInfo;
   evaluation: Evaluation;
+}
+
+/** Why a cache holds no usable window, from its first rejected window or skipped EEG. */
+function unusableReason(manifest: CacheManifest): string {
+  const skipped = manifest.skipped[0];
+  if (skipped && manifest.recordings.length === 0) return `no EEG could be read (${skipped.file}: ${skipped.reason.replace(`${skipped.file}: `, '')})`;
+  const rejected = manifest.windows.find((w) => w.rejected);
+  return rejected ? `all ${manifest.windows.length} are rejected (EEG ${rejected.eegId}: ${rejected.rejected})` : 'train.csv lists none';
 }
 
 /** The checkpoint file of a run folder, or the file itself. */
@@ -41,16 +49,18 @@ export async function evaluateCheckpointOnFolder(
   options: { cacheDir?: string; signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
 ): Promise<FolderEvaluation> {
   const checkpoint = await checkpointPath(runDirOrFile);
-  const { meta, arrays } = await readCheckpoint<ModelCheckpointMeta>(checkpoint);
+  const { meta, weights } = await readModelCheckpoint(checkpoint);
   const cacheDir = options.cacheDir ?? (await mkdtemp(join(tmpdir(), 'hms-evaluate-')));
   try {
     const built = await buildCache(folder, cacheDir, { spec: meta.preprocess, signal: options.signal });
     if (!built.manifest) throw new Error('cancelled');
+    // Said of the user's folder: the cache may be a temporary one they never named.
+    if (!built.manifest.windows.some((w) => !w.rejected)) throw new DataError(folder, `no labelled window can be evaluated: ${unusableReason(built.manifest)}`);
     const set = await loadTrainingSet(cacheDir);
     const batch = 32;
     const trainer = await startTrainer({ spec: meta.spec, maxBatch: batch });
     try {
-      trainer.weights.set(arrays.weights);
+      trainer.weights.set(weights);
       const predictions = await predictWindows(trainer, set, set.windows, batch, options.onProgress);
       const rows = evaluatedRows(set.windows, predictions, await readTruth(folder));
       return {
