@@ -11,12 +11,42 @@ const run = promisify(execFile);
 const BIN = join(import.meta.dirname, '../../../bin/hms.js');
 const FORBID_TYPESCRIPT = join(import.meta.dirname, '../../../e2e/fixtures/forbid-typescript.mjs');
 
-export async function hms(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+export interface HmsResult {
+  /** The exit code; null when a signal ended the process. */
+  code: number | null;
+  /** The signal that ended it (a crash, or the timeout's SIGKILL), else null. */
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface HmsOptions {
+  /** Killed (SIGKILL) after this long. */
+  timeoutMs?: number;
+  /** Added to the environment. */
+  env?: Record<string, string>;
+  /** Node options before the script, e.g. --max-old-space-size=512 or another --import. */
+  nodeArgs?: string[];
+  cwd?: string;
+}
+
+export async function hms(...args: string[]): Promise<HmsResult> {
+  return hmsWith({}, ...args);
+}
+
+export async function hmsWith(options: HmsOptions, ...args: string[]): Promise<HmsResult> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', FORBID_TYPESCRIPT, BIN, ...args], { env: { ...process.env, HMS_DEBUG: '' } });
-    return { code: 0, stdout, stderr };
+    const { stdout, stderr } = await run(process.execPath, [...(options.nodeArgs ?? []), '--import', FORBID_TYPESCRIPT, BIN, ...args], {
+      env: { ...process.env, HMS_DEBUG: '', ...options.env },
+      timeout: options.timeoutMs ?? 0,
+      killSignal: 'SIGKILL',
+      maxBuffer: 64 * 2 ** 20,
+      cwd: options.cwd,
+    });
+    return { code: 0, signal: null, stdout, stderr };
   } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    const e = err as { code: number | string | null; signal: NodeJS.Signals | null; stdout?: string; stderr?: string };
+    if (typeof e.code === 'string') throw err;
+    return { code: e.code ?? null, signal: e.signal ?? null, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
   }
 }

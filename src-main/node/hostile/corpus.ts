@@ -1,0 +1,84 @@
+/**
+ * A corpus of hostile and odd inputs for `hms`: damaged parquet, EDF/BDF, dataset folders, ONNX
+ * models and run folders, and paths that are not files. Every input is made here, by code, from a
+ * valid base the app's own writers produce, then damaged; nothing binary is committed. Each case
+ * says how `hms` is to be run on it and what must happen: a refusal in one line naming the file,
+ * a usage error, or (for the valid-but-odd) success.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { edfCases } from './edf-cases';
+import { folderCases } from './folder-cases';
+import { modelCases } from './model-cases';
+import { parquetCases } from './parquet-cases';
+import { runCases } from './run-cases';
+import { writeShared, type Shared } from './shared';
+
+export type Format = 'parquet' | 'edf' | 'bdf' | 'folder' | 'onnx' | 'run' | 'path' | 'options';
+
+/**
+ * refuse: exit 1, stderr one line naming the file; usage: exit 2, the first line naming the option;
+ * warn: exit 0 with a line naming the file on stderr; accept: exit 0, nothing wrong said.
+ */
+export type Expect = 'refuse' | 'usage' | 'warn' | 'accept';
+
+export interface Made {
+  /** The command line after `hms`. */
+  args: string[];
+  /** What the message must name: the file at fault (or the option, for a usage error). */
+  names: string;
+}
+
+export interface CorpusCase {
+  name: string;
+  format: Format;
+  expect: Expect;
+  /** What the input is, for the report. */
+  what: string;
+  /** Words the message must hold, where a message that merely names the file was found unclear (a loop called "no such file"). */
+  says?: RegExp;
+  /** Writes the input under `dir`; `out` is the only folder `hms` may write to. */
+  make(dir: string, out: string, shared: Shared): Promise<Made>;
+}
+
+export interface PreparedCase extends CorpusCase, Made {
+  dir: string;
+  out: string;
+  /** TMPDIR of the run: must be empty when it ends. */
+  tmp: string;
+}
+
+/** What the messages of some cases must say, beyond naming the file. */
+const SAYS: Record<string, RegExp> = {
+  'footer-2e40-rows-window': /footer claims 1099511627776 rows/,
+  'parquet-loop': /loop/,
+  'train-loop': /loop/,
+  'gap-74h-inspect': /gaps of 74\.0 h/,
+  'gap-74h-classify': /gaps of 74\.0 h/,
+  'nan-output': /NaN/,
+  'evaluate-unusable': /no labelled window/,
+  'meta-no-filter': /hms\.preprocess/,
+  'export-out-no-folder': /does not exist/,
+};
+
+export const ALL_CASES: CorpusCase[] = [...parquetCases, ...edfCases, ...folderCases, ...modelCases, ...runCases].map((c) => (SAYS[c.name] ? { ...c, says: SAYS[c.name] } : c));
+
+/** Writes every case's input under `root` (and what they share under root/shared). */
+export async function writeCorpus(root: string, cases: CorpusCase[] = ALL_CASES): Promise<{ shared: Shared; cases: PreparedCase[] }> {
+  const names = new Set<string>();
+  for (const c of cases) {
+    if (names.has(c.name)) throw new Error(`two corpus cases are named ${c.name}`);
+    names.add(c.name);
+  }
+  const shared = await writeShared(join(root, 'shared'));
+  const prepared: PreparedCase[] = [];
+  for (const c of cases) {
+    // Two levels down, so that an input that climbs out of its dataset (../../) still lands where the test looks.
+    const dir = join(root, 'cases', c.name, 'a', 'b');
+    const out = join(root, 'cases', c.name, 'out');
+    const tmp = join(root, 'cases', c.name, 'tmp');
+    await Promise.all([mkdir(dir, { recursive: true }), mkdir(out, { recursive: true }), mkdir(tmp, { recursive: true })]);
+    prepared.push({ ...c, ...(await c.make(dir, out, shared)), dir: join(root, 'cases', c.name), out, tmp });
+  }
+  return { shared, cases: prepared };
+}
