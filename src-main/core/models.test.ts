@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeModel, type ModelSpec, REFERENCE_NET } from './models';
+import { describeModel, initBound, type ModelSpec, REFERENCE_NET } from './models';
 
 describe('describeModel', () => {
   it('gives the reference net the shapes and parameter count PyTorch has for it', () => {
@@ -13,6 +13,27 @@ describe('describeModel', () => {
     // Σ (k·in + 1)·out: 18·7·32+32 + 32·7·64+64 + 64·7·64+64 + 64·6+6, as torch's sum(p.numel()).
     expect(d.parameters).toBe(4064 + 14400 + 28736 + 390);
     expect(d.outputShape).toEqual([6]);
+  });
+
+  it('starts a layer that asks for He initialisation with U(±√(6/fanIn)) kernels and zero biases; others as PyTorch does', () => {
+    const spec: ModelSpec = {
+      name: 'he',
+      description: '',
+      input: { channels: 4, samples: 50 },
+      layers: [
+        { kind: 'conv1d', filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', init: 'he' },
+        { kind: 'globalAvgPool1d' },
+        { kind: 'dense', units: 5, activation: 'relu', init: 'he' },
+        { kind: 'dense', units: 6, activation: 'linear' },
+      ],
+    };
+    const [conv, , hidden, out] = describeModel(spec).layers.map((l) => l.weights.map((w) => w.init));
+    expect(conv).toEqual([{ kind: 'he', fanIn: 12 }, { kind: 'zeros' }]);
+    expect(hidden).toEqual([{ kind: 'he', fanIn: 8 }, { kind: 'zeros' }]);
+    expect(out).toEqual([{ kind: 'uniform', fanIn: 5 }, { kind: 'uniform', fanIn: 5 }]);
+    expect(initBound(conv[0])).toBeCloseTo(Math.sqrt(6 / 12));
+    expect(initBound(out[0])).toBeCloseTo(1 / Math.sqrt(5));
+    expect(initBound(conv[1])).toBe(0);
   });
 
   it('follows tfjs for strides and valid padding, and drops a pool remainder', () => {

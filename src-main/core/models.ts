@@ -27,6 +27,8 @@ export type LayerSpec =
       activation: Activation;
       /** Grouped convolution (PyTorch's `groups`): output channel o sees input group ⌊o / (out / groups)⌋. */
       groups?: number;
+      /** How its weights start (see `WeightInit`); PyTorch's default when absent. */
+      init?: WeightInit;
     }
   /** Non-overlapping windows (stride = size), the remainder dropped, as PyTorch's max_pool1d(size). */
   | { kind: 'maxPool1d'; size: number }
@@ -61,7 +63,15 @@ export type LayerSpec =
    * then the unpaired chains, chain-major. Needs `mergeChannels` of pooled features before it.
    */
   | { kind: 'hemisphereSymmetric'; pairs: readonly (readonly [number, number])[] }
-  | { kind: 'dense'; units: number; activation: Activation };
+  | { kind: 'dense'; units: number; activation: Activation; init?: WeightInit };
+
+/**
+ * How a conv1d or dense layer's weights start. `pytorch` (the default): U(±1/√fanIn) for kernel
+ * and bias, as PyTorch draws them — what the notebook's models were tuned with. `he`: He (Kaiming)
+ * uniform for ReLU layers, U(±√(6/fanIn)) kernels and zero biases, so activations keep their size
+ * through a stack of ReLU layers and no unit starts switched off.
+ */
+export type WeightInit = 'pytorch' | 'he';
 
 export type LayerKind = LayerSpec['kind'];
 
@@ -79,9 +89,10 @@ export interface WeightSpec {
   shape: number[];
   /**
    * How it starts: PyTorch's defaults — U(±1/√fanIn) for kernels and biases (`uniform`), ones and
-   * zeros for batch-norm scales, offsets and running statistics.
+   * zeros for batch-norm scales, offsets and running statistics — or, for layers that ask for it,
+   * He uniform U(±√(6/fanIn)) kernels (`he`) with zero biases (see `WeightInit`).
    */
-  init: { kind: 'uniform'; fanIn: number } | { kind: 'ones' } | { kind: 'zeros' };
+  init: { kind: 'uniform'; fanIn: number } | { kind: 'he'; fanIn: number } | { kind: 'ones' } | { kind: 'zeros' };
   /** false for batch-norm running statistics: state the optimiser never touches. */
   trainable: boolean;
 }
@@ -110,6 +121,20 @@ export interface ModelDescription {
 }
 
 const uniform = (name: string, shape: number[], fanIn: number): WeightSpec => ({ name, shape, init: { kind: 'uniform', fanIn }, trainable: true });
+
+/** A conv1d or dense layer's kernel and bias, started as `init` asks. */
+function kernelAndBias(name: string, kernel: number[], units: number, fanIn: number, init: WeightInit = 'pytorch'): WeightSpec[] {
+  if (init === 'pytorch') return [uniform(`${name}/kernel`, kernel, fanIn), uniform(`${name}/bias`, [units], fanIn)];
+  return [
+    { name: `${name}/kernel`, shape: kernel, init: { kind: 'he', fanIn }, trainable: true },
+    { name: `${name}/bias`, shape: [units], init: { kind: 'zeros' }, trainable: true },
+  ];
+}
+
+/** The half-width of a weight's uniform starting range; 0 for constant starts. */
+export function initBound(init: WeightSpec['init']): number {
+  return init.kind === 'uniform' ? 1 / Math.sqrt(init.fanIn) : init.kind === 'he' ? Math.sqrt(6 / init.fanIn) : 0;
+}
 
 /** Shapes and weights of every layer; throws a readable error for a spec that cannot run. */
 export function describeModel(spec: ModelSpec): ModelDescription {
@@ -141,7 +166,7 @@ export function describeModel(spec: ModelSpec): ModelDescription {
         pads = [Math.floor(total / 2), total - Math.floor(total / 2)];
         shape = [length, layer.filters];
         const fanIn = layer.kernelSize * (channels / groups);
-        weights = [uniform(`${name}/kernel`, [layer.kernelSize, channels / groups, layer.filters], fanIn), uniform(`${name}/bias`, [layer.filters], fanIn)];
+        weights = kernelAndBias(name, [layer.kernelSize, channels / groups, layer.filters], layer.filters, fanIn, layer.init);
         break;
       }
       case 'maxPool1d':
@@ -208,7 +233,7 @@ export function describeModel(spec: ModelSpec): ModelDescription {
       }
       case 'dense':
         if (shape.length !== 1) throw fail('dense needs a flat input (pool or flatten first)');
-        weights = [uniform(`${name}/kernel`, [shape[0], layer.units], shape[0]), uniform(`${name}/bias`, [layer.units], shape[0])];
+        weights = kernelAndBias(name, [shape[0], layer.units], layer.units, shape[0], layer.init);
         shape = [layer.units];
         break;
     }

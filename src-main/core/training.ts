@@ -67,8 +67,21 @@ export type TrainEvent =
   | { type: 'progress'; stage: StageName; epoch: number; step: number; steps: number; loss: number; samplesPerSec: number; etaSec: number; runShare: number }
   | { type: 'epoch'; record: EpochRecord; best: boolean }
   | { type: 'checkpoint'; path: string; epoch: number }
+  /** The stage's training loss sat at (or above) the prior's: it starts over from fresh weights; `restartsLeft` more may follow. */
+  | { type: 'restart'; restart: RestartRecord; restartsLeft: number }
   | { type: 'done'; result: TrainResult }
   | { type: 'error'; message: string };
+
+/** A stage started over from fresh weights because its training loss stayed at the prior's (see node/train/plateau.ts). */
+export interface RestartRecord {
+  /** The run's last epoch before the restart. */
+  atEpoch: number;
+  stage: StageName;
+  /** In words, with the losses and the prior's. */
+  reason: string;
+  /** Seed of the fresh weights, derived from the run's seed. */
+  initSeed: number;
+}
 
 export type RunStatus = 'running' | 'finished' | 'cancelled' | 'failed';
 
@@ -82,6 +95,8 @@ export interface TrainResult {
   /** Why training stopped: every epoch done, no progress for `patience` epochs, the time limit, or a cancel. */
   stopReason: 'epochs' | 'patience' | 'time-limit' | 'cancelled';
   history: EpochRecord[];
+  /** Every restart from fresh weights, in order; absent in runs made before there were restarts. */
+  restarts?: RestartRecord[];
   /** The best checkpoint on the held-out fold; absent when no epoch finished. */
   evaluation?: Evaluation;
   trainWindows: number;

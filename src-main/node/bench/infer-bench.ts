@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { HMS_CHANNELS, WINDOW_SAMPLES } from '../../core/eeg';
 import { DEFAULT_MODEL } from '../../core/model-zoo';
 import { type ModelInfo, PREPROCESS_PRESETS } from '../../core/model-info';
-import { describeModel, type ModelSpec, REFERENCE_NET } from '../../core/models';
+import { describeModel, initBound, type ModelSpec, REFERENCE_NET } from '../../core/models';
 import { writeEdf } from '../formats/edf-write';
 import { writeHmsParquet } from '../formats/parquet';
 import { Random } from '../generate/random';
@@ -32,8 +32,8 @@ function randomWeights(spec: ModelSpec, seed: number): Float32Array {
   let offset = 0;
   for (const w of describeModel(spec).layers.flatMap((l) => l.weights)) {
     const size = w.shape.reduce((a, b) => a * b, 1);
-    const bound = w.init.kind === 'uniform' ? 1 / Math.sqrt(w.init.fanIn) : 0;
-    for (let i = 0; i < size; i++) out[offset + i] = w.init.kind === 'uniform' ? rng.uniform(-bound, bound) : w.init.kind === 'ones' ? 1 : 0;
+    const bound = initBound(w.init);
+    for (let i = 0; i < size; i++) out[offset + i] = bound > 0 ? rng.uniform(-bound, bound) : w.init.kind === 'ones' ? 1 : 0;
     offset += size;
   }
   return out;

@@ -2,6 +2,7 @@
 import { formatDuration } from './progress';
 import { runDemo } from '../demo/run-demo';
 import { numberOption, stringOption } from './args';
+import { restartLine } from './train-report';
 import { type Command, UsageError } from './command';
 
 export const demoCommand: Command = {
@@ -23,6 +24,7 @@ export const demoCommand: Command = {
       onTrainEvent: (e) => {
         if (e.type === 'progress') io.status(`  epoch ${e.epoch} step ${e.step}/${e.steps}  loss ${e.loss.toFixed(3)}  ${e.samplesPerSec.toFixed(0)} samples/s`);
         if (e.type === 'epoch') io.status(`  epoch ${e.record.epoch}: validation KL ${e.record.valKL.toFixed(3)}${e.best ? ' (best)' : ''}`);
+        if (e.type === 'restart') io.out(`    ${restartLine(e.restart, e.restartsLeft)}`);
       },
     });
     io.status('');

@@ -15,7 +15,7 @@ import { startTrainingProcess } from '../train/process';
 import { flag, numberOption, stringOption } from './args';
 import { type CliIo, type Command, UsageError } from './command';
 import { formatDuration, progressMeter } from './progress';
-import { crossValidationJson, formatEvaluation, formatMetrics, summaryJson } from './train-report';
+import { crossValidationJson, formatEvaluation, formatMetrics, restartLine, summaryJson } from './train-report';
 
 export const trainCommand: Command = {
   name: 'train',
@@ -137,6 +137,11 @@ export async function train(config: TrainConfig, runDir: string, io: CliIo): Pro
         const r = e.record;
         io.status('');
         io.out(`${r.stage} epoch ${String(r.epoch).padStart(3)}  loss ${r.trainLoss.toFixed(4)}  val KL ${r.valKL.toFixed(4)} (≥10 raters ${r.valKL10.toFixed(4)})  ${r.seconds.toFixed(1)}s${e.best ? '  best' : ''}`);
+        break;
+      }
+      case 'restart': {
+        io.status('');
+        io.out(restartLine(e.restart, e.restartsLeft));
         break;
       }
     }

@@ -1,7 +1,7 @@
 /** How a run's evaluation reads on a terminal, and the keys of `--json`. */
 import { CLASSES } from '../../core/eeg';
 import type { Evaluation } from '../../core/evaluation';
-import type { TrainResult } from '../../core/training';
+import type { RestartRecord, TrainResult } from '../../core/training';
 
 export function formatEvaluation(result: Pick<TrainResult, 'evaluation' | 'bestEpoch' | 'runDir'>): string[] {
   const e = result.evaluation;
@@ -24,6 +24,11 @@ export function formatMetrics(e: Evaluation): string[] {
   ];
 }
 
+/** What a restart from fresh weights says on the console. */
+export function restartLine(r: RestartRecord, restartsLeft: number): string {
+  return `restarting ${r.stage} from fresh weights (seed ${r.initSeed}) after epoch ${r.atEpoch}: ${r.reason}${restartsLeft ? '' : '; no restarts left'}`;
+}
+
 export function summaryJson(result: TrainResult): Record<string, unknown> {
   return {
     status: result.status,
@@ -33,6 +38,7 @@ export function summaryJson(result: TrainResult): Record<string, unknown> {
     epochs: result.epochs,
     bestEpoch: result.bestEpoch,
     stopReason: result.stopReason,
+    restarts: result.restarts ?? [],
     backend: result.backend.name,
     device: result.backend.device,
     threads: result.backend.threads,

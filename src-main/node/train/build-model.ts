@@ -8,7 +8,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { FusedConv2D } from '@tensorflow/tfjs';
-import { describeModel, hemisphereRows, type LayerShape, type ModelDescription, type ModelSpec } from '../../core/models';
+import { describeModel, hemisphereRows, initBound, type LayerShape, type ModelDescription, type ModelSpec } from '../../core/models';
+import { readWeights } from './gradients';
 import { registerTrainingGradients } from './kernels/register';
 
 export const BATCH_NORM_EPSILON = 1e-5;
@@ -33,7 +34,7 @@ export interface TfModel {
 }
 
 /**
- * Weights drawn as PyTorch's defaults draw them (see `WeightSpec.init`), from `seed`. Dropout
+ * Weights drawn as each layer asks (see `WeightSpec.init`), from `seed`. Dropout
  * masks are drawn from `seed`, `dropoutStream` (one per data-parallel worker, so their rows get
  * different masks) and the count of training passes, so the same run repeats exactly.
  */
@@ -45,9 +46,8 @@ export function buildModel(spec: ModelSpec, seed = 0, dropoutStream = 0): TfMode
   const layers = description.layers.map((shape) => {
     const vars = shape.weights.map((w) => {
       const init = w.init;
-      const bound = init.kind === 'uniform' ? 1 / Math.sqrt(init.fanIn) : 0;
-      const value = () =>
-        init.kind === 'uniform' ? tf.randomUniform(w.shape, -bound, bound, 'float32', seed + variables.length) : init.kind === 'ones' ? tf.ones(w.shape) : tf.zeros(w.shape);
+      const bound = initBound(init);
+      const value = () => (bound > 0 ? tf.randomUniform(w.shape, -bound, bound, 'float32', seed + variables.length) : init.kind === 'ones' ? tf.ones(w.shape) : tf.zeros(w.shape));
       // Unnamed: tfjs names must be unique, and a spec may be built more than once.
       const v = tf.tidy(() => tf.variable(value(), w.trainable));
       variables.push(v);
@@ -82,6 +82,15 @@ export function buildModel(spec: ModelSpec, seed = 0, dropoutStream = 0): TfMode
     },
     dispose: () => tf.dispose([...variables, ...constants]),
   };
+}
+
+/** The weights `buildModel(spec, seed)` starts from, flat, in `describeModel` order (a fresh start for a run). */
+export function initialWeights(spec: ModelSpec, seed: number): Float32Array {
+  const model = buildModel(spec, seed);
+  const weights = new Float32Array(model.description.parameters);
+  readWeights(model, weights);
+  model.dispose();
+  return weights;
 }
 
 /**

@@ -93,6 +93,7 @@ export function runTrainingChild(child: TrainingChild, config: TrainConfig, runD
     child.on('message', (event) => {
       if (event.type === 'done') result = event.result;
       else if (event.type === 'error') failure = event.message;
+      else if (event.type === 'restart') log.note(`restarted from fresh weights (seed ${event.restart.initSeed}) after epoch ${event.restart.atEpoch}: ${event.restart.reason}`);
       onEvent(event);
     });
     child.on('exit', async (code, signal) => {

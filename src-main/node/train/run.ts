@@ -2,7 +2,8 @@
  * A training run: the held-out fold, stages, augmentation, Adam with warm-up and cosine decay,
  * early stopping on validation KL, a checkpoint every epoch (`last.ckpt`: weights and optimiser)
  * and on every improvement (`best.ckpt`: weights and metrics), resume from `last.ckpt`, cancel at
- * any step keeping the best. Everything it says goes through `onEvent` (see core/training.ts),
+ * any step keeping the best, and a fresh start for a stage whose training loss sits at the
+ * prior's (see plateau.ts). Everything it says goes through `onEvent` (see core/training.ts),
  * and `run.json` in the run folder always holds the state of the run.
  */
 import { createHash } from 'node:crypto';
@@ -13,14 +14,16 @@ import { classPrior } from '../../core/metrics';
 import { modelByName } from '../../core/model-zoo';
 import { describeModel, type ModelSpec } from '../../core/models';
 import type { PreprocessSpec } from '../../core/preprocess';
-import { runShare, type EpochRecord, type StageName, type TrainConfig, type TrainEvent, type TrainResult } from '../../core/training';
+import { runShare, type EpochRecord, type RestartRecord, type StageName, type TrainConfig, type TrainEvent, type TrainResult } from '../../core/training';
 import type { CacheWindow } from '../cache/build';
 import { writeFileAtomic } from '../fs-atomic';
 import { Random } from '../generate/random';
+import { initialWeights } from './build-model';
 import { readCheckpoint, writeCheckpoint } from './checkpoint';
 import { DEFAULT_AUGMENTATION, fillBatch, loadTrainingSet, NO_AUGMENTATION, patientFolds, type TrainingSet } from './data';
 import { evaluatedRows, predictWindows } from './predict-windows';
 import type { LossKind } from './loss';
+import { MAX_RESTARTS, plateauReason, priorLoss, restartSeed } from './plateau';
 import { startTrainer, type Trainer } from './trainer';
 import { readTruth } from './truth';
 
@@ -54,6 +57,8 @@ interface LastCheckpointMeta {
   bestValKL: number;
   bestEpoch: number;
   adamSteps: number;
+  /** Fresh starts so far (see plateau.ts); the current stage's `stageEpochs` count from the last. */
+  restarts: RestartRecord[];
 }
 
 const STAGE_LOSS: Record<StageName, LossKind> = { mse: 'mse', kl: 'kl', kl10: 'kl' };
@@ -78,7 +83,7 @@ export async function trainRun(config: TrainConfig, runDir: string, { signal, on
   const trainer = await startTrainer({ spec, seed: config.seed, adam: { lr: config.lr }, maxBatch: config.batch, workers: config.workers });
   try {
     const resumed = await resume(runDir, config, trainer);
-    const state: LastCheckpointMeta = resumed ?? { config, history: [], epochs: 0, stageIndex: 0, stageEpochs: 0, stale: 0, bestValKL: Infinity, bestEpoch: 0, adamSteps: 0 };
+    const state: LastCheckpointMeta = resumed ?? { config, history: [], epochs: 0, stageIndex: 0, stageEpochs: 0, stale: 0, bestValKL: Infinity, bestEpoch: 0, adamSteps: 0, restarts: [] };
     onEvent({ type: 'started', backend: trainer.backend, trainWindows: train.length, valWindows: val.length, parameters: describeModel(spec).parameters, resumedFromEpoch: state.epochs });
     const meta: Omit<ModelCheckpointMeta, 'epoch' | 'valKL'> = {
       spec,
@@ -98,6 +103,7 @@ export async function trainRun(config: TrainConfig, runDir: string, { signal, on
       bestEpoch: state.bestEpoch,
       stopReason: status === 'cancelled' ? 'cancelled' : outOfTime ? 'time-limit' : stagesEnded,
       history: state.history,
+      restarts: state.restarts,
       ...(evaluation ? { evaluation } : {}),
       trainWindows: train.length,
       valWindows: val.length,
@@ -117,6 +123,7 @@ export async function trainRun(config: TrainConfig, runDir: string, { signal, on
       if (!rows.length) continue;
       if (state.stageEpochs === 0 && state.bestEpoch > 0) await loadBest(runDir, trainer);
       const steps = Math.ceil(rows.length / config.batch);
+      const prior = priorLoss(rows.map((w) => w.target), STAGE_LOSS[stage]);
       const lastStage = state.stageIndex === config.stages.length - 1;
       const stageStartSec = (performance.now() - started) / 1000;
       // The stages left share the time left equally.
@@ -164,10 +171,12 @@ export async function trainRun(config: TrainConfig, runDir: string, { signal, on
           state.stale = 0;
           await writeCheckpoint<ModelCheckpointMeta>(join(runDir, BEST_CHECKPOINT), { meta: { ...meta, epoch: state.epochs, valKL: e.valKL }, arrays: { weights: trainer.weights } });
         } else state.stale++;
+        const restart = restartIfStuck(state, stage, prior, trainer, spec, config.seed);
         const adam = trainer.optimizer.saveState();
         state.adamSteps = adam.t;
         await writeCheckpoint<LastCheckpointMeta>(join(runDir, LAST_CHECKPOINT), { meta: state, arrays: { weights: trainer.weights, adamM: adam.m, adamV: adam.v } });
         onEvent({ type: 'epoch', record, best });
+        if (restart) onEvent({ type: 'restart', restart, restartsLeft: MAX_RESTARTS - state.restarts.length });
         onEvent({ type: 'checkpoint', path: join(runDir, LAST_CHECKPOINT), epoch: state.epochs });
         await saveRun(result('running'));
       }
@@ -205,7 +214,27 @@ async function resume(runDir: string, config: TrainConfig, trainer: Trainer): Pr
   if (arrays.weights.length !== trainer.weights.length) throw new Error(`${path} holds ${arrays.weights.length} weights; model "${config.model}" has ${trainer.weights.length}`);
   trainer.weights.set(arrays.weights);
   trainer.optimizer.restoreState({ m: arrays.adamM, v: arrays.adamV, t: meta.adamSteps });
-  return { ...meta, config };
+  return { ...meta, config, restarts: meta.restarts ?? [] };
+}
+
+/**
+ * When the stage's training loss has sat at the prior's (see plateau.ts) and restarts are left:
+ * fresh weights from a seed derived from the run's, a fresh optimiser, and the stage's schedule,
+ * warm-up and patience from the start (its epoch budget too; a time limit still holds). The best
+ * checkpoint so far stays the best until a later epoch beats it.
+ */
+function restartIfStuck(state: LastCheckpointMeta, stage: StageName, prior: number, trainer: Trainer, spec: ModelSpec, seed: number): RestartRecord | null {
+  if (state.restarts.length >= MAX_RESTARTS) return null;
+  const reason = plateauReason(state.history, state.stageEpochs, prior);
+  if (!reason) return null;
+  const restart: RestartRecord = { atEpoch: state.epochs, stage, reason, initSeed: restartSeed(seed, state.restarts.length + 1) };
+  trainer.weights.set(initialWeights(spec, restart.initSeed));
+  const size = trainer.weights.length;
+  trainer.optimizer.restoreState({ m: new Float32Array(size), v: new Float32Array(size), t: 0 });
+  state.restarts.push(restart);
+  state.stageEpochs = 0;
+  state.stale = 0;
+  return restart;
 }
 
 async function loadBest(runDir: string, trainer: Trainer): Promise<void> {

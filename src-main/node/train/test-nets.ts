@@ -18,8 +18,9 @@ export const SMALL_NET: ModelSpec = {
 };
 
 /**
- * The default model's layer kinds at test size: one CNN shared by 5 chains, log-magnitudes, and
- * features blind to the hemispheres (chains 0 ↔ 1 and 2 ↔ 3 mirror each other; 4 is midline).
+ * The default model's layer kinds at test size: one He-initialised CNN shared by 5 chains,
+ * log-magnitudes, features blind to the hemispheres (chains 0 ↔ 1 and 2 ↔ 3 mirror each other; 4
+ * is midline), batch-normalised.
  */
 export const SMALL_CHAIN_NET: ModelSpec = {
   name: 'small-chains',
@@ -28,13 +29,14 @@ export const SMALL_CHAIN_NET: ModelSpec = {
   layers: [
     { kind: 'avgPool1d', size: 2 },
     { kind: 'splitChannels' },
-    { kind: 'conv1d', filters: 4, kernelSize: 5, padding: 'same', activation: 'relu' },
+    { kind: 'conv1d', filters: 4, kernelSize: 5, padding: 'same', activation: 'relu', init: 'he' },
     { kind: 'maxPool1d', size: 4 },
-    { kind: 'conv1d', filters: 3, kernelSize: 3, padding: 'same', activation: 'relu' },
+    { kind: 'conv1d', filters: 3, kernelSize: 3, padding: 'same', activation: 'relu', init: 'he' },
     { kind: 'globalAvgPool1d' },
     { kind: 'log', epsilon: 0.05 },
     { kind: 'mergeChannels' },
     { kind: 'hemisphereSymmetric', pairs: [[0, 1], [2, 3]] },
+    { kind: 'batchNorm' },
     { kind: 'dense', units: 8, activation: 'relu' },
     { kind: 'dense', units: 6, activation: 'linear' },
   ],
