@@ -6,7 +6,7 @@ import type { DatasetSummary } from './dataset';
 import type { Annotation } from './eeg';
 import { MONTAGES, type MontageKind } from './montage';
 import type { ModelInfo } from './model-info';
-import { STAGE_NAMES, type EpochRecord, type StageName, type TrainConfig, type TrainEvent, type TrainResult } from './training';
+import { STAGE_NAMES, type EpochRecord, type RestartRecord, type StageName, type TrainConfig, type TrainEvent, type TrainResult } from './training';
 
 export interface ChannelStats {
   name: string;
@@ -162,6 +162,8 @@ export interface TrainingJob {
   progress?: Extract<TrainEvent, { type: 'progress' }>;
   /** Every finished epoch of the run, a resumed run's earlier ones (from run.json) included. */
   history: EpochRecord[];
+  /** Fresh starts of this session's training process (a stage stuck at the prior's loss). */
+  restarts: RestartRecord[];
   result?: TrainResult;
 }
 

@@ -41,7 +41,7 @@ export function createTrainingHandlers(dataDir: string, emit: ApiEmit, jobs: Job
         stages: request.stages,
         ...(request.minutes !== undefined ? { timeLimitSec: request.minutes * 60 } : {}),
       };
-      const job = jobs.start(trainingJobId(runDir), 'training', { training: { runDir, dataset, request: { ...request, dataset }, config, history } });
+      const job = jobs.start(trainingJobId(runDir), 'training', { training: { runDir, dataset, request: { ...request, dataset }, config, history, restarts: [] } });
       const controller = new AbortController();
       const cancel = { run: () => controller.abort() };
       cancels.set(runDir, cancel);
@@ -145,5 +145,6 @@ function record(training: TrainingJob, event: TrainEvent): void {
   if (event.type === 'started') training.started = event;
   else if (event.type === 'progress') training.progress = event;
   else if (event.type === 'epoch') training.history = [...training.history.filter((h) => h.epoch < event.record.epoch), event.record];
+  else if (event.type === 'restart') training.restarts = [...training.restarts, event.restart];
   else if (event.type === 'done') training.result = event.result;
 }
