@@ -46,7 +46,12 @@ function relativeReferences(file: string, code: string): Reference[] {
 
 /** Bare package specifiers a built module imports (static or dynamic with a literal). */
 function packageImports(code: string): string[] {
-  const patterns = [/\bfrom\s*["']([^"'./][^"']*)["']/g, /\bimport\s*\(\s*["']([^"'./][^"']*)["']\s*\)/g, /\bimport\s*["']([^"'./][^"']*)["']/g, /\brequire\(\s*["']([^"'./][^"']*)["']\s*\)/g];
+  const patterns = [
+    /\bfrom\s*["']([^"'./][^"']*)["']/g,
+    /\bimport\s*\(\s*["']([^"'./][^"']*)["']\s*\)/g,
+    /\bimport\s*["']([^"'./][^"']*)["']/g,
+    /\brequire\(\s*["']([^"'./][^"']*)["']\s*\)/g,
+  ];
   return patterns.flatMap((p) => [...code.matchAll(p)].map((m) => packageName(m[1])));
 }
 
@@ -99,7 +104,8 @@ describe('the built app in out/', () => {
     for (const f of [...main, ...preload]) {
       const code = readFileSync(f, 'utf8');
       for (const name of packageImports(code)) if (!IMPORTABLE.has(name)) strays.add(`${relative(ROOT, f)}: ${name}`);
-      for (const r of relativeReferences(f, code)) if (/\.[cm]?tsx?$/.test(r.target) || r.target.includes(`${join(ROOT, 'src-')}`)) strays.add(`${relative(ROOT, f)} → ${relative(ROOT, r.target)}`);
+      for (const r of relativeReferences(f, code))
+        if (/\.[cm]?tsx?$/.test(r.target) || r.target.includes(`${join(ROOT, 'src-')}`)) strays.add(`${relative(ROOT, f)} → ${relative(ROOT, r.target)}`);
     }
     expect([...strays]).toEqual([]);
     expect(pkg.dependencies).not.toHaveProperty('tsx');

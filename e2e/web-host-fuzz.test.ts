@@ -56,7 +56,16 @@ async function rawSocket(): Promise<Socket> {
   const socket = tcpConnect(host.port, '127.0.0.1');
   await new Promise((resolve) => socket.once('connect', resolve));
   socket.write(
-    [`GET /api?token=${host.token} HTTP/1.1`, `Host: 127.0.0.1:${host.port}`, 'Upgrade: websocket', 'Connection: Upgrade', 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Version: 13', '', ''].join('\r\n'),
+    [
+      `GET /api?token=${host.token} HTTP/1.1`,
+      `Host: 127.0.0.1:${host.port}`,
+      'Upgrade: websocket',
+      'Connection: Upgrade',
+      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+      'Sec-WebSocket-Version: 13',
+      '',
+      '',
+    ].join('\r\n'),
   );
   await new Promise<void>((resolve) => socket.once('data', (d) => (expect(String(d)).toContain('101 Switching Protocols'), resolve())));
   return socket;

@@ -12,10 +12,12 @@ const LAYERS = ['src-main/core', 'src-main/node', 'src-main/electron', 'src-prel
 type Layer = (typeof LAYERS)[number];
 
 function sources(dir: string): string[] {
-  return readdirSync(join(ROOT, dir), { withFileTypes: true, recursive: true })
-    // Tests run in Node whatever layer they test, so only shipped code is judged.
-    .filter((e) => e.isFile() && /\.(ts|svelte|mjs)$/.test(e.name) && !e.name.endsWith('.test.ts'))
-    .map((e) => relative(ROOT, join(e.parentPath, e.name)));
+  return (
+    readdirSync(join(ROOT, dir), { withFileTypes: true, recursive: true })
+      // Tests run in Node whatever layer they test, so only shipped code is judged.
+      .filter((e) => e.isFile() && /\.(ts|svelte|mjs)$/.test(e.name) && !e.name.endsWith('.test.ts'))
+      .map((e) => relative(ROOT, join(e.parentPath, e.name)))
+  );
 }
 
 const IMPORT = /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s*['"]([^'"]+)['"]/gm;

@@ -4,11 +4,37 @@ import { normaliseChannelLabel, toHmsLayout } from './channels';
 
 describe('channel labels', () => {
   it.each([
-    ['EEG Fp1-REF', 'Fp1'], ['FP1', 'Fp1'], ['Fp1-LE', 'Fp1'], ['EEG FP1-Ref', 'Fp1'], ['fp1', 'Fp1'], ['EEG T7-REF', 'T3'],
-    ['T8', 'T4'], ['P7-LE', 'T5'], ['EEG P8-AVG', 'T6'], ['FZ', 'Fz'], ['EEG CZ-REF', 'Cz'], ['O2-A1', 'O2'], [' Pz ', 'Pz'],
-    ['ECG', 'EKG'], ['EKG1', 'EKG'], ['ECG EKG', 'EKG'], ['EKG', 'EKG'], ['ECG-REF', 'EKG'],
-    ['EEG EKG1-REF', 'EKG'], ['ECG L', 'EKG'], ['ECGR', 'EKG'], ['POL Fp2', 'Fp2'], ['Fp1.', 'Fp1'], ['T7..', 'T3'], ['fz_ref', 'Fz'],
-    ['EEG Fp1-F7', 'EEG Fp1-F7'], ['Photic', 'Photic'], ['EEG A1-REF', 'EEG A1-REF'], ['HR', 'HR'], ['ECGX', 'ECGX'], ['  Resp  ', 'Resp'],
+    ['EEG Fp1-REF', 'Fp1'],
+    ['FP1', 'Fp1'],
+    ['Fp1-LE', 'Fp1'],
+    ['EEG FP1-Ref', 'Fp1'],
+    ['fp1', 'Fp1'],
+    ['EEG T7-REF', 'T3'],
+    ['T8', 'T4'],
+    ['P7-LE', 'T5'],
+    ['EEG P8-AVG', 'T6'],
+    ['FZ', 'Fz'],
+    ['EEG CZ-REF', 'Cz'],
+    ['O2-A1', 'O2'],
+    [' Pz ', 'Pz'],
+    ['ECG', 'EKG'],
+    ['EKG1', 'EKG'],
+    ['ECG EKG', 'EKG'],
+    ['EKG', 'EKG'],
+    ['ECG-REF', 'EKG'],
+    ['EEG EKG1-REF', 'EKG'],
+    ['ECG L', 'EKG'],
+    ['ECGR', 'EKG'],
+    ['POL Fp2', 'Fp2'],
+    ['Fp1.', 'Fp1'],
+    ['T7..', 'T3'],
+    ['fz_ref', 'Fz'],
+    ['EEG Fp1-F7', 'EEG Fp1-F7'],
+    ['Photic', 'Photic'],
+    ['EEG A1-REF', 'EEG A1-REF'],
+    ['HR', 'HR'],
+    ['ECGX', 'ECGX'],
+    ['  Resp  ', 'Resp'],
   ])('%s → %s', (label, expected) => expect(normaliseChannelLabel(label)).toBe(expected));
 });
 
@@ -25,7 +51,14 @@ function recording(channels: string[]): Recording {
 
 describe('HMS layout', () => {
   it('orders channels as HMS does and marks the missing ones as NaN', () => {
-    const rec = recording(['EEG T7-REF', 'EEG Fp1-REF', 'ECG', 'EEG FP1-LE', 'Photic', ...['F3', 'C3', 'P3', 'F7', 'T5', 'O1', 'Fz', 'Cz', 'Pz', 'Fp2', 'F4', 'C4', 'P4', 'F8', 'T4', 'T6']]);
+    const rec = recording([
+      'EEG T7-REF',
+      'EEG Fp1-REF',
+      'ECG',
+      'EEG FP1-LE',
+      'Photic',
+      ...['F3', 'C3', 'P3', 'F7', 'T5', 'O1', 'Fz', 'Cz', 'Pz', 'Fp2', 'F4', 'C4', 'P4', 'F8', 'T4', 'T6'],
+    ]);
     const { recording: out, missing, duplicates } = toHmsLayout(rec);
     expect(out.channels).toEqual(HMS_CHANNELS);
     expect(out.data[HMS_CHANNELS.indexOf('T3')][0]).toBe(0);

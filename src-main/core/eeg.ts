@@ -4,10 +4,7 @@
  */
 
 /** The 19 scalp electrodes of the HMS files, in their column order. */
-export const EEG_ELECTRODES = [
-  'Fp1', 'F3', 'C3', 'P3', 'F7', 'T3', 'T5', 'O1', 'Fz', 'Cz', 'Pz',
-  'Fp2', 'F4', 'C4', 'P4', 'F8', 'T4', 'T6', 'O2',
-] as const;
+export const EEG_ELECTRODES = ['Fp1', 'F3', 'C3', 'P3', 'F7', 'T3', 'T5', 'O1', 'Fz', 'Cz', 'Pz', 'Fp2', 'F4', 'C4', 'P4', 'F8', 'T4', 'T6', 'O2'] as const;
 export type Electrode = (typeof EEG_ELECTRODES)[number];
 
 export const EKG_CHANNEL = 'EKG';

@@ -32,7 +32,7 @@ describe('evaluate', () => {
 });
 
 describe('poolEvaluations', () => {
-  it('gives what evaluating all the folds\' rows together gives, each fold keeping its own prior', () => {
+  it("gives what evaluating all the folds' rows together gives, each fold keeping its own prior", () => {
     const row = (c: number, votes: number, guess: number) => {
       const target = [0, 0, 0, 0, 0, 0].map((_, k) => (k === c ? 0.8 : 0.04));
       const prediction = [0, 0, 0, 0, 0, 0].map((_, k) => (k === guess ? 0.6 : 0.08));
@@ -43,7 +43,8 @@ describe('poolEvaluations', () => {
     const prior = [0.3, 0.2, 0.1, 0.1, 0.1, 0.2];
     const pooled = poolEvaluations([evaluate(foldA, prior), evaluate(foldB, prior)]);
     const together = evaluate([...foldA, ...foldB], prior);
-    for (const key of ['rows', 'rows10', 'valKL', 'valKL10', 'priorKL', 'priorKL10', 'floorKL', 'floorKL10', 'accuracy'] as const) expect(pooled[key]).toBeCloseTo(together[key]!, 12);
+    for (const key of ['rows', 'rows10', 'valKL', 'valKL10', 'priorKL', 'priorKL10', 'floorKL', 'floorKL10', 'accuracy'] as const)
+      expect(pooled[key]).toBeCloseTo(together[key]!, 12);
     expect(pooled.confusion).toEqual(together.confusion);
     expect(pooled.perClass).toEqual(together.perClass);
     // A fold without ≥10-rater rows adds nothing to the ≥10-rater figures (its NaN is not averaged in).

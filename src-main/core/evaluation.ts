@@ -45,7 +45,12 @@ export interface EvaluatedRow {
 export function evaluate(rows: readonly EvaluatedRow[], prior: readonly number[]): Evaluation {
   const many = rows.filter((r) => r.totalVotes >= MANY_RATERS);
   const kl = (rs: readonly EvaluatedRow[], pick: (r: EvaluatedRow) => readonly number[]) =>
-    rs.length ? klDivergence(rs.map((r) => r.target), rs.map(pick)) : NaN;
+    rs.length
+      ? klDivergence(
+          rs.map((r) => r.target),
+          rs.map(pick),
+        )
+      : NaN;
   const confusion = CLASSES.map(() => CLASSES.map(() => 0));
   for (const r of rows) confusion[argmax(r.target)][argmax(r.prediction)]++;
   const known = rows.every((r) => r.truth);

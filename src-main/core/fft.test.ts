@@ -21,7 +21,10 @@ describe('FFT', () => {
   });
 
   it('puts a sine in its bin', () => {
-    const p = powerSpectrum(Float64Array.from({ length: 1024 }, (_, i) => Math.sin((2 * Math.PI * 50 * i) / 1024)), 1024);
+    const p = powerSpectrum(
+      Float64Array.from({ length: 1024 }, (_, i) => Math.sin((2 * Math.PI * 50 * i) / 1024)),
+      1024,
+    );
     expect(p.indexOf(Math.max(...p))).toBe(50);
     expect(() => fft(new Float64Array(6), new Float64Array(6))).toThrow('power of two');
   });

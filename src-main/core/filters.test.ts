@@ -23,28 +23,25 @@ const rms = (x: ArrayLike<number>, from = 0) => {
 };
 
 describe('Butterworth design equals scipy.signal.butter(..., output="sos")', () => {
-  it.each(designs.map((d, i) => [i, `${d.band} order ${d.order} ${JSON.stringify(d.cutoff)} Hz at ${d.fs} Hz`, d] as const))(
-    'design %i: %s',
-    (_, __, d) => {
-      const sos = butterSos(d.order, d.cutoff, d.band, d.fs);
-      expect(sos.length / 6).toBe(d.sos.length);
-      const rows = Array.from({ length: d.sos.length }, (_, s) => Array.from(sos.subarray(s * 6, s * 6 + 6)));
-      const near = (a: number[], b: number[]) => a.every((v, i) => Math.abs(v - b[i]) <= 1e-6 * Math.max(...b.map(Math.abs)));
-      if (rows.every((r, s) => near(r, d.sos[s]))) return;
-      // Mirror-image poles (a band-stop centred on fs/4) tie to the last bit in zpk2sos's "worst
-      // pole first" pairing, so the cascade order may differ from scipy's: same sections, same filter.
-      // The gain rides on the first section, so sections are compared with b scaled to b0 = 1.
-      const unit = (r: number[]) => [...r.slice(0, 3).map((v) => v / r[0]), ...r.slice(3)];
-      const unmatched = d.sos.map(unit);
-      for (const r of rows.map(unit)) {
-        const k = unmatched.findIndex((u) => near(r, u));
-        expect(k, `section ${r.join(' ')} not in scipy's design`).toBeGreaterThanOrEqual(0);
-        unmatched.splice(k, 1);
-      }
-      const x = Float64Array.from(reference.signal);
-      expectClose(sosfiltfilt(sos, x), sosfiltfilt(Float64Array.from(d.sos.flat()), x));
-    },
-  );
+  it.each(designs.map((d, i) => [i, `${d.band} order ${d.order} ${JSON.stringify(d.cutoff)} Hz at ${d.fs} Hz`, d] as const))('design %i: %s', (_, __, d) => {
+    const sos = butterSos(d.order, d.cutoff, d.band, d.fs);
+    expect(sos.length / 6).toBe(d.sos.length);
+    const rows = Array.from({ length: d.sos.length }, (_, s) => Array.from(sos.subarray(s * 6, s * 6 + 6)));
+    const near = (a: number[], b: number[]) => a.every((v, i) => Math.abs(v - b[i]) <= 1e-6 * Math.max(...b.map(Math.abs)));
+    if (rows.every((r, s) => near(r, d.sos[s]))) return;
+    // Mirror-image poles (a band-stop centred on fs/4) tie to the last bit in zpk2sos's "worst
+    // pole first" pairing, so the cascade order may differ from scipy's: same sections, same filter.
+    // The gain rides on the first section, so sections are compared with b scaled to b0 = 1.
+    const unit = (r: number[]) => [...r.slice(0, 3).map((v) => v / r[0]), ...r.slice(3)];
+    const unmatched = d.sos.map(unit);
+    for (const r of rows.map(unit)) {
+      const k = unmatched.findIndex((u) => near(r, u));
+      expect(k, `section ${r.join(' ')} not in scipy's design`).toBeGreaterThanOrEqual(0);
+      unmatched.splice(k, 1);
+    }
+    const x = Float64Array.from(reference.signal);
+    expectClose(sosfiltfilt(sos, x), sosfiltfilt(Float64Array.from(d.sos.flat()), x));
+  });
 
   it('equals scipy.signal.iirnotch for 50 and 60 Hz', () => {
     for (const n of reference.notches) expectClose(notchSos(n.freq, n.fs), n.sos);
@@ -75,7 +72,11 @@ describe('filtering along time equals scipy.signal.sosfilt / sosfiltfilt', () =>
     expectClose(r.freqHz, reference.freqz.freqHz);
     // Compared in dB where the response is above −200 dB (deeper is rounding noise in both).
     const keep = reference.freqz.magnitudeDb.map((v, i) => [v, i]).filter(([v]) => v > -200);
-    expectClose(keep.map(([, i]) => r.magnitudeDb[i]), keep.map(([v]) => v), 1e-6);
+    expectClose(
+      keep.map(([, i]) => r.magnitudeDb[i]),
+      keep.map(([v]) => v),
+      1e-6,
+    );
   });
 });
 
@@ -123,7 +124,10 @@ describe('what a clinician relies on', () => {
   });
 
   it('refuses an order past 16 (order 1000 gave NaN everywhere) and cut-offs outside 0–Nyquist, naming the setting', () => {
-    expect(filterProblem({ highpassHz: 0.5, lowpassHz: 20, order: 1000 }, fs)).toEqual({ setting: 'order', problem: `the filter order must be a whole number from 1 to ${MAX_FILTER_ORDER}, got 1000` });
+    expect(filterProblem({ highpassHz: 0.5, lowpassHz: 20, order: 1000 }, fs)).toEqual({
+      setting: 'order',
+      problem: `the filter order must be a whole number from 1 to ${MAX_FILTER_ORDER}, got 1000`,
+    });
     expect(() => designFilter({ highpassHz: 0.5, lowpassHz: 20, order: 1000 }, fs)).toThrow('from 1 to 16, got 1000');
     expect(filterProblem({ order: 2.5 }, fs)?.setting).toBe('order');
     expect(filterProblem({ lowpassHz: 150 }, fs)).toEqual({ setting: 'band', problem: 'the low-pass cut-off must lie between 0 and 100 Hz (half of 200 Hz), got 150' });

@@ -39,7 +39,10 @@ export function filterProblem(spec: FilterSpec, fsHz: number): FilterProblem | n
   if (order !== undefined && !(Number.isInteger(order) && order >= 1 && order <= MAX_FILTER_ORDER)) {
     return { setting: 'order', problem: `the filter order must be a whole number from 1 to ${MAX_FILTER_ORDER}, got ${order}` };
   }
-  for (const [name, f] of [['high-pass', hp], ['low-pass', lp]] as const) {
+  for (const [name, f] of [
+    ['high-pass', hp],
+    ['low-pass', lp],
+  ] as const) {
     if (f !== undefined && !(typeof f === 'number' && f > 0 && f < nyquist)) {
       return { setting: 'band', problem: `the ${name} cut-off must lie between 0 and ${nyquist} Hz (half of ${fsHz} Hz), got ${f}` };
     }
@@ -80,7 +83,12 @@ export function filterChannels(data: readonly Float32Array[], spec: FilterSpec, 
   // Four channels at a time: their recursions are independent, so the CPU overlaps them (~2×).
   for (let c = 0; c < data.length; c += 4) {
     const group = data.slice(c, c + 4);
-    const filtered = spec.zeroPhase ? sosfiltfiltMany(sos, group) : sosfiltMany(sos, group.map((ch) => new Float64Array(ch)));
+    const filtered = spec.zeroPhase
+      ? sosfiltfiltMany(sos, group)
+      : sosfiltMany(
+          sos,
+          group.map((ch) => new Float64Array(ch)),
+        );
     for (const y of filtered) out.push(new Float32Array(y));
   }
   return out;
@@ -112,10 +120,20 @@ function sosfiltMany(sos: Sos, ys: Float64Array[], zis?: Float64Array[]): Float6
   const zero = new Float64Array(len);
   const [y0, y1 = zero, y2 = zero, y3 = zero] = ys;
   for (let i = 0; i < len; i++) {
-    let v0 = y0[i], v1 = y1[i], v2 = y2[i], v3 = y3[i];
+    let v0 = y0[i],
+      v1 = y1[i],
+      v2 = y2[i],
+      v3 = y3[i];
     for (let s = 0, o = 0, q = 0; s < n; s++, o += 6, q += 8) {
-      const b0 = sos[o], b1 = sos[o + 1], b2 = sos[o + 2], a1 = sos[o + 4], a2 = sos[o + 5];
-      const w0 = b0 * v0 + z[q], w1 = b0 * v1 + z[q + 1], w2 = b0 * v2 + z[q + 2], w3 = b0 * v3 + z[q + 3];
+      const b0 = sos[o],
+        b1 = sos[o + 1],
+        b2 = sos[o + 2],
+        a1 = sos[o + 4],
+        a2 = sos[o + 5];
+      const w0 = b0 * v0 + z[q],
+        w1 = b0 * v1 + z[q + 1],
+        w2 = b0 * v2 + z[q + 2],
+        w3 = b0 * v3 + z[q + 3];
       z[q] = b1 * v0 - a1 * w0 + z[q + 4];
       z[q + 1] = b1 * v1 - a1 * w1 + z[q + 5];
       z[q + 2] = b1 * v2 - a1 * w2 + z[q + 6];
@@ -124,9 +142,15 @@ function sosfiltMany(sos: Sos, ys: Float64Array[], zis?: Float64Array[]): Float6
       z[q + 5] = b2 * v1 - a2 * w1;
       z[q + 6] = b2 * v2 - a2 * w2;
       z[q + 7] = b2 * v3 - a2 * w3;
-      v0 = w0; v1 = w1; v2 = w2; v3 = w3;
+      v0 = w0;
+      v1 = w1;
+      v2 = w2;
+      v3 = w3;
     }
-    y0[i] = v0; y1[i] = v1; y2[i] = v2; y3[i] = v3;
+    y0[i] = v0;
+    y1[i] = v1;
+    y2[i] = v2;
+    y3[i] = v3;
   }
   zis?.forEach((zi, lane) => {
     for (let s = 0; s < n; s++) {
@@ -185,9 +209,17 @@ function sosfiltfiltMany(sos: Sos, xs: readonly ArrayLike<number>[]): Float64Arr
     return ext;
   });
   const zi = sosfiltZi(sos);
-  const forward = sosfiltMany(sos, exts, exts.map((e) => zi.map((v) => v * e[0])));
+  const forward = sosfiltMany(
+    sos,
+    exts,
+    exts.map((e) => zi.map((v) => v * e[0])),
+  );
   for (const f of forward) f.reverse();
-  const backward = sosfiltMany(sos, forward, forward.map((f) => zi.map((v) => v * f[0])));
+  const backward = sosfiltMany(
+    sos,
+    forward,
+    forward.map((f) => zi.map((v) => v * f[0])),
+  );
   return backward.map((b) => b.reverse().slice(edge, edge + n));
 }
 

@@ -14,14 +14,28 @@ describe("Kaggle's KL divergence", () => {
   });
 
   it('averages over rows', () => {
-    const kl = klDivergence([[1, 0], [0, 1]], [[0.5, 0.5], [0.5, 0.5]]);
+    const kl = klDivergence(
+      [
+        [1, 0],
+        [0, 1],
+      ],
+      [
+        [0.5, 0.5],
+        [0.5, 0.5],
+      ],
+    );
     expect(kl).toBeCloseTo(Math.log(2), 12);
     expect(() => klDivergence([[1, 0]], [])).toThrow('1 targets but 0 predictions');
   });
 
   it('normalises votes, computes the prior and entropy', () => {
     expect(normaliseVotes([3, 0, 1, 0, 0, 0])).toEqual([0.75, 0, 0.25, 0, 0, 0]);
-    expect(classPrior([[1, 0], [0.5, 0.5]])).toEqual([0.75, 0.25]);
+    expect(
+      classPrior([
+        [1, 0],
+        [0.5, 0.5],
+      ]),
+    ).toEqual([0.75, 0.25]);
     expect(entropy([0.5, 0.5])).toBeCloseTo(Math.log(2), 12);
     expect(entropy([1, 0])).toBe(0);
   });

@@ -32,7 +32,7 @@ const MICROVOLTS_TO_UNITS = { kind: 'scale', factor: 0.01 } as const;
  */
 export const CHAIN_NET: ModelSpec = {
   name: 'chainnet',
-  description: 'Shared per-chain CNN at 50 Hz, log of each chain\'s pooled features, hemisphere-symmetric sums and differences, batch norm, MLP (default)',
+  description: "Shared per-chain CNN at 50 Hz, log of each chain's pooled features, hemisphere-symmetric sums and differences, batch norm, MLP (default)",
   input: INPUT,
   layers: [
     MICROVOLTS_TO_UNITS,

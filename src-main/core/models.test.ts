@@ -30,7 +30,10 @@ describe('describeModel', () => {
     const [conv, , hidden, out] = describeModel(spec).layers.map((l) => l.weights.map((w) => w.init));
     expect(conv).toEqual([{ kind: 'he', fanIn: 12 }, { kind: 'zeros' }]);
     expect(hidden).toEqual([{ kind: 'he', fanIn: 8 }, { kind: 'zeros' }]);
-    expect(out).toEqual([{ kind: 'uniform', fanIn: 5 }, { kind: 'uniform', fanIn: 5 }]);
+    expect(out).toEqual([
+      { kind: 'uniform', fanIn: 5 },
+      { kind: 'uniform', fanIn: 5 },
+    ]);
     expect(initBound(conv[0])).toBeCloseTo(Math.sqrt(6 / 12));
     expect(initBound(out[0])).toBeCloseTo(1 / Math.sqrt(5));
     expect(initBound(conv[1])).toBe(0);
@@ -62,8 +65,6 @@ describe('describeModel', () => {
     expect(() => describeModel({ ...base, layers: [{ kind: 'conv1d', filters: 1, kernelSize: 11, padding: 'valid', activation: 'relu' }] })).toThrow(
       'kernel 11 is longer than the input',
     );
-    expect(() => describeModel({ ...base, layers: [{ kind: 'globalAvgPool1d' }, { kind: 'maxPool1d', size: 2 }] })).toThrow(
-      'layer maxPool1d1: maxPool1d needs a sequence input',
-    );
+    expect(() => describeModel({ ...base, layers: [{ kind: 'globalAvgPool1d' }, { kind: 'maxPool1d', size: 2 }] })).toThrow('layer maxPool1d1: maxPool1d needs a sequence input');
   });
 });

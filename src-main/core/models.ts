@@ -228,7 +228,8 @@ export function describeModel(spec: ModelSpec): ModelDescription {
         if (!layer.pairs.length) throw fail('hemisphereSymmetric needs at least one pair of chains');
         chains = mergedChains;
         const used = layer.pairs.flat();
-        if (used.some((c) => !Number.isInteger(c) || c < 0 || c >= mergedChains) || new Set(used).size !== used.length) throw fail(`pairs must name distinct chains 0…${mergedChains - 1}`);
+        if (used.some((c) => !Number.isInteger(c) || c < 0 || c >= mergedChains) || new Set(used).size !== used.length)
+          throw fail(`pairs must name distinct chains 0…${mergedChains - 1}`);
         break;
       }
       case 'dense':
@@ -264,9 +265,21 @@ export function hemisphereRows({ layer, chains }: LayerShape): { sums: number[][
   };
   const paired = new Set(layer.pairs.flat());
   return {
-    sums: layer.pairs.map(([l, r]) => row([[l, 1], [r, 1]])),
-    differences: layer.pairs.map(([l, r]) => row([[l, 1], [r, -1]])),
-    kept: Array.from({ length: chains }, (_, c) => c).filter((c) => !paired.has(c)).map((c) => row([[c, 1]])),
+    sums: layer.pairs.map(([l, r]) =>
+      row([
+        [l, 1],
+        [r, 1],
+      ]),
+    ),
+    differences: layer.pairs.map(([l, r]) =>
+      row([
+        [l, 1],
+        [r, -1],
+      ]),
+    ),
+    kept: Array.from({ length: chains }, (_, c) => c)
+      .filter((c) => !paired.has(c))
+      .map((c) => row([[c, 1]])),
   };
 }
 

@@ -10,11 +10,24 @@ export const MONTAGES: readonly MontageKind[] = ['bipolar', 'referential', 'aver
 
 /** The 18 chains of the double banana, in the notebook's (and the HMS winners') order. */
 export const BIPOLAR_CHAINS: readonly (readonly [string, string])[] = [
-  ['Fp1', 'F7'], ['F7', 'T3'], ['T3', 'T5'], ['T5', 'O1'],
-  ['Fp2', 'F8'], ['F8', 'T4'], ['T4', 'T6'], ['T6', 'O2'],
-  ['Fp1', 'F3'], ['F3', 'C3'], ['C3', 'P3'], ['P3', 'O1'],
-  ['Fp2', 'F4'], ['F4', 'C4'], ['C4', 'P4'], ['P4', 'O2'],
-  ['Fz', 'Cz'], ['Cz', 'Pz'],
+  ['Fp1', 'F7'],
+  ['F7', 'T3'],
+  ['T3', 'T5'],
+  ['T5', 'O1'],
+  ['Fp2', 'F8'],
+  ['F8', 'T4'],
+  ['T4', 'T6'],
+  ['T6', 'O2'],
+  ['Fp1', 'F3'],
+  ['F3', 'C3'],
+  ['C3', 'P3'],
+  ['P3', 'O1'],
+  ['Fp2', 'F4'],
+  ['F4', 'C4'],
+  ['C4', 'P4'],
+  ['P4', 'O2'],
+  ['Fz', 'Cz'],
+  ['Cz', 'Pz'],
 ];
 
 /** Chain groups of the double banana, for a viewer that separates them and for region spectrograms. */
@@ -30,7 +43,10 @@ const groupRows = (name: string) => CHAIN_GROUPS.find((g) => g.name === name)!.r
 
 /** Rows of the double banana that mirror each other (LL ↔ RL, LP ↔ RP), left row first; midline and EKG have no mirror. */
 export const BIPOLAR_MIRROR_PAIRS: readonly (readonly [number, number])[] = (
-  [['LL', 'RL'], ['LP', 'RP']] as const
+  [
+    ['LL', 'RL'],
+    ['LP', 'RP'],
+  ] as const
 ).flatMap(([left, right]) => groupRows(left).map((row, k) => [row, groupRows(right)[k]] as const));
 
 export function montageChannelNames(kind: MontageKind): string[] {

@@ -30,7 +30,8 @@ export function preprocessSpecProblem(spec: unknown, fsHz: number): string | nul
   if (typeof filter !== 'object' || filter === null) return `it has no filter (${JSON.stringify(filter)})`;
   const problem = filterProblem(filter, fsHz);
   if (problem) return problem.problem;
-  if (clipUv !== null && !(typeof clipUv === 'number' && clipUv > 0 && Number.isFinite(clipUv))) return `clipUv must be a positive number of µV or null, got ${JSON.stringify(clipUv)}`;
+  if (clipUv !== null && !(typeof clipUv === 'number' && clipUv > 0 && Number.isFinite(clipUv)))
+    return `clipUv must be a positive number of µV or null, got ${JSON.stringify(clipUv)}`;
   return null;
 }
 

@@ -26,7 +26,7 @@ describe('the NaN policy', () => {
     expect(Array.from(clipInPlace([Float32Array.from([-2000, -5, 0, 1500])], 1024)[0])).toEqual([-1024, -5, 0, 1024]);
   });
 
-  it('counts any window\'s missing fraction from running counts, none kept for a channel that misses nothing', () => {
+  it("counts any window's missing fraction from running counts, none kept for a channel that misses nothing", () => {
     const ch = Float32Array.from([1, NaN, NaN, 4, Infinity, 6, 7, 8]);
     const prefix = missingPrefix(ch)!;
     expect(Array.from(prefix)).toEqual([0, 0, 1, 2, 2, 3, 3, 3, 3]);

@@ -40,9 +40,15 @@ function naiveResample(x: Float64Array, up: number, down: number): Float64Array 
 }
 
 describe('polyphase form', () => {
-  it.each([[25, 32], [2, 5], [2, 1], [1, 5], [3, 7]])('equals the direct definition over a long signal (up %i, down %i)', (up, down) => {
+  it.each([
+    [25, 32],
+    [2, 5],
+    [2, 1],
+    [1, 5],
+    [3, 7],
+  ])('equals the direct definition over a long signal (up %i, down %i)', (up, down) => {
     let seed = 1;
-    const x = Float64Array.from({ length: 3000 }, () => ((seed = (seed * 16807) % 2147483647) / 2147483647) - 0.5);
+    const x = Float64Array.from({ length: 3000 }, () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5);
     expectClose(resamplePoly(x, up, down), Array.from(naiveResample(x, up, down)), 1e-12);
   });
 });

@@ -54,10 +54,15 @@ export function regionSpectrogram(bipolar: readonly Float32Array[], sampleRateHz
         fft(re, im);
         for (let b = 0; b < SPECTROGRAM_BINS; b++) {
           const k = SPECTROGRAM_FIRST_BIN + b;
-          const zr = re[k], zi = im[k], wr = re[n - k], wi = im[n - k];
+          const zr = re[k],
+            zi = im[k],
+            wr = re[n - k],
+            wi = im[n - k];
           // X = (Z[k] + conj Z[n−k]) / 2, Y = (Z[k] − conj Z[n−k]) / 2i
-          const xr = (zr + wr) / 2, xi = (zi - wi) / 2;
-          const yr = (zi + wi) / 2, yi = (wr - zr) / 2;
+          const xr = (zr + wr) / 2,
+            xi = (zi - wi) / 2;
+          const yr = (zi + wi) / 2,
+            yi = (wr - zr) / 2;
           power[g][b][r] += (xr * xr + xi * xi + yr * yr + yi * yi) / m / chains.length;
         }
       }

@@ -31,7 +31,13 @@ export async function inspectFile(path: string): Promise<FileInspection> {
       sampleRate: 0.5,
       samples: rows,
       durationSec: rows * 2,
-      channelStats: spectrogram.power.map((bins, r) => channelStats(SPECTROGRAM_REGION_NAMES[r], 'power', bins.flatMap((b) => Array.from(b)))),
+      channelStats: spectrogram.power.map((bins, r) =>
+        channelStats(
+          SPECTROGRAM_REGION_NAMES[r],
+          'power',
+          bins.flatMap((b) => Array.from(b)),
+        ),
+      ),
       annotations: 0,
       frequenciesHz: spectrogram.frequenciesHz,
     };

@@ -28,7 +28,10 @@ export function createModelHandlers(): ModelHandlers {
       for (const [key, session] of sessions) {
         if (key.startsWith(`${resolve(path)}|`)) {
           sessions.delete(key);
-          void session.then((s) => s.close(), () => {});
+          void session.then(
+            (s) => s.close(),
+            () => {},
+          );
         }
       }
       return { path, info };

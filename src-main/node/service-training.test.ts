@@ -51,10 +51,17 @@ describe('training jobs', () => {
     expect(ended.training!.result).toMatchObject({ status: 'cancelled' });
     expect(ended.training!.result!.epochs).toBeGreaterThanOrEqual(epochs.length);
     // The job ends when the run says so; its process exits a moment later, and then nothing is left to cancel.
-    await expect.poll(() => service.cancelTraining({ runDir }).then(() => 'still cancellable', (e: Error) => e.message)).toContain('no training is running');
+    await expect
+      .poll(() =>
+        service.cancelTraining({ runDir }).then(
+          () => 'still cancellable',
+          (e: Error) => e.message,
+        ),
+      )
+      .toContain('no training is running');
   }, 120_000);
 
-  it('writes only to a new folder in the app\'s runs folder or to an existing run folder', async () => {
+  it("writes only to a new folder in the app's runs folder or to an existing run folder", async () => {
     const service = createService({ dataDir: join(dir, 'app2') });
     const elsewhere = join(dir, 'not-a-run');
     await mkdir(elsewhere);

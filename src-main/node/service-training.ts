@@ -69,7 +69,8 @@ export function createTrainingHandlers(dataDir: string, emit: ApiEmit, jobs: Job
  */
 async function refuseNonRunFolder(runDir: string): Promise<void> {
   const found = await stat(join(runDir, RUN_FILE)).catch(() => null);
-  if (!found?.isFile()) throw new Error(`${runDir} is not a run folder (it holds no ${RUN_FILE}): a new run goes to the app's runs folder, an existing one is resumed from its folder`);
+  if (!found?.isFile())
+    throw new Error(`${runDir} is not a run folder (it holds no ${RUN_FILE}): a new run goes to the app's runs folder, an existing one is resumed from its folder`);
 }
 
 function refuseSecondRun(jobs: Jobs, dataset: string, runDir: string): void {

@@ -91,7 +91,10 @@ export async function benchInfer(onStatus: (line: string) => void = () => {}): P
     const model = await OnnxClassifier.open(join(dir, 'default.onnx'));
     try {
       const parquet = join(dir, 'window.parquet');
-      await writeHmsParquet(parquet, HMS_CHANNELS.map((name, c) => ({ name, type: 'FLOAT' as const, data: noise(WINDOW_SAMPLES, 10 + c) })));
+      await writeHmsParquet(
+        parquet,
+        HMS_CHANNELS.map((name, c) => ({ name, type: 'FLOAT' as const, data: noise(WINDOW_SAMPLES, 10 + c) })),
+      );
       const times: number[] = [];
       for (let i = 0; i < 23; i++) {
         const t0 = performance.now();
@@ -122,4 +125,3 @@ export async function benchInfer(onStatus: (line: string) => void = () => {}): P
     await rm(dir, { recursive: true, force: true });
   }
 }
-

@@ -24,7 +24,7 @@ export interface PreprocessBench {
 function syntheticChannel(seed: number): Float32Array {
   const out = new Float32Array(WINDOW_SAMPLES);
   let state = seed * 2654435761 + 1;
-  const rand = () => ((state = (state * 1103515245 + 12345) >>> 0) / 2 ** 32) - 0.5;
+  const rand = () => (state = (state * 1103515245 + 12345) >>> 0) / 2 ** 32 - 0.5;
   let slow = 0;
   const dc = rand() * 100;
   for (let i = 0; i < out.length; i++) {
@@ -36,13 +36,25 @@ function syntheticChannel(seed: number): Float32Array {
 
 export async function writeBenchFolder(dir: string, files: number): Promise<void> {
   await mkdir(join(dir, 'train_eegs'), { recursive: true });
-  const header = ['eeg_id', 'eeg_sub_id', 'eeg_label_offset_seconds', 'spectrogram_id', 'spectrogram_sub_id',
-    'spectrogram_label_offset_seconds', 'label_id', 'patient_id', 'expert_consensus', ...VOTE_COLUMNS];
+  const header = [
+    'eeg_id',
+    'eeg_sub_id',
+    'eeg_label_offset_seconds',
+    'spectrogram_id',
+    'spectrogram_sub_id',
+    'spectrogram_label_offset_seconds',
+    'label_id',
+    'patient_id',
+    'expert_consensus',
+    ...VOTE_COLUMNS,
+  ];
   const rows = [header.join(',')];
   for (let f = 0; f < files; f++) {
     const eegId = String(1000 + f);
-    await writeHmsParquet(join(dir, 'train_eegs', `${eegId}.parquet`),
-      HMS_CHANNELS.map((name, c) => ({ name, type: 'FLOAT' as const, data: syntheticChannel(f * 31 + c + 1) })));
+    await writeHmsParquet(
+      join(dir, 'train_eegs', `${eegId}.parquet`),
+      HMS_CHANNELS.map((name, c) => ({ name, type: 'FLOAT' as const, data: syntheticChannel(f * 31 + c + 1) })),
+    );
     rows.push([eegId, 0, 0, eegId, 0, 0, 5000 + f, 100 + (f % 20), 'Other', 0, 0, 0, 0, 0, 3].join(','));
   }
   await writeFileAtomic(join(dir, 'train.csv'), rows.join('\n') + '\n');

@@ -33,7 +33,13 @@ export async function benchViewer(pages = 30): Promise<Record<string, unknown>> 
     }
     const ms = await page.evaluate(() => performance.getEntriesByName('hms:page-render').map((e) => e.duration));
     const sorted = ms.slice(1).sort((a, b) => a - b);
-    return { pageRenderMsMedian: sorted[Math.floor(sorted.length / 2)], pageRenderMsP90: sorted[Math.floor(sorted.length * 0.9)], pages: sorted.length, channels: 19, secondsPerPage: 10 };
+    return {
+      pageRenderMsMedian: sorted[Math.floor(sorted.length / 2)],
+      pageRenderMsP90: sorted[Math.floor(sorted.length * 0.9)],
+      pages: sorted.length,
+      channels: 19,
+      secondsPerPage: 10,
+    };
   } finally {
     await browser.close();
     await host.close();

@@ -32,9 +32,7 @@ async function dataset(name: string, files: number): Promise<string> {
   const csv = await readFile(join(root, 'train.csv'), 'utf8');
   await writeFile(
     join(root, 'train.csv'),
-    csv +
-      ['77,0,0,77,0,0,9001,500,LPD,0,3,0,0,0,0', '77,1,20,77,1,20,9002,500,LPD,0,3,0,0,0,0', '77,2,40,77,2,40,9003,500,LPD,0,2,0,0,0,1'].join('\n') +
-      '\n',
+    csv + ['77,0,0,77,0,0,9001,500,LPD,0,3,0,0,0,0', '77,1,20,77,1,20,9002,500,LPD,0,3,0,0,0,0', '77,2,40,77,2,40,9003,500,LPD,0,2,0,0,0,1'].join('\n') + '\n',
   );
   return root;
 }

@@ -23,7 +23,15 @@ export const benchTrainCommand: Command = {
     });
     io.status('');
     if (flag(args, 'json')) {
-      io.json({ trainSamplesPerSec: r.trainSamplesPerSec, backend: r.backend, device: r.device, threads: r.threads, workers: r.workers, medianStepMs: r.medianStepMs, models: r.models });
+      io.json({
+        trainSamplesPerSec: r.trainSamplesPerSec,
+        backend: r.backend,
+        device: r.device,
+        threads: r.threads,
+        workers: r.workers,
+        medianStepMs: r.medianStepMs,
+        models: r.models,
+      });
     } else {
       io.out(`train: ${r.trainSamplesPerSec.toFixed(1)} samples/s (median ${r.medianStepMs.toFixed(1)} ms a step of ${r.batch}, ${r.steps} timed step${r.steps === 1 ? '' : 's'})`);
       io.out(`backend ${r.backend} on ${r.device}, ${r.threads} thread${r.threads === 1 ? '' : 's'}${r.workers ? ` (${r.workers} worker${r.workers === 1 ? '' : 's'})` : ''}`);

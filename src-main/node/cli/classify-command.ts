@@ -17,7 +17,16 @@ export const classifyCommand: Command = {
   name: 'classify',
   summary: 'classify a recording (HMS parquet or EDF) with an ONNX model: one window, or a timeline along it',
   usage: `hms classify <recording> --model m.onnx [--offset S] [--timeline [--stride S] [--out t.csv|t.json]] [--preset ${Object.keys(PREPROCESS_PRESETS).join('|')}] ${MAX_MISSING_USAGE} [--json]`,
-  options: { model: { values: 1 }, offset: { values: 1 }, timeline: { values: 0 }, stride: { values: 1 }, out: { values: 1 }, preset: { values: 1 }, 'max-missing': { values: 1 }, json: { values: 0 } },
+  options: {
+    model: { values: 1 },
+    offset: { values: 1 },
+    timeline: { values: 0 },
+    stride: { values: 1 },
+    out: { values: 1 },
+    preset: { values: 1 },
+    'max-missing': { values: 1 },
+    json: { values: 0 },
+  },
   async run(args, io) {
     const [recording] = args.positional;
     if (!recording || args.positional.length > 1) throw new UsageError('give one recording');
@@ -43,7 +52,8 @@ export const classifyCommand: Command = {
       }
       const rejected: number[] = [];
       const points = await classifyTimeline(model, rec, strideSec, { maxMissing, onRejected: (startSec) => rejected.push(startSec) });
-      if (rejected.length) io.err(`warning: ${recording}: ${rejected.length} of ${rejected.length + points.length} windows left out, too much missing data (the first from ${rejected[0]} s)`);
+      if (rejected.length)
+        io.err(`warning: ${recording}: ${rejected.length} of ${rejected.length + points.length} windows left out, too much missing data (the first from ${rejected[0]} s)`);
       if (out) await writeFileAtomic(out, extname(out).toLowerCase() === '.json' ? JSON.stringify({ timeline: points }) : timelineCsv(points));
       if (flag(args, 'json')) io.json({ timeline: points });
       else {

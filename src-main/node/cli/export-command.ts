@@ -15,7 +15,10 @@ export const exportCommand: Command = {
     if (!out) throw new UsageError('--out <model.onnx> is required');
     const info = await exportCheckpoint(run, out);
     if (flag(args, 'json')) io.json({ file: out, ...info });
-    else io.out(`${out}: ${info.model}, input [batch, ${info.channels.length}, ${info.windowSamples}] µV at ${info.sampleRateHz} Hz, validation KL ${info.validation.valKL?.toFixed(4)}`);
+    else
+      io.out(
+        `${out}: ${info.model}, input [batch, ${info.channels.length}, ${info.windowSamples}] µV at ${info.sampleRateHz} Hz, validation KL ${info.validation.valKL?.toFixed(4)}`,
+      );
     return 0;
   },
 };

@@ -12,8 +12,14 @@ export const generateCommand: Command = {
   summary: 'write a synthetic HMS dataset whose true class distributions (and so the best possible KL) are known',
   usage: 'hms generate --out <folder> [--patients N] [--recordings N] [--test N] [--seed S] [--difficulty easy|realistic|hard] [--preview PNG] [--json]',
   options: {
-    out: { values: 1 }, patients: { values: 1 }, recordings: { values: 1 }, test: { values: 1 }, seed: { values: 1 },
-    difficulty: { values: 1 }, preview: { values: 1 }, json: { values: 0 },
+    out: { values: 1 },
+    patients: { values: 1 },
+    recordings: { values: 1 },
+    test: { values: 1 },
+    seed: { values: 1 },
+    difficulty: { values: 1 },
+    preview: { values: 1 },
+    json: { values: 0 },
   },
   async run(args, io) {
     const out = stringOption(args, 'out');
@@ -44,7 +50,9 @@ export const generateCommand: Command = {
       return 0;
     }
     const f = (v: number) => v.toFixed(3);
-    io.out(`${out}: ${summary.windows} train windows from ${summary.train.recordings} recordings of ${summary.patients} patients; ${summary.test.windows} test recordings (${summary.seconds.toFixed(1)} s)`);
+    io.out(
+      `${out}: ${summary.windows} train windows from ${summary.train.recordings} recordings of ${summary.patients} patients; ${summary.test.windows} test recordings (${summary.seconds.toFixed(1)} s)`,
+    );
     io.out(`  floor KL ${f(summary.train.floorKL)} (≥10 raters ${f(summary.train.floorKL10)})  — no model can do better on average`);
     io.out(`  prior KL ${f(summary.train.priorKL)} (≥10 raters ${f(summary.train.priorKL10)})  — what ignoring the EEG scores`);
     io.out(`  test: floor ${f(summary.test.floorKL)}, prior ${f(summary.test.priorKL)}`);

@@ -16,7 +16,20 @@ import { serveCommand } from './serve-command';
 import { trainCommand } from './train-command';
 import { windowCommand } from './window-command';
 
-const COMMANDS: Command[] = [demoCommand, generateCommand, inspectCommand, windowCommand, preprocessCommand, trainCommand, evaluateCommand, exportCommand, classifyCommand, submitCommand, serveCommand, benchCommand];
+const COMMANDS: Command[] = [
+  demoCommand,
+  generateCommand,
+  inspectCommand,
+  windowCommand,
+  preprocessCommand,
+  trainCommand,
+  evaluateCommand,
+  exportCommand,
+  classifyCommand,
+  submitCommand,
+  serveCommand,
+  benchCommand,
+];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -16,8 +16,7 @@ export const PREPROCESS_OPTIONS: Record<string, OptionSpec> = {
   clip: { values: 1 },
 };
 
-export const PREPROCESS_USAGE =
-  '[--montage bipolar|referential|average] [--band LO HI (0 = off)] [--notch 50|60] [--order N] [--zero-phase] [--clip UV|none]';
+export const PREPROCESS_USAGE = '[--montage bipolar|referential|average] [--band LO HI (0 = off)] [--notch 50|60] [--order N] [--zero-phase] [--clip UV|none]';
 
 const MONTAGES: MontageKind[] = ['bipolar', 'referential', 'average'];
 

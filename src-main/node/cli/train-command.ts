@@ -108,7 +108,13 @@ function configFromArgs(args: Parameters<Command['run']>[0]): Omit<TrainConfig, 
 
 /** A cache as given, or one built (resumably) from a dataset folder; null when cancelled. */
 async function cacheFor(data: string, cacheDir: string, io: CliIo): Promise<string | null> {
-  if (await access(join(data, MANIFEST_FILE)).then(() => true, () => false)) return data;
+  if (
+    await access(join(data, MANIFEST_FILE)).then(
+      () => true,
+      () => false,
+    )
+  )
+    return data;
   const meter = progressMeter('preprocess', 'files');
   const built = await buildCache(data, cacheDir, { signal: io.signal, onProgress: (p) => io.status(meter(p.done, p.total, p.resumed)) });
   io.status('');
@@ -131,12 +137,16 @@ export async function train(config: TrainConfig, runDir: string, io: CliIo): Pro
         );
         break;
       case 'progress':
-        io.status(`${e.stage} epoch ${e.epoch} ${progressBar(e.step, e.steps)} loss ${e.loss.toFixed(4)}  ${e.samplesPerSec.toFixed(0)} samples/s  ETA ${formatDuration(e.etaSec)}`);
+        io.status(
+          `${e.stage} epoch ${e.epoch} ${progressBar(e.step, e.steps)} loss ${e.loss.toFixed(4)}  ${e.samplesPerSec.toFixed(0)} samples/s  ETA ${formatDuration(e.etaSec)}`,
+        );
         break;
       case 'epoch': {
         const r = e.record;
         io.status('');
-        io.out(`${r.stage} epoch ${String(r.epoch).padStart(3)}  loss ${r.trainLoss.toFixed(4)}  val KL ${r.valKL.toFixed(4)} (≥10 raters ${r.valKL10.toFixed(4)})  ${r.seconds.toFixed(1)}s${e.best ? '  best' : ''}`);
+        io.out(
+          `${r.stage} epoch ${String(r.epoch).padStart(3)}  loss ${r.trainLoss.toFixed(4)}  val KL ${r.valKL.toFixed(4)} (≥10 raters ${r.valKL10.toFixed(4)})  ${r.seconds.toFixed(1)}s${e.best ? '  best' : ''}`,
+        );
         break;
       }
       case 'restart': {
@@ -151,7 +161,8 @@ export async function train(config: TrainConfig, runDir: string, io: CliIo): Pro
   try {
     const result = await proc.done;
     io.status('');
-    if (result.status === 'cancelled') io.err(`cancelled after epoch ${result.epochs}; the best checkpoint (epoch ${result.bestEpoch}) is kept — run the same command again to resume`);
+    if (result.status === 'cancelled')
+      io.err(`cancelled after epoch ${result.epochs}; the best checkpoint (epoch ${result.bestEpoch}) is kept — run the same command again to resume`);
     for (const line of formatEvaluation(result)) io.out(line);
     return result;
   } finally {

@@ -34,7 +34,10 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 function bars(values: Record<string, number>, scale = 300): string {
   const most = Math.max(...Object.values(values), 1e-9);
   return Object.entries(values)
-    .map(([k, v]) => `<tr><td>${k}</td><td>${Number.isInteger(v) ? v : v.toFixed(3)}</td><td><div class="bar" style="width:${Math.max(2, (scale * v) / most)}px;background:${CLASS_COLOURS[k as keyof typeof CLASS_COLOURS] ?? '#3b7dd8'}"></div></td></tr>`)
+    .map(
+      ([k, v]) =>
+        `<tr><td>${k}</td><td>${Number.isInteger(v) ? v : v.toFixed(3)}</td><td><div class="bar" style="width:${Math.max(2, (scale * v) / most)}px;background:${CLASS_COLOURS[k as keyof typeof CLASS_COLOURS] ?? '#3b7dd8'}"></div></td></tr>`,
+    )
     .join('');
 }
 
@@ -46,19 +49,46 @@ export function demoReport(d: DemoFacts): string {
     [
       { name: 'training loss', colour: '#3b7dd8', points: h.map((r) => [r.epoch, r.trainLoss]) },
       { name: 'validation KL', colour: '#d62728', points: h.map((r) => [r.epoch, r.valKL]) },
-      { name: 'prior KL', colour: '#7f7f7f', dashed: true, points: [[1, e.priorKL], [h.length, e.priorKL]] },
-      ...(e.floorKL !== undefined ? [{ name: 'floor KL', colour: '#2ca02c', dashed: true, points: [[1, e.floorKL], [h.length, e.floorKL]] as [number, number][] }] : []),
+      {
+        name: 'prior KL',
+        colour: '#7f7f7f',
+        dashed: true,
+        points: [
+          [1, e.priorKL],
+          [h.length, e.priorKL],
+        ],
+      },
+      ...(e.floorKL !== undefined
+        ? [
+            {
+              name: 'floor KL',
+              colour: '#2ca02c',
+              dashed: true,
+              points: [
+                [1, e.floorKL],
+                [h.length, e.floorKL],
+              ] as [number, number][],
+            },
+          ]
+        : []),
     ],
     { xLabel: 'epoch', yLabel: 'KL divergence' },
   );
   const votes = d.classified.votes.reduce((a, b) => a + b, 0);
   const classRows = CLASSES.map(
-    (c, k) => `<tr><td>${c}</td><td>${f(d.classified.probabilities[c])}</td><td>${f(d.classified.truth[k])}</td><td>${d.classified.votes[k]}/${votes}</td><td><div class="bar" style="width:${Math.max(2, 300 * d.classified.probabilities[c])}px;background:${CLASS_COLOURS[c]}"></div></td></tr>`,
+    (c, k) =>
+      `<tr><td>${c}</td><td>${f(d.classified.probabilities[c])}</td><td>${f(d.classified.truth[k])}</td><td>${d.classified.votes[k]}/${votes}</td><td><div class="bar" style="width:${Math.max(2, 300 * d.classified.probabilities[c])}px;background:${CLASS_COLOURS[c]}"></div></td></tr>`,
   ).join('');
-  const perClass = CLASSES.map((c) => `<tr><td>${c}</td><td>${e.perClass[c].support}</td><td>${pct(e.perClass[c].precision)}</td><td>${pct(e.perClass[c].recall)}</td></tr>`).join('');
-  const timings = Object.entries(d.timings).map(([k, v]) => `<tr><td>${k}</td><td>${v.toFixed(1)} s</td></tr>`).join('');
+  const perClass = CLASSES.map((c) => `<tr><td>${c}</td><td>${e.perClass[c].support}</td><td>${pct(e.perClass[c].precision)}</td><td>${pct(e.perClass[c].recall)}</td></tr>`).join(
+    '',
+  );
+  const timings = Object.entries(d.timings)
+    .map(([k, v]) => `<tr><td>${k}</td><td>${v.toFixed(1)} s</td></tr>`)
+    .join('');
   const peak = Math.max(...d.datasetSummary.raterHistogram);
-  const raters = d.datasetSummary.raterHistogram.map((n, v) => (n ? `<tr><td>${v}</td><td>${n}</td><td><div class="bar" style="width:${Math.max(2, (300 * n) / peak)}px"></div></td></tr>` : '')).join('');
+  const raters = d.datasetSummary.raterHistogram
+    .map((n, v) => (n ? `<tr><td>${v}</td><td>${n}</td><td><div class="bar" style="width:${Math.max(2, (300 * n) / peak)}px"></div></td></tr>` : ''))
+    .join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>HMS Studio demo</title>
 <style>body{font:15px/1.5 system-ui,sans-serif;margin:2rem;max-width:1100px;color:#1b1f24}table{border-collapse:collapse;margin:.5rem 0 1.5rem}td,th{padding:2px 10px;text-align:left}.bar{height:12px;background:#3b7dd8}img{max-width:100%;border:1px solid #ccc}code{background:#f4f5f7;padding:0 4px}.big{font-size:1.3em}</style>

@@ -59,7 +59,9 @@ export async function runDemo(o: DemoOptions): Promise<DemoFacts | null> {
   if (!cache.manifest) return null;
 
   const runDir = join(out, 'run');
-  o.say(`3/${DEMO_STEPS} training ${DEFAULT_TRAIN_CONFIG.model} on the CPU for at most ${Math.round(o.trainSeconds / 60)} min (held-out patients: fold 1 of ${DEFAULT_TRAIN_CONFIG.folds})`);
+  o.say(
+    `3/${DEMO_STEPS} training ${DEFAULT_TRAIN_CONFIG.model} on the CPU for at most ${Math.round(o.trainSeconds / 60)} min (held-out patients: fold 1 of ${DEFAULT_TRAIN_CONFIG.folds})`,
+  );
   const config = { ...DEFAULT_TRAIN_CONFIG, cacheDir, timeLimitSec: o.trainSeconds };
   const proc = startTrainingProcess(config, runDir, (e) => o.onTrainEvent?.(e));
   const onAbort = () => proc.cancel();
@@ -72,7 +74,9 @@ export async function runDemo(o: DemoOptions): Promise<DemoFacts | null> {
   }
   const evaluation = trained.evaluation;
   if (!evaluation) return null;
-  o.say(`    ${trained.epochs} epochs, best ${trained.bestEpoch}: validation KL ${evaluation.valKL.toFixed(3)} (floor ${evaluation.floorKL?.toFixed(3)}, prior ${evaluation.priorKL.toFixed(3)}), accuracy ${(100 * evaluation.accuracy).toFixed(0)}%`);
+  o.say(
+    `    ${trained.epochs} epochs, best ${trained.bestEpoch}: validation KL ${evaluation.valKL.toFixed(3)} (floor ${evaluation.floorKL?.toFixed(3)}, prior ${evaluation.priorKL.toFixed(3)}), accuracy ${(100 * evaluation.accuracy).toFixed(0)}%`,
+  );
 
   o.say(`4/${DEMO_STEPS} exporting ${join(out, 'model.onnx')}`);
   const modelPath = join(out, 'model.onnx');
@@ -100,14 +104,22 @@ export async function runDemo(o: DemoOptions): Promise<DemoFacts | null> {
       const targets = heldOut.map((h) => h.votes.map((v) => v / h.votes.reduce((a, b) => a + b, 0)));
       return {
         rows: rows.length,
-        kl: klDivergence(targets, heldOut.map((h) => byId.get(h.eegId)!)),
-        floorKL: klDivergence(targets, heldOut.map((h) => h.truth)),
+        kl: klDivergence(
+          targets,
+          heldOut.map((h) => byId.get(h.eegId)!),
+        ),
+        floorKL: klDivergence(
+          targets,
+          heldOut.map((h) => h.truth),
+        ),
       };
     });
   } finally {
     await model.close();
   }
-  o.say(`    one recording: ${top(classified.probabilities)}; timeline: ${timeline.points.length} windows along ${Math.round(timeline.bands.at(-1)!.endSec)} s; submission KL ${submission.kl.toFixed(3)} (floor ${submission.floorKL.toFixed(3)})`);
+  o.say(
+    `    one recording: ${top(classified.probabilities)}; timeline: ${timeline.points.length} windows along ${Math.round(timeline.bands.at(-1)!.endSec)} s; submission KL ${submission.kl.toFixed(3)} (floor ${submission.floorKL.toFixed(3)})`,
+  );
 
   o.say(`6/${DEMO_STEPS} writing ${join(out, 'report.html')}`);
   const panels = await renderPreview(data, join(out, 'preview.png'));

@@ -29,11 +29,19 @@ export function lineChart(series: readonly Series[], { width = 640, height = 300
   const ticks = Array.from({ length: 5 }, (_, i) => y0 + ((y1 - y0) * i) / 4);
   const lines = series
     .map((s) => {
-      const d = s.points.filter(([, y]) => Number.isFinite(y)).map(([x, y], i) => `${i ? 'L' : 'M'}${X(x).toFixed(1)},${Y(y).toFixed(1)}`).join('');
+      const d = s.points
+        .filter(([, y]) => Number.isFinite(y))
+        .map(([x, y], i) => `${i ? 'L' : 'M'}${X(x).toFixed(1)},${Y(y).toFixed(1)}`)
+        .join('');
       return `<path d="${d}" fill="none" stroke="${s.colour}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`;
     })
     .join('');
-  const legend = series.map((s, i) => `<g transform="translate(${width - m.right + 12},${m.top + 8 + i * 18})"><line x2="18" stroke="${s.colour}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/><text x="24" y="4">${esc(s.name)}</text></g>`).join('');
+  const legend = series
+    .map(
+      (s, i) =>
+        `<g transform="translate(${width - m.right + 12},${m.top + 8 + i * 18})"><line x2="18" stroke="${s.colour}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/><text x="24" y="4">${esc(s.name)}</text></g>`,
+    )
+    .join('');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="system-ui,sans-serif" font-size="12">
 ${ticks.map((t) => `<line x1="${m.left}" x2="${m.left + w}" y1="${Y(t)}" y2="${Y(t)}" stroke="#e3e6ea"/><text x="${m.left - 6}" y="${Y(t) + 4}" text-anchor="end">${fmt(t)}</text>`).join('')}
 <text x="${m.left + w / 2}" y="${height - 6}" text-anchor="middle">${esc(xLabel)}</text>
@@ -74,7 +82,12 @@ export interface TimelineBand {
  * Stacked class probabilities along a recording (each point drawn over its stride), with an
  * optional band of known segments underneath (the truth of a stitched recording).
  */
-export function timelineChart(points: readonly { startSec: number; probabilities: Record<string, number> }[], windowSec: number, bands: readonly TimelineBand[] = [], { width = 900, height = 220 } = {}): string {
+export function timelineChart(
+  points: readonly { startSec: number; probabilities: Record<string, number> }[],
+  windowSec: number,
+  bands: readonly TimelineBand[] = [],
+  { width = 900, height = 220 } = {},
+): string {
   if (!points.length) return '';
   const m = { left: 44, right: 110, top: 10, bottom: bands.length ? 64 : 36 };
   const centre = (p: { startSec: number }) => p.startSec + windowSec / 2;
@@ -96,9 +109,15 @@ export function timelineChart(points: readonly { startSec: number; probabilities
     .join('');
   const bandY = m.top + h + 26;
   const bandRects = bands
-    .map((b) => `<rect x="${X(b.startSec)}" y="${bandY}" width="${Math.max(1, X(b.endSec) - X(b.startSec) - 1)}" height="14" fill="${CLASS_COLOURS[b.label as keyof typeof CLASS_COLOURS] ?? '#ccc'}"/>`)
+    .map(
+      (b) =>
+        `<rect x="${X(b.startSec)}" y="${bandY}" width="${Math.max(1, X(b.endSec) - X(b.startSec) - 1)}" height="14" fill="${CLASS_COLOURS[b.label as keyof typeof CLASS_COLOURS] ?? '#ccc'}"/>`,
+    )
     .join('');
-  const legend = CLASSES.map((c, i) => `<g transform="translate(${width - m.right + 14},${m.top + 8 + i * 18})"><rect width="12" height="12" y="-9" fill="${CLASS_COLOURS[c]}"/><text x="18">${c}</text></g>`).join('');
+  const legend = CLASSES.map(
+    (c, i) =>
+      `<g transform="translate(${width - m.right + 14},${m.top + 8 + i * 18})"><rect width="12" height="12" y="-9" fill="${CLASS_COLOURS[c]}"/><text x="18">${c}</text></g>`,
+  ).join('');
   const ticks = Array.from({ length: 6 }, (_, i) => t0 + ((t1 - t0) * i) / 5);
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="system-ui,sans-serif" font-size="12">
 ${columns}${ticks.map((t) => `<text x="${X(t)}" y="${m.top + h + 15}" text-anchor="middle">${t.toFixed(0)} s</text>`).join('')}

@@ -77,7 +77,8 @@ export function columnReader(table: CsvTable, required: readonly string[]) {
     /** A whole-number identifier, as every id of the HMS files is: never a path, so never a way out of the dataset or the cache. */
     id(row: number, column: string): string {
       const v = this.text(row, column);
-      if (!/^\d{1,20}$/.test(v)) throw new DataError(table.path, `line ${table.lines[row]}: ${column} must be a whole-number id, got "${v.length > 40 ? `${v.slice(0, 40)}…` : v}"`);
+      if (!/^\d{1,20}$/.test(v))
+        throw new DataError(table.path, `line ${table.lines[row]}: ${column} must be a whole-number id, got "${v.length > 40 ? `${v.slice(0, 40)}…` : v}"`);
       return v;
     },
     number(row: number, column: string): number {

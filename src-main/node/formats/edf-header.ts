@@ -39,7 +39,9 @@ export interface EdfHeader {
 
 /** A header field; some writers pad with NUL instead of spaces, so both are trimmed. */
 const ascii = (bytes: Uint8Array, start: number, length: number) =>
-  String.fromCharCode(...bytes.subarray(start, start + length)).replace(/\0/g, ' ').trim();
+  String.fromCharCode(...bytes.subarray(start, start + length))
+    .replace(/\0/g, ' ')
+    .trim();
 
 /** Plain decimal numbers only: Number() alone would take '0x10', 'Infinity' or ''. */
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -74,8 +76,10 @@ export function parseEdfHeader(bytes: Uint8Array, path: string): EdfHeader {
   if (recordDurationSec < 0) throw new DataError(path, `negative data-record duration ${recordDurationSec}`);
 
   const field = (offset: number, width: number) => (i: number) => ascii(bytes, 256 + offset * ns + i * width, width);
-  const fieldNumber = (offset: number, width: number, what: string, integer = false) => (i: number) =>
-    number(256 + offset * ns + i * width, width, `${what} of signal ${i + 1}`, integer);
+  const fieldNumber =
+    (offset: number, width: number, what: string, integer = false) =>
+    (i: number) =>
+      number(256 + offset * ns + i * width, width, `${what} of signal ${i + 1}`, integer);
   const label = field(0, 16);
   const transducer = field(16, 80);
   const dimension = field(96, 8);

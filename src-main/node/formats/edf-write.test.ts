@@ -77,10 +77,25 @@ describe('writeEdf', () => {
   });
 
   it('copes with constant and all-NaN channels and annotations outside the data', () => {
-    const rec = { ...recording([[7, 7, 7, 7], [NaN, NaN, NaN, NaN]], 2), annotations: [{ onsetSec: -1, durationSec: 0, text: 'before' }, { onsetSec: 9, durationSec: 0, text: 'after' }] };
+    const rec = {
+      ...recording(
+        [
+          [7, 7, 7, 7],
+          [NaN, NaN, NaN, NaN],
+        ],
+        2,
+      ),
+      annotations: [
+        { onsetSec: -1, durationSec: 0, text: 'before' },
+        { onsetSec: 9, durationSec: 0, text: 'after' },
+      ],
+    };
     const back = parseEdf(encodeEdf(rec), 'mem.edf', { targetRateHz: null });
     expect(Array.from(back.data[0]).every((v) => Math.abs(v - 7) < 1e-3)).toBe(true);
-    expect(back.annotations.map((a) => [a.onsetSec, a.text])).toEqual([[-1, 'before'], [9, 'after']]);
+    expect(back.annotations.map((a) => [a.onsetSec, a.text])).toEqual([
+      [-1, 'before'],
+      [9, 'after'],
+    ]);
   });
 
   it('refuses a rate that 1-s records cannot hold', () => {

@@ -53,7 +53,7 @@ export function encodeEdf(rec: Recording, opts: WriteEdfOptions = {}): Uint8Arra
   const field = (f: (i: number) => string, width: number) => Array.from({ length: ns }, (_, i) => pad(f(i), width)).join('');
   header += field((i) => (isTal(i) ? 'EDF Annotations' : rec.channels[i]), 16);
   header += field((i) => (isTal(i) ? '' : 'AgAgCl electrode'), 80);
-  header += field((i) => (isTal(i) ? '' : rec.units[i] ?? ''), 8);
+  header += field((i) => (isTal(i) ? '' : (rec.units[i] ?? '')), 8);
   header += field((i) => (isTal(i) ? '-1' : ranges[i].text[0]), 8);
   header += field((i) => (isTal(i) ? '1' : ranges[i].text[1]), 8);
   header += field(() => String(DIGITAL_MIN), 8);
@@ -83,7 +83,11 @@ export function encodeEdf(rec: Recording, opts: WriteEdfOptions = {}): Uint8Arra
 }
 
 /** Header text: printable ASCII only (as EDF demands), cut or padded with spaces. */
-const pad = (text: string, width: number) => text.replace(/[^\x20-\x7e]/g, '_').slice(0, width).padEnd(width, ' ');
+const pad = (text: string, width: number) =>
+  text
+    .replace(/[^\x20-\x7e]/g, '_')
+    .slice(0, width)
+    .padEnd(width, ' ');
 
 /** The data's range, a step more below (kept for NaN), widened outwards until each end fits 8 characters. */
 function physicalRange(ch: Float32Array): { value: [number, number]; text: [string, string] } {
@@ -109,7 +113,10 @@ function fitOutwards(value: number, round: (x: number) => number): string {
 
 /** Seconds as TAL wants them: an explicit sign, decimals, never an exponent. */
 const talSeconds = (sec: number, sign = true) =>
-  (sign ? (sec < 0 ? '-' : '+') : '') + Math.abs(sec).toFixed(6).replace(/\.?0+$/, '');
+  (sign ? (sec < 0 ? '-' : '+') : '') +
+  Math.abs(sec)
+    .toFixed(6)
+    .replace(/\.?0+$/, '');
 
 /** One TAL block per data record: the time-keeping TAL, then the annotations starting in that second. */
 function annotationRecords(rec: Recording, records: number): Uint8Array[] {

@@ -98,13 +98,26 @@ function rawEdf(o: RawEdf): Uint8Array {
   const f = (text: string, n: number) => text.slice(0, n).padEnd(n, ' ');
   const each = (get: (s: RawSignal) => string | number | undefined, n: number) => o.signals.map((s) => f(String(get(s) ?? ''), n)).join('');
   const header =
-    (o.bdf ? '\xffBIOSEMI' : f('0', 8)) + f(o.patient ?? 'X X X X', 80) + f('Startdate 17-MAY-2023 X X X', 80) +
-    '17.05.23' + '13.45.10' + f(String(256 * (ns + 1)), 8) + f(o.reserved ?? '', 44) +
-    f(o.declaredRecords ?? String(o.records), 8) + f(o.recordSec ?? '1', 8) + f(String(ns), 4) +
-    each((s) => s.label, 16) + each(() => '', 80) + each((s) => s.dimension ?? 'uV', 8) +
-    each((s) => s.physical?.[0] ?? -32768, 8) + each((s) => s.physical?.[1] ?? 32767, 8) +
-    each((s) => s.digital?.[0] ?? -32768, 8) + each((s) => s.digital?.[1] ?? 32767, 8) +
-    each(() => '', 80) + each((s) => s.samplesPerRecord, 8) + each(() => '', 32);
+    (o.bdf ? '\xffBIOSEMI' : f('0', 8)) +
+    f(o.patient ?? 'X X X X', 80) +
+    f('Startdate 17-MAY-2023 X X X', 80) +
+    '17.05.23' +
+    '13.45.10' +
+    f(String(256 * (ns + 1)), 8) +
+    f(o.reserved ?? '', 44) +
+    f(o.declaredRecords ?? String(o.records), 8) +
+    f(o.recordSec ?? '1', 8) +
+    f(String(ns), 4) +
+    each((s) => s.label, 16) +
+    each(() => '', 80) +
+    each((s) => s.dimension ?? 'uV', 8) +
+    each((s) => s.physical?.[0] ?? -32768, 8) +
+    each((s) => s.physical?.[1] ?? 32767, 8) +
+    each((s) => s.digital?.[0] ?? -32768, 8) +
+    each((s) => s.digital?.[1] ?? 32767, 8) +
+    each(() => '', 80) +
+    each((s) => s.samplesPerRecord, 8) +
+    each(() => '', 32);
   const recordBytes = o.signals.reduce((n, s) => n + s.samplesPerRecord * width, 0);
   const out = new Uint8Array(header.length + o.records * recordBytes);
   for (let i = 0; i < header.length; i++) out[i] = header.charCodeAt(i);
@@ -138,15 +151,17 @@ function parse(bytes: Uint8Array, opts: ReadEdfOptions = {}) {
 
 describe('EDF built byte by byte', () => {
   it('reads plain EDF: scaling, mV to µV, an inverted range, no EDF+ fields', () => {
-    const { rec } = parse(rawEdf({
-      records: 3,
-      signals: [
-        { label: 'FP1', samplesPerRecord: 100, physical: [-100, 100], digital: [-1000, 1000], value: (r, k) => r * 100 + k },
-        { label: 'ECG', samplesPerRecord: 100, dimension: 'mV', physical: [-2, 2], digital: [-2000, 2000], value: () => 500 },
-        { label: 'EEG T7-REF', samplesPerRecord: 100, physical: [50, -50], digital: [-500, 500], value: () => 100 },
-        { label: 'SpO2', samplesPerRecord: 100, dimension: '%', physical: [0, 100], digital: [0, 100], value: () => 97 },
-      ],
-    }));
+    const { rec } = parse(
+      rawEdf({
+        records: 3,
+        signals: [
+          { label: 'FP1', samplesPerRecord: 100, physical: [-100, 100], digital: [-1000, 1000], value: (r, k) => r * 100 + k },
+          { label: 'ECG', samplesPerRecord: 100, dimension: 'mV', physical: [-2, 2], digital: [-2000, 2000], value: () => 500 },
+          { label: 'EEG T7-REF', samplesPerRecord: 100, physical: [50, -50], digital: [-500, 500], value: () => 100 },
+          { label: 'SpO2', samplesPerRecord: 100, dimension: '%', physical: [0, 100], digital: [0, 100], value: () => 97 },
+        ],
+      }),
+    );
     expect(rec.source).toEqual({ path: 'x.edf', format: 'edf', startTime: '2023-05-17T13:45:10', patientId: undefined });
     expect(rec.channels).toEqual(['Fp1', 'EKG', 'T3', 'SpO2']);
     expect(rec.units).toEqual(['uV', 'uV', 'uV', '%']);
@@ -167,7 +182,10 @@ describe('EDF built byte by byte', () => {
   });
 
   it('upsamples 100 Hz to 200 Hz', () => {
-    const { rec } = parse(rawEdf({ records: 4, signals: [{ label: 'Cz', samplesPerRecord: 100, value: (r, k) => Math.round(1000 * Math.sin((2 * Math.PI * 3 * (r * 100 + k)) / 100)) }] }), { targetRateHz: 200 });
+    const { rec } = parse(
+      rawEdf({ records: 4, signals: [{ label: 'Cz', samplesPerRecord: 100, value: (r, k) => Math.round(1000 * Math.sin((2 * Math.PI * 3 * (r * 100 + k)) / 100)) }] }),
+      { targetRateHz: 200 },
+    );
     expect(rec.data[0].length).toBe(800);
     for (const i of [200, 401, 600]) expect(rec.data[0][i]).toBeCloseTo(1000 * Math.sin((2 * Math.PI * 3 * i) / 200), -1);
   });
@@ -177,10 +195,7 @@ describe('EDF built byte by byte', () => {
     const bytes = rawEdf({
       records: 4,
       reserved: 'EDF+D',
-      signals: [
-        { label: 'Fp1', samplesPerRecord: 200, value: (r) => r + 1 },
-        annotations((r) => `+${times[r]}\x14\x14\x00${r === 2 ? '+14.5\x151\x14spike\x14\x00' : ''}`),
-      ],
+      signals: [{ label: 'Fp1', samplesPerRecord: 200, value: (r) => r + 1 }, annotations((r) => `+${times[r]}\x14\x14\x00${r === 2 ? '+14.5\x151\x14spike\x14\x00' : ''}`)],
     });
     const { rec } = parse(bytes);
     expect(rec.source.format).toBe('edf+d');
@@ -198,12 +213,14 @@ describe('EDF built byte by byte', () => {
   });
 
   it('keeps EDF+C records contiguous and reads annotations sharing the time-keeping TAL', () => {
-    const { rec } = parse(rawEdf({
-      records: 2,
-      reserved: 'EDF+C',
-      patient: 'X F 02-AUG-1951 X',
-      signals: [{ label: 'Resp', samplesPerRecord: 10, value: (r) => r }, annotations((r) => (r === 0 ? '+0\x14\x14lights off\x14\x00' : '+7\x14\x14\x00'))],
-    }));
+    const { rec } = parse(
+      rawEdf({
+        records: 2,
+        reserved: 'EDF+C',
+        patient: 'X F 02-AUG-1951 X',
+        signals: [{ label: 'Resp', samplesPerRecord: 10, value: (r) => r }, annotations((r) => (r === 0 ? '+0\x14\x14lights off\x14\x00' : '+7\x14\x14\x00'))],
+      }),
+    );
     expect(rec.data[0].length).toBe(20);
     expect(rec.annotations).toEqual([{ onsetSec: 0, durationSec: 0, text: 'lights off' }]);
     expect(rec.source.patientId).toBeUndefined();
@@ -286,7 +303,12 @@ describe('broken files', () => {
   });
 
   it('refuses EDF+D whose gaps dwarf its data (74 h between two halves of a minute), not allocating them', () => {
-    const d = (gapSec: number) => rawEdf({ records: 60, reserved: 'EDF+D', signals: [...['Fp1', 'Cz'].map((label) => ({ label, samplesPerRecord: 200 })), annotations((r) => `+${r < 30 ? r : r + gapSec}\x14\x14\x00`)] });
+    const d = (gapSec: number) =>
+      rawEdf({
+        records: 60,
+        reserved: 'EDF+D',
+        signals: [...['Fp1', 'Cz'].map((label) => ({ label, samplesPerRecord: 200 })), annotations((r) => `+${r < 30 ? r : r + gapSec}\x14\x14\x00`)],
+      });
     expect(() => parse(d(74 * 3600))).toThrow('x.edf: EDF+D whose records span 74.0 h but hold 60 s of data: gaps of 74.0 h would take');
     // A gap shorter than the data, or within the allowance, is held as NaN.
     expect(parse(d(4)).rec.data[0].length).toBe(64 * 200);
@@ -306,7 +328,16 @@ describe('broken files', () => {
     expect(one({ dimension: '' }).rec.units[0]).toBe('');
     expect(one({ dimension: 'mV', physical: [-5, 5], samplesPerRecord: 10_000 }).rec.sampleRateHz).toBe(10_000);
     // Signals that are not electrodes may be slow and in other units.
-    const aux = parse(rawEdf({ records: 2, signals: [{ label: 'Fp1', samplesPerRecord: 200 }, { label: 'Temp', samplesPerRecord: 1, dimension: 'degC', physical: [0, 50], digital: [0, 500] }] }), { targetRateHz: 200 });
+    const aux = parse(
+      rawEdf({
+        records: 2,
+        signals: [
+          { label: 'Fp1', samplesPerRecord: 200 },
+          { label: 'Temp', samplesPerRecord: 1, dimension: 'degC', physical: [0, 50], digital: [0, 500] },
+        ],
+      }),
+      { targetRateHz: 200 },
+    );
     expect(aux.rec.channels).toEqual(['Fp1', 'Temp']);
   });
 

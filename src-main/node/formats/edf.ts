@@ -102,7 +102,10 @@ function checkTimeline(spanSec: number, dataSec: number, rates: number[], path: 
   const gapSec = spanSec - dataSec;
   const hours = (sec: number) => (sec >= 3.6e9 ? `${(sec / 3600).toExponential(1)} h` : sec >= 3600 ? `${(sec / 3600).toFixed(1)} h` : `${sec.toFixed(0)} s`);
   if (gapSec * perSec > Math.max(MAX_GAP_SAMPLES, dataSec * perSec)) {
-    throw new DataError(path, `EDF+D whose records span ${hours(spanSec)} but hold ${hours(dataSec)} of data: gaps of ${hours(gapSec)} would take ${((gapSec * perSec * 4) / 2 ** 30).toFixed(1)} GiB to hold; files with gaps longer than their data are not read`);
+    throw new DataError(
+      path,
+      `EDF+D whose records span ${hours(spanSec)} but hold ${hours(dataSec)} of data: gaps of ${hours(gapSec)} would take ${((gapSec * perSec * 4) / 2 ** 30).toFixed(1)} GiB to hold; files with gaps longer than their data are not read`,
+    );
   }
   if (timeline > MAX_TIMELINE_SAMPLES) {
     throw new DataError(path, `the data records span ${hours(spanSec)}: ${((timeline * 4) / 2 ** 30).toFixed(1)} GiB of samples, more than fits in memory`);
@@ -116,14 +119,16 @@ function checkTimeline(spanSec: number, dataSec: number, rates: number[], path: 
  */
 function checkPlausible(s: EdfSignalHeader, rateHz: number, path: string): void {
   const name = `signal ${s.label || '(unnamed)'}`;
-  if (!(rateHz <= MAX_SIGNAL_RATE_HZ)) throw new DataError(path, `${name} is sampled at ${rateHz.toPrecision(3)} Hz, more than ${MAX_SIGNAL_RATE_HZ / 1000} kHz: its record duration is damaged`);
+  if (!(rateHz <= MAX_SIGNAL_RATE_HZ))
+    throw new DataError(path, `${name} is sampled at ${rateHz.toPrecision(3)} Hz, more than ${MAX_SIGNAL_RATE_HZ / 1000} kHz: its record duration is damaged`);
   const { unit, scale } = voltageScale(s.physicalDimension);
   const extreme = Math.max(Math.abs(s.physicalMin), Math.abs(s.physicalMax)) * scale;
   if (!(extreme <= 3.4e38)) throw new DataError(path, `${name} has a physical range of ±${extreme.toPrecision(3)} ${unit}, past what float32 holds`);
   if (!HMS_CHANNELS.includes(normaliseChannelLabel(s.label))) return;
   if (unit !== 'uV' && unit !== '') throw new DataError(path, `${name} is an EEG or ECG electrode measured in "${unit}", not in volts`);
   if (extreme > MAX_EEG_MICROVOLTS) throw new DataError(path, `${name} has a physical range of ±${extreme.toPrecision(3)} µV, more than the ±10 V any EEG amplifier gives`);
-  if (rateHz < MIN_EEG_RATE_HZ) throw new DataError(path, `${name} is sampled at ${+rateHz.toPrecision(3)} Hz; EEG needs at least ${MIN_EEG_RATE_HZ} Hz to hold its 0.5–20 Hz band`);
+  if (rateHz < MIN_EEG_RATE_HZ)
+    throw new DataError(path, `${name} is sampled at ${+rateHz.toPrecision(3)} Hz; EEG needs at least ${MIN_EEG_RATE_HZ} Hz to hold its 0.5–20 Hz band`);
 }
 
 function countRecords(h: EdfHeader, fileBytes: number, path: string, warn: (w: DataError) => void): number {

@@ -41,8 +41,16 @@ describe('HMS dataset folder', () => {
     const folder = await openHmsFolder(root);
     expect(folder.train).toHaveLength(4);
     expect(folder.train![2]).toEqual({
-      eegId: '1628180742', eegSubId: 2, eegLabelOffsetSec: 40, spectrogramId: '353733', spectrogramSubId: 2,
-      spectrogramLabelOffsetSec: 40, labelId: '1142670488', patientId: '42516', expertConsensus: 'LPD', votes: [0, 2, 0, 0, 0, 1],
+      eegId: '1628180742',
+      eegSubId: 2,
+      eegLabelOffsetSec: 40,
+      spectrogramId: '353733',
+      spectrogramSubId: 2,
+      spectrogramLabelOffsetSec: 40,
+      labelId: '1142670488',
+      patientId: '42516',
+      expertConsensus: 'LPD',
+      votes: [0, 2, 0, 0, 0, 1],
     });
     expect(folder.test).toEqual([{ spectrogramId: '853520', eegId: '3911565283', patientId: '6885' }]);
     expect(eegPath(folder, 'test', '3911565283')).toBe(join(root, 'test_eegs', '3911565283.parquet'));

@@ -9,8 +9,16 @@ import type { TestRow, TrainRow } from '../../core/dataset';
 import { columnReader, readCsv } from './csv';
 
 export const TRAIN_COLUMNS = [
-  'eeg_id', 'eeg_sub_id', 'eeg_label_offset_seconds', 'spectrogram_id', 'spectrogram_sub_id',
-  'spectrogram_label_offset_seconds', 'label_id', 'patient_id', 'expert_consensus', ...VOTE_COLUMNS,
+  'eeg_id',
+  'eeg_sub_id',
+  'eeg_label_offset_seconds',
+  'spectrogram_id',
+  'spectrogram_sub_id',
+  'spectrogram_label_offset_seconds',
+  'label_id',
+  'patient_id',
+  'expert_consensus',
+  ...VOTE_COLUMNS,
 ] as const;
 export const TEST_COLUMNS = ['spectrogram_id', 'eeg_id', 'patient_id'] as const;
 

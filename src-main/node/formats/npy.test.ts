@@ -19,7 +19,9 @@ describe('.npy float32', () => {
   it('is what numpy memory-maps: shape, dtype and values', async () => {
     const path = join(dir, 'a.npy');
     await writeNpyFloat32(path, rows);
-    const out = execFileSync('python3', ['-c', `import numpy as np; a = np.load("${path}", mmap_mode="r"); print(a.dtype, a.shape, a[1, 2], a[0, 1])`]).toString().trim();
+    const out = execFileSync('python3', ['-c', `import numpy as np; a = np.load("${path}", mmap_mode="r"); print(a.dtype, a.shape, a[1, 2], a[0, 1])`])
+      .toString()
+      .trim();
     expect(out).toBe('float32 (2, 5) 8.25 -2.0');
   });
 
@@ -31,7 +33,10 @@ describe('.npy float32', () => {
     const path = join(dir, 'b.npy');
     await writeNpyFloat32(path, rows);
     const slice = await readNpyFloat32Slice(path, 1, 4);
-    expect(slice.map((r) => Array.from(r))).toEqual([[-2, 3, 4], [7, 8.25, 9]]);
+    expect(slice.map((r) => Array.from(r))).toEqual([
+      [-2, 3, 4],
+      [7, 8.25, 9],
+    ]);
     await expect(readNpyFloat32Slice(path, 3, 9)).rejects.toThrow('columns 3–9 are outside 0–5');
   });
 

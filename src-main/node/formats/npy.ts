@@ -51,7 +51,11 @@ export function parseNpyHeader(bytes: Uint8Array, path: string): NpyHeader {
   if (/'fortran_order':\s*True/.test(header)) throw new DataError(path, 'Fortran-order .npy is not supported');
   const shapeMatch = /'shape':\s*\(([^)]*)\)/.exec(header);
   if (!shapeMatch) throw new DataError(path, 'no shape in the .npy header');
-  const shape = shapeMatch[1].split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  const shape = shapeMatch[1]
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
   return { shape, dataOffset: start + headerLen };
 }
 

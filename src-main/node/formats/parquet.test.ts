@@ -69,7 +69,10 @@ describe('HMS EEG parquet', () => {
 
   it('names the file and the missing columns of a parquet that is not an HMS EEG', async () => {
     const path = join(dir, 'partial.parquet');
-    await writeHmsParquet(path, eegColumns(100).filter((c) => c.name !== 'Cz' && c.name !== 'EKG'));
+    await writeHmsParquet(
+      path,
+      eegColumns(100).filter((c) => c.name !== 'Cz' && c.name !== 'EKG'),
+    );
     await expect(readHmsEegParquet(path)).rejects.toThrow(`${path}: not an HMS EEG file: missing column(s) Cz, EKG`);
   });
 
@@ -141,17 +144,44 @@ describe('what an EEG parquet file is not trusted with', () => {
 
   it('refuses a channel of text or booleans, and a channel twice, naming the column', async () => {
     const text = join(dir, 'text.parquet');
-    await writeParquetVectors(text, columns({ 0: vectorFromArray(Array.from({ length: 500 }, () => '12'), new Utf8()) }));
+    await writeParquetVectors(
+      text,
+      columns({
+        0: vectorFromArray(
+          Array.from({ length: 500 }, () => '12'),
+          new Utf8(),
+        ),
+      }),
+    );
     await expect(readHmsEegParquet(text)).rejects.toThrow(`${text}: not an HMS EEG file: column Fp1 holds Utf8 values, not numbers`);
     const bool = join(dir, 'bool.parquet');
-    await writeParquetVectors(bool, columns({ 2: vectorFromArray(Array.from({ length: 500 }, (_, i) => i % 2 === 0), new Bool()) }));
+    await writeParquetVectors(
+      bool,
+      columns({
+        2: vectorFromArray(
+          Array.from({ length: 500 }, (_, i) => i % 2 === 0),
+          new Bool(),
+        ),
+      }),
+    );
     await expect(readHmsEegParquet(bool)).rejects.toThrow('column C3 holds Bool values, not numbers');
     const twice = join(dir, 'twice.parquet');
     await writeParquetVectors(twice, columns({}, [{ name: 'O2', vector: makeVector(new Float32Array(500)) as Vector }]));
     await expect(readHmsEegParquet(twice)).rejects.toThrow(`${twice}: not an HMS EEG file: column O2 appears 2 times`);
     // Text beside the channels is no channel: it is left alone.
     const note = join(dir, 'note.parquet');
-    await writeParquetVectors(note, columns({}, [{ name: 'note', vector: vectorFromArray(Array.from({ length: 500 }, () => 'ok'), new Utf8()) }]));
+    await writeParquetVectors(
+      note,
+      columns({}, [
+        {
+          name: 'note',
+          vector: vectorFromArray(
+            Array.from({ length: 500 }, () => 'ok'),
+            new Utf8(),
+          ),
+        },
+      ]),
+    );
     expect((await readHmsEegParquet(note)).data[0].length).toBe(500);
   });
 

@@ -136,13 +136,9 @@ export async function parseHmsEegParquet(bytes: Uint8Array, path: string): Promi
 }
 
 /** Either kind of HMS parquet file, told apart by its columns. */
-export async function readHmsParquet(
-  path: string,
-): Promise<{ kind: 'eeg'; recording: Recording } | { kind: 'spectrogram'; spectrogram: Spectrogram }> {
+export async function readHmsParquet(path: string): Promise<{ kind: 'eeg'; recording: Recording } | { kind: 'spectrogram'; spectrogram: Spectrogram }> {
   const table = await readParquetColumns(path);
-  return table.names.includes('time')
-    ? { kind: 'spectrogram', spectrogram: spectrogramFromColumns(path, table) }
-    : { kind: 'eeg', recording: eegFromColumns(path, table) };
+  return table.names.includes('time') ? { kind: 'spectrogram', spectrogram: spectrogramFromColumns(path, table) } : { kind: 'eeg', recording: eegFromColumns(path, table) };
 }
 
 function eegFromColumns(path: string, table: ParquetTable): Recording {
@@ -179,9 +175,7 @@ export async function readHmsSpectrogramParquet(path: string): Promise<Spectrogr
 function spectrogramFromColumns(path: string, table: ParquetTable): Spectrogram {
   const { names } = table;
   if (!names.includes('time')) throw new DataError(path, 'not an HMS spectrogram file: missing column time');
-  const byRegion = SPECTROGRAM_REGION_NAMES.map((r) =>
-    names.map((n, i) => ({ n, i })).filter(({ n }) => n.startsWith(`${r}_`)),
-  );
+  const byRegion = SPECTROGRAM_REGION_NAMES.map((r) => names.map((n, i) => ({ n, i })).filter(({ n }) => n.startsWith(`${r}_`)));
   const bins = byRegion[0].length;
   if (bins === 0 || byRegion.some((cols) => cols.length !== bins)) {
     throw new DataError(path, `not an HMS spectrogram file: expected equal LL_/RL_/LP_/RP_ column sets, found ${byRegion.map((c) => c.length).join('/')}`);
@@ -194,7 +188,14 @@ function spectrogramFromColumns(path: string, table: ParquetTable): Spectrogram 
   return {
     timeSec,
     frequenciesHz,
-    power: byRegion.map((cols) => numericColumns(path, table, cols.map(({ n }) => n), 'not an HMS spectrogram file')),
+    power: byRegion.map((cols) =>
+      numericColumns(
+        path,
+        table,
+        cols.map(({ n }) => n),
+        'not an HMS spectrogram file',
+      ),
+    ),
     source: { path },
   };
 }

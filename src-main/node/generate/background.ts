@@ -60,7 +60,14 @@ export function colouredNoises(rng: Random, count: number, samples: number, slop
 
 /** Source positions: a shared source plus eight regional ones, so neighbours correlate. */
 const SOURCES: [number, number][] = [
-  [-0.5, 0.6], [0.5, 0.6], [-0.9, 0], [0.9, 0], [-0.4, 0], [0.4, 0], [-0.4, -0.8], [0.4, -0.8],
+  [-0.5, 0.6],
+  [0.5, 0.6],
+  [-0.9, 0],
+  [0.9, 0],
+  [-0.4, 0],
+  [0.4, 0],
+  [-0.4, -0.8],
+  [0.4, -0.8],
 ];
 
 /** Background EEG (µV) for the 19 electrodes. */

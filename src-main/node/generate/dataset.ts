@@ -73,7 +73,14 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateSu
   const tasks: PatientTask[] = [];
   for (let p = 0; p < patients + testCount; p++) {
     const test = p >= patients;
-    tasks.push({ out: opts.out, split: test ? 'test' : 'train', index: p, seed: Math.floor(root.next() * 2 ** 32), recordings: test ? 1 : perPatient, ambiguousShare: AMBIGUOUS[difficulty] });
+    tasks.push({
+      out: opts.out,
+      split: test ? 'test' : 'train',
+      index: p,
+      seed: Math.floor(root.next() * 2 ** 32),
+      recordings: test ? 1 : perPatient,
+      ambiguousShare: AMBIGUOUS[difficulty],
+    });
   }
   const results: GeneratedRow[][] = [];
   let done = 0;
@@ -122,10 +129,26 @@ function splitSummary(rows: Row[], prior: number[]): SplitSummary {
     windows: rows.length,
     recordings: new Set(rows.map((r) => r.eegId)).size,
     patients: new Set(rows.map((r) => r.patientId)).size,
-    floorKL: klDivergence(targets, rows.map((r) => r.truth)),
-    priorKL: klDivergence(targets, rows.map(() => prior)),
-    floorKL10: many.length ? klDivergence(many.map((m) => m.t), many.map((m) => m.r.truth)) : NaN,
-    priorKL10: many.length ? klDivergence(many.map((m) => m.t), many.map(() => prior)) : NaN,
+    floorKL: klDivergence(
+      targets,
+      rows.map((r) => r.truth),
+    ),
+    priorKL: klDivergence(
+      targets,
+      rows.map(() => prior),
+    ),
+    floorKL10: many.length
+      ? klDivergence(
+          many.map((m) => m.t),
+          many.map((m) => m.r.truth),
+        )
+      : NaN,
+    priorKL10: many.length
+      ? klDivergence(
+          many.map((m) => m.t),
+          many.map(() => prior),
+        )
+      : NaN,
     entropyBelow10: mean(few.map((f) => entropy(f.t))),
     entropyFrom10: mean(many.map((m) => entropy(m.t))),
   };
@@ -152,8 +175,5 @@ async function writeCsvFiles(out: string, train: Row[], test: Row[], prior: numb
   const truthLine = (r: Row) => [r.labelId, r.eegId, r.offsetSec.toFixed(1), ...r.truth.map((p) => p.toFixed(6))].join(',');
   await writeFileAtomic(join(out, 'truth.csv'), [truthHeader, ...train.map(truthLine)].join('\n') + '\n');
   // The test split's hidden answers: the votes experts gave and the truth, for scoring submissions.
-  await writeFileAtomic(
-    join(out, 'test_truth.csv'),
-    [[truthHeader, ...VOTE_COLUMNS].join(','), ...test.map((r) => [truthLine(r), ...r.votes].join(','))].join('\n') + '\n',
-  );
+  await writeFileAtomic(join(out, 'test_truth.csv'), [[truthHeader, ...VOTE_COLUMNS].join(','), ...test.map((r) => [truthLine(r), ...r.votes].join(','))].join('\n') + '\n');
 }

@@ -39,7 +39,10 @@ afterAll(async () => {
 const std = (x: ArrayLike<number>) => {
   let s = 0;
   let q = 0;
-  for (let i = 0; i < x.length; i++) { s += x[i]; q += x[i] * x[i]; }
+  for (let i = 0; i < x.length; i++) {
+    s += x[i];
+    q += x[i] * x[i];
+  }
   const m = s / x.length;
   return Math.sqrt(q / x.length - m * m);
 };
@@ -51,7 +54,8 @@ describe('the generated folder', () => {
     expect(folder.train!.length).toBe(summary.windows);
     expect(folder.test).toHaveLength(6);
     const files = await readdir(join(dir, 'a'));
-    for (const f of ['train.csv', 'test.csv', 'sample_submission.csv', 'truth.csv', 'test_truth.csv', 'summary.json', 'train_eegs', 'test_eegs', 'train_spectrograms']) expect(files).toContain(f);
+    for (const f of ['train.csv', 'test.csv', 'sample_submission.csv', 'truth.csv', 'test_truth.csv', 'summary.json', 'train_eegs', 'test_eegs', 'train_spectrograms'])
+      expect(files).toContain(f);
     const windows = labelledWindows(folder.train!);
     // Several windows per recording at different offsets, all inside the recording.
     expect(new Set(windows.map((w) => w.eegId)).size).toBeLessThan(windows.length);
@@ -79,7 +83,10 @@ describe('the generated folder', () => {
 
   it('is the same for the same seed, byte for byte', async () => {
     await generateDataset({ out: join(dir, 'b'), patients: 10, recordings: 3, testRecordings: 6, seed: 7 });
-    const hash = async (f: string) => createHash('sha1').update(await readFile(f)).digest('hex');
+    const hash = async (f: string) =>
+      createHash('sha1')
+        .update(await readFile(f))
+        .digest('hex');
     for (const f of ['train.csv', 'truth.csv', 'test_truth.csv']) expect(await hash(join(dir, 'b', f))).toBe(await hash(join(dir, 'a', f)));
     const eeg = (await readdir(join(dir, 'a', 'train_eegs')))[3];
     expect(await hash(join(dir, 'b', 'train_eegs', eeg))).toBe(await hash(join(dir, 'a', 'train_eegs', eeg)));
@@ -96,9 +103,14 @@ describe('statistics of real HMS data (DESIGN §4)', () => {
     for (const n of names) {
       const rec = await readHmsEegParquet(join(dir, 'a', 'train_eegs', n));
       const filled = fillMissing(rec.data).data;
-      for (let e = 0; e < 19; e++) { refStd.push(std(filled[e])); dc.push(mean(filled[e])); }
+      for (let e = 0; e < 19; e++) {
+        refStd.push(std(filled[e]));
+        dc.push(mean(filled[e]));
+      }
       ekgStd.push(std(filled[19]));
-      applyMontage('bipolar', filled).slice(0, 18).forEach((ch) => bipolarStd.push(std(ch)));
+      applyMontage('bipolar', filled)
+        .slice(0, 18)
+        .forEach((ch) => bipolarStd.push(std(ch)));
     }
     const median = (x: number[]) => [...x].sort((a, b) => a - b)[Math.floor(x.length / 2)];
     expect(median(refStd)).toBeGreaterThan(15);
@@ -132,7 +144,11 @@ describe('statistics of real HMS data (DESIGN §4)', () => {
     const stored = await readHmsSpectrogramParquet(join(dir, 'a', 'train_spectrograms', `${rows[0].spectrogramId}.parquet`));
     const again = regionSpectrogram(applyMontage('bipolar', fillMissing(rec.data).data), FS);
     expect(stored.timeSec.length).toBe(again.timeSec.length);
-    for (const [g, b, r] of [[0, 10, 3], [3, 50, 7], [2, 99, 1]]) {
+    for (const [g, b, r] of [
+      [0, 10, 3],
+      [3, 50, 7],
+      [2, 99, 1],
+    ]) {
       expect(stored.power[g][b][r]).toBeCloseTo(again.power[g][b][r], 2);
     }
   });
@@ -144,7 +160,10 @@ describe('statistics of real HMS data (DESIGN §4)', () => {
     // log-log slope between 2 and 30 Hz
     const xs: number[] = [];
     const ys: number[] = [];
-    for (let k = 10; k <= 150; k++) { xs.push(Math.log((k * FS) / 1024)); ys.push(Math.log(p[k])); }
+    for (let k = 10; k <= 150; k++) {
+      xs.push(Math.log((k * FS) / 1024));
+      ys.push(Math.log(p[k]));
+    }
     const mx = mean(xs);
     const my = mean(ys);
     const slope = xs.reduce((s, x, i) => s + (x - mx) * (ys[i] - my), 0) / xs.reduce((s, x) => s + (x - mx) ** 2, 0);
@@ -172,7 +191,11 @@ describe('every class carries its signature', () => {
   const rng = new Random(11);
   const patient = makePatient(rng, '1');
   const scene = (main: Scene['main'], family: Scene['components'][0]['family'], laterality: number): Scene => ({
-    main, intensity: 1, components: [{ family, weight: 1, laterality }], side: 'left', focus: 'temporal',
+    main,
+    intensity: 1,
+    components: [{ family, weight: 1, laterality }],
+    side: 'left',
+    focus: 'temporal',
   });
   const render = (s: Scene) => {
     const eeg = Array.from({ length: 19 }, () => new Float64Array(WINDOW_SAMPLES));
@@ -251,9 +274,19 @@ describe('the floor is a real bound', () => {
     const truth = new Map(table.rows.map((_, i) => [col.text(i, 'label_id'), CLASSES.map((c) => col.number(i, c))]));
     const rows = (await openHmsFolder(join(dir, 'a'))).train!;
     const targets = rows.map((r) => normaliseVotes(r.votes));
-    expect(klDivergence(targets, rows.map((r) => truth.get(r.labelId)!))).toBeCloseTo(summary.floorKL, 4);
+    expect(
+      klDivergence(
+        targets,
+        rows.map((r) => truth.get(r.labelId)!),
+      ),
+    ).toBeCloseTo(summary.floorKL, 4);
     const prior = classPrior(targets);
-    expect(klDivergence(targets, rows.map(() => prior))).toBeCloseTo(summary.priorKL, 10);
+    expect(
+      klDivergence(
+        targets,
+        rows.map(() => prior),
+      ),
+    ).toBeCloseTo(summary.priorKL, 10);
     expect(summary.floorKL).toBeLessThan(summary.priorKL / 3);
   });
 });
@@ -267,7 +300,10 @@ function averageSpectrum(x: ArrayLike<number>): Float64Array {
   const out = new Float64Array(513);
   let n = 0;
   for (let start = 0; start + 1024 <= x.length; start += 512, n++) {
-    const p = powerSpectrum(Array.from({ length: 1024 }, (_, i) => x[start + i]), 1024);
+    const p = powerSpectrum(
+      Array.from({ length: 1024 }, (_, i) => x[start + i]),
+      1024,
+    );
     for (let k = 0; k <= 512; k++) out[k] += p[k];
   }
   return out.map((v) => v / n);
@@ -287,7 +323,10 @@ function dominantPeriodSec(x: Float64Array): number {
   for (let lag = Math.round(0.35 * FS); lag <= 2.2 * FS; lag++) {
     let s = 0;
     for (let i = 0; i + lag < x.length; i++) s += x[i] * x[i + lag];
-    if (s > best) { best = s; bestLag = lag; }
+    if (s > best) {
+      best = s;
+      bestLag = lag;
+    }
   }
   return bestLag / FS;
 }
@@ -311,7 +350,10 @@ function sceneStatistics(recordings: number) {
   return {
     entropyBelow10: mean(few.map((r) => entropyOf(r.t))),
     entropyFrom10: mean(many.map((r) => entropyOf(r.t))),
-    priorKL: klDivergence(rows.map((r) => r.t), rows.map(() => prior)),
+    priorKL: klDivergence(
+      rows.map((r) => r.t),
+      rows.map(() => prior),
+    ),
     sevenToNine: rows.filter((r) => r.n >= 7 && r.n <= 9).length / rows.length,
     fewShare: rows.filter((r) => r.n <= 3).length / rows.length,
   };

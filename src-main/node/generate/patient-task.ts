@@ -57,7 +57,10 @@ export async function generatePatient(task: PatientTask): Promise<GeneratedRow[]
     const rec = synthesiseRecording(rng, patient, scene, durationSec, task.split === 'test' ? 0.05 : 0.12);
     const eegId = id();
     const spectrogramId = id();
-    await writeHmsParquet(join(task.out, `${task.split}_eegs`, `${eegId}.parquet`), HMS_CHANNELS.map((name, c) => ({ name, type: 'FLOAT' as const, data: rec.columns[c] })));
+    await writeHmsParquet(
+      join(task.out, `${task.split}_eegs`, `${eegId}.parquet`),
+      HMS_CHANNELS.map((name, c) => ({ name, type: 'FLOAT' as const, data: rec.columns[c] })),
+    );
     if (task.split === 'train') await writeSpectrogram(join(task.out, 'train_spectrograms', `${spectrogramId}.parquet`), rec.columns);
     const slots = (durationSec - 50) / 2 + 1;
     const windows = task.split === 'test' ? 1 : Math.min(slots, rng.int(1, 6));
@@ -74,8 +77,6 @@ async function writeSpectrogram(path: string, columns: Float32Array[]): Promise<
   const spec = regionSpectrogram(applyMontage('bipolar', fillMissing(columns).data), 200);
   await writeHmsParquet(path, [
     { name: 'time', type: 'INT64', data: BigInt64Array.from(spec.timeSec, (t) => BigInt(Math.round(t))) },
-    ...SPECTROGRAM_REGION_NAMES.flatMap((region, g) =>
-      spec.frequenciesHz.map((f, b) => ({ name: `${region}_${f.toFixed(2)}`, type: 'FLOAT' as const, data: spec.power[g][b] })),
-    ),
+    ...SPECTROGRAM_REGION_NAMES.flatMap((region, g) => spec.frequenciesHz.map((f, b) => ({ name: `${region}_${f.toFixed(2)}`, type: 'FLOAT' as const, data: spec.power[g][b] }))),
   ]);
 }

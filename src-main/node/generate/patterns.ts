@@ -32,8 +32,7 @@ export interface Scene {
 /** Class shares of the main pattern, near the real dataset's consensus counts. */
 const CLASS_WEIGHTS = [0.17, 0.15, 0.16, 0.16, 0.18, 0.18];
 
-const familyOf = (c: ClassName): Family =>
-  c === 'seizure' ? 'seizure' : c === 'lpd' || c === 'gpd' ? 'periodic' : c === 'lrda' || c === 'grda' ? 'rhythmic' : 'other';
+const familyOf = (c: ClassName): Family => (c === 'seizure' ? 'seizure' : c === 'lpd' || c === 'gpd' ? 'periodic' : c === 'lrda' || c === 'grda' ? 'rhythmic' : 'other');
 
 /** Patterns readers confuse each other with, for blended scenes. */
 const BLEND_PARTNERS: Record<ClassName, ClassName[]> = {

@@ -44,7 +44,10 @@ export async function renderPreview(folder: string, outPng: string): Promise<Pre
 function stdOf(x: Float32Array): number {
   let s = 0;
   let q = 0;
-  for (const v of x) { s += v; q += v * v; }
+  for (const v of x) {
+    s += v;
+    q += v * v;
+  }
   return Math.sqrt(Math.max(0, q / x.length - (s / x.length) ** 2));
 }
 

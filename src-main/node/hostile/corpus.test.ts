@@ -99,7 +99,10 @@ async function runCase(c: PreparedCase): Promise<Outcome> {
 function judge(c: PreparedCase, r: HmsResult, ms: number, peakRss: number, written: string[], leftInTmp: string[]): string[] {
   const problems: string[] = [];
   // Progress lines (`preprocess 1/3 ▕██░░▏`) are not messages.
-  const lines = r.stderr.trim().split('\n').filter((l) => l && !l.includes('▕'));
+  const lines = r.stderr
+    .trim()
+    .split('\n')
+    .filter((l) => l && !l.includes('▕'));
   if (r.signal === 'SIGKILL' && ms >= TIMEOUT_MS - 100) problems.push(`hang: killed after ${TIMEOUT_MS / 1000} s`);
   else if (r.signal) problems.push(`crash: ended by ${r.signal}`);
   if (/Fatal|FATAL|Aborted|Segmentation|heap out of memory/.test(r.stderr)) problems.push('crash: V8 or native fatal error');

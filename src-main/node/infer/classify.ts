@@ -36,13 +36,18 @@ export interface PreparedRecording {
 export function checkFeedable(model: { path: string; info: ModelInfo }): void {
   if (channelsMatchMontage(model.info)) return;
   const gives = montageChannelNames(model.info.preprocess.montage);
-  throw new DataError(model.path, `the model takes channels ${model.info.channels.slice(0, 6).join(' ')}…, but its ${model.info.preprocess.montage} montage gives ${gives.slice(0, 6).join(' ')}…: it cannot be fed a recording`);
+  throw new DataError(
+    model.path,
+    `the model takes channels ${model.info.channels.slice(0, 6).join(' ')}…, but its ${model.info.preprocess.montage} montage gives ${gives.slice(0, 6).join(' ')}…: it cannot be fed a recording`,
+  );
 }
 
 export async function prepareRecording(path: string, info: ModelInfo): Promise<PreparedRecording> {
   const { recording, missing } = await readHmsLayoutRecording(path);
   const rec: Recording =
-    recording.sampleRateHz === info.sampleRateHz ? recording : { ...recording, data: recording.data.map((d) => resampleTo(d, recording.sampleRateHz, info.sampleRateHz)), sampleRateHz: info.sampleRateHz };
+    recording.sampleRateHz === info.sampleRateHz
+      ? recording
+      : { ...recording, data: recording.data.map((d) => resampleTo(d, recording.sampleRateHz, info.sampleRateHz)), sampleRateHz: info.sampleRateHz };
   const pre = preprocessRecording(rec, info.preprocess);
   if (pre.channels.length !== info.channels.length || pre.channels.some((c, i) => c !== info.channels[i])) {
     throw new DataError(path, `the model takes channels ${info.channels.join(' ')}; its preprocessing gives ${pre.channels.join(' ')}`);
@@ -87,7 +92,10 @@ export async function classifyRecording(model: WindowModel, rec: PreparedRecordi
   const start = Math.round(offsetSec * rec.sampleRateHz);
   const last = rec.data[0].length - model.info.windowSamples;
   if (!(start >= 0 && start <= last)) {
-    throw new DataError(rec.path, `--offset ${offsetSec} s leaves no full ${model.info.windowSamples / rec.sampleRateHz}-s window in a ${rec.durationSec.toFixed(1)}-s recording (0…${(last / rec.sampleRateHz).toFixed(1)} s)`);
+    throw new DataError(
+      rec.path,
+      `--offset ${offsetSec} s leaves no full ${model.info.windowSamples / rec.sampleRateHz}-s window in a ${rec.durationSec.toFixed(1)}-s recording (0…${(last / rec.sampleRateHz).toFixed(1)} s)`,
+    );
   }
   const problem = windowProblem(rec, start, model.info.windowSamples, maxMissing);
   if (problem) throw new DataError(rec.path, `the window from ${offsetSec} s has ${problem}`);

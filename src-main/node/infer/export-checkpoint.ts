@@ -43,7 +43,13 @@ const nullable = (v: number) => (Number.isFinite(v) ? v : null);
 /** The held-out evaluation run.json records; none when the run has no run.json. A damaged one is refused: its figures would ship in the model. */
 async function runEvaluation(runDir: string): Promise<Evaluation | undefined> {
   const path = join(runDir, RUN_FILE);
-  if (!(await lstat(path).then(() => true, () => false))) return undefined;
+  if (
+    !(await lstat(path).then(
+      () => true,
+      () => false,
+    ))
+  )
+    return undefined;
   const text = (await readInputFile(path, 64 * 2 ** 20)).toString('utf8');
   let run: Partial<TrainResult> | null;
   try {

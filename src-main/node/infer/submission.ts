@@ -11,7 +11,12 @@ export interface SubmissionRow {
 }
 
 /** One row per test.csv row; a recording the NaN policy refuses (more than `maxMissing` of a channel missing) refuses the submission. */
-export async function predictTestFolder(model: WindowModel, folderPath: string, onProgress?: (done: number, total: number) => void, maxMissing = DEFAULT_MAX_MISSING): Promise<SubmissionRow[]> {
+export async function predictTestFolder(
+  model: WindowModel,
+  folderPath: string,
+  onProgress?: (done: number, total: number) => void,
+  maxMissing = DEFAULT_MAX_MISSING,
+): Promise<SubmissionRow[]> {
   const folder = await openHmsFolder(folderPath);
   if (!folder.test) throw new DataError(folderPath, 'no test.csv: nothing to submit');
   const rows: SubmissionRow[] = [];

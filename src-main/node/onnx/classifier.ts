@@ -122,8 +122,10 @@ export class OnnxClassifier {
       const row = out.subarray(r * k, (r + 1) * k);
       const sum = row.reduce((a, b) => a + b, 0);
       const where = rows > 1 ? ` for window ${r + 1} of ${rows}` : '';
-      if (!row.every(Number.isFinite)) throw new Error(`${this.path}: the model returned ${row.some(Number.isNaN) ? 'NaN' : 'an infinite value'}${where}: its weights or its graph are damaged`);
-      if (row.some((v) => v < -1e-6) || Math.abs(sum - 1) > 1e-3) throw new Error(`${this.path}: the model returned [${Array.from(row, (v) => +v.toPrecision(3)).join(', ')}]${where}, not six probabilities summing to 1`);
+      if (!row.every(Number.isFinite))
+        throw new Error(`${this.path}: the model returned ${row.some(Number.isNaN) ? 'NaN' : 'an infinite value'}${where}: its weights or its graph are damaged`);
+      if (row.some((v) => v < -1e-6) || Math.abs(sum - 1) > 1e-3)
+        throw new Error(`${this.path}: the model returned [${Array.from(row, (v) => +v.toPrecision(3)).join(', ')}]${where}, not six probabilities summing to 1`);
     }
   }
 
@@ -167,7 +169,9 @@ function cudaFilesMissing(): boolean {
  * → `Missing opset…`.
  */
 function firstLine(err: unknown): string {
-  let message = String((err as Error)?.message ?? err).split('\n')[0].replace(/^\[.*?\]\s*/, '');
+  let message = String((err as Error)?.message ?? err)
+    .split('\n')[0]
+    .replace(/^\[.*?\]\s*/, '');
   const location = /^\S+\.(cc|cpp|h):\d+\s+/.exec(message);
   if (location) {
     message = message.slice(location[0].length);

@@ -194,7 +194,9 @@ describe('models made elsewhere', () => {
   });
 
   it('need a preset, and must fit it: each refusal names the file and says why', async () => {
-    await expect(OnnxClassifier.open(fixture('torch-convlstm.onnx'))).rejects.toThrow(/torch-convlstm\.onnx: this model was not made by HMS Studio .* name a preprocessing preset \(notebook\)/);
+    await expect(OnnxClassifier.open(fixture('torch-convlstm.onnx'))).rejects.toThrow(
+      /torch-convlstm\.onnx: this model was not made by HMS Studio .* name a preprocessing preset \(notebook\)/,
+    );
     await expect(OnnxClassifier.open(fixture('torch-convlstm.onnx'), { preset: 'mine' })).rejects.toThrow('unknown preset "mine"');
     await expect(OnnxClassifier.open(fixture('torch-short-input.onnx'), { preset: 'notebook' })).rejects.toThrow(
       /torch-short-input\.onnx: the model's input is \[batch, 19, 2000\], but the "notebook" preset feeds \[batch, 19, 10000\] \(19 channels × 50 s at 200 Hz\)/,

@@ -150,7 +150,12 @@ function lstm({ name, layer, inputShape }: LayerShape, kernel: Float32Array, rec
   const sequence = node('Transpose', [x], { perm: [2, 0, 1] });
   const y = fresh('lstm_y');
   const yh = fresh('lstm_yh');
-  node('LSTM', [sequence, constant(`${name}/W`, [1, 4 * h, c], reorder(kernel, c)), constant(`${name}/R`, [1, 4 * h, h], reorder(recurrent, h)), constant(`${name}/B`, [1, 8 * h], b)], { hidden_size: h }, [y, yh]);
+  node(
+    'LSTM',
+    [sequence, constant(`${name}/W`, [1, 4 * h, c], reorder(kernel, c)), constant(`${name}/R`, [1, 4 * h, h], reorder(recurrent, h)), constant(`${name}/B`, [1, 8 * h], b)],
+    { hidden_size: h },
+    [y, yh],
+  );
   if (!layer.returnSequences) return node('Squeeze', [yh, constant(`${name}/axis0`, [1], [0], true)]);
   // Y [T, 1, N, H] → [N, H, T], channels-first again.
   return node('Transpose', [node('Squeeze', [y, constant(`${name}/axis1`, [1], [1], true)])], { perm: [1, 2, 0] });

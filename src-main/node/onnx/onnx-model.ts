@@ -41,7 +41,9 @@ export interface OnnxGraph {
 }
 
 function tensor(w: ProtoWriter, t: OnnxTensor): void {
-  w.packedInts(1, t.dims).int(2, t.int64 ? INT64 : FLOAT).string(8, t.name);
+  w.packedInts(1, t.dims)
+    .int(2, t.int64 ? INT64 : FLOAT)
+    .string(8, t.name);
   if (t.int64) {
     const raw = new Uint8Array(t.values.length * 8);
     const view = new DataView(raw.buffer);
@@ -128,9 +130,13 @@ export function outlineModel(bytes: Uint8Array): ModelOutline {
     .map((f) => readFields(f.bytes!))
     .find((f) => text(first(f, 1)) === '' || text(first(f, 1)) === 'ai.onnx');
   return {
-    opset: Number(opset ? first(opset, 2)?.value ?? 0n : 0n),
+    opset: Number(opset ? (first(opset, 2)?.value ?? 0n) : 0n),
     producer: text(first(model, 2)),
-    metadata: Object.fromEntries(all(model, 14).map((f) => readFields(f.bytes!)).map((f) => [text(first(f, 1)), text(first(f, 2))])),
+    metadata: Object.fromEntries(
+      all(model, 14)
+        .map((f) => readFields(f.bytes!))
+        .map((f) => [text(first(f, 1)), text(first(f, 2))]),
+    ),
     inputs: io(11).filter((i) => !initialised.has(i.name)),
     outputs: io(12),
   };

@@ -39,18 +39,21 @@ describe('buildModel', () => {
     expect(tf.memory().numTensors).toBe(before - model.variables.length);
   });
 
-  it.each([SMALL_NET, SMALL_CHAIN_NET].map((s) => [s.name, s] as const))('%s trains on wasm exactly as on the cpu backend: same weights, logits, loss and gradients (1e-5)', async (_, spec) => {
-    const cpu = await stepOn('cpu', spec);
-    const wasm = await stepOn('wasm', spec);
-    expect(wasm.weights).toEqual(cpu.weights);
-    const scale = (a: Float32Array) => Math.max(1, ...a.map(Math.abs));
-    const error = (a: Float32Array, b: Float32Array) => Math.max(...a.map((v, i) => Math.abs(v - b[i]))) / scale(b);
-    expect(error(wasm.logits as Float32Array, cpu.logits as Float32Array)).toBeLessThan(1e-5);
-    expect(Math.abs(wasm.loss - cpu.loss)).toBeLessThan(1e-5);
-    expect(error(wasm.grads, cpu.grads)).toBeLessThan(1e-5);
-    // Every weight gets a gradient: nothing in the graph is cut off.
-    expect(cpu.grads.filter((g) => g !== 0).length).toBeGreaterThan(cpu.grads.length * 0.5);
-  });
+  it.each([SMALL_NET, SMALL_CHAIN_NET].map((s) => [s.name, s] as const))(
+    '%s trains on wasm exactly as on the cpu backend: same weights, logits, loss and gradients (1e-5)',
+    async (_, spec) => {
+      const cpu = await stepOn('cpu', spec);
+      const wasm = await stepOn('wasm', spec);
+      expect(wasm.weights).toEqual(cpu.weights);
+      const scale = (a: Float32Array) => Math.max(1, ...a.map(Math.abs));
+      const error = (a: Float32Array, b: Float32Array) => Math.max(...a.map((v, i) => Math.abs(v - b[i]))) / scale(b);
+      expect(error(wasm.logits as Float32Array, cpu.logits as Float32Array)).toBeLessThan(1e-5);
+      expect(Math.abs(wasm.loss - cpu.loss)).toBeLessThan(1e-5);
+      expect(error(wasm.grads, cpu.grads)).toBeLessThan(1e-5);
+      // Every weight gets a gradient: nothing in the graph is cut off.
+      expect(cpu.grads.filter((g) => g !== 0).length).toBeGreaterThan(cpu.grads.length * 0.5);
+    },
+  );
 
   it('draws dropout masks from the seed, the worker stream and the pass: repeatable, yet new every pass and for every worker, however large the seed', async () => {
     await useWasm();
@@ -102,7 +105,13 @@ describe('hemisphereSymmetric', () => {
     const layer = describeModel(SMALL_CHAIN_NET).layers.find((l) => l.layer.kind === 'hemisphereSymmetric')!;
     expect(layer.chains).toBe(5);
     // Three features for each of the five chains, chain-major, as mergeChannels leaves them.
-    const features = [[1, 2, 3], [4, 6, 1], [0, -1, 2], [5, 5, 5], [7, 8, 9]];
+    const features = [
+      [1, 2, 3],
+      [4, 6, 1],
+      [0, -1, 2],
+      [5, 5, 5],
+      [7, 8, 9],
+    ];
     const out = tf.tidy(() => hemisphereSymmetric(tf.tensor2d([features.flat()]), hemisphereMatrices(layer)).dataSync());
     expect(Array.from(out)).toEqual([5, 8, 4, 5, 4, 7, 3, 4, 2, 5, 6, 3, 7, 8, 9]);
   });

@@ -143,7 +143,15 @@ function applyLayer({ shape, vars, fixed }: BuiltLayer, h: tf.Tensor, training: 
       const [k, cin, cout] = full.shape;
       const filter = full.reshape([1, k, cin, cout]);
       const [before, after] = shape.pads ?? [0, 0];
-      const pad = layer.padding === 'same' ? [[0, 0], [0, 0], [before, after], [0, 0]] : 'valid';
+      const pad =
+        layer.padding === 'same'
+          ? [
+              [0, 0],
+              [0, 0],
+              [before, after],
+              [0, 0],
+            ]
+          : 'valid';
       const attrs = { strides: [1, layer.stride ?? 1], pad, dataFormat: 'NHWC', dilations: [1, 1], activation: layer.activation };
       return tf.engine().runKernel(FusedConv2D, { x: h, filter, bias }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
     }
@@ -214,7 +222,10 @@ export function hemisphereSymmetric(h: tf.Tensor2D, [sums, differences, kept]: t
   const [batch, size] = h.shape;
   const features = size / chains;
   // [batch, chains · features] (chain-major) → [chains, batch · features].
-  const byChain = h.reshape([batch, chains, features]).transpose([1, 0, 2]).reshape([chains, batch * features]);
+  const byChain = h
+    .reshape([batch, chains, features])
+    .transpose([1, 0, 2])
+    .reshape([chains, batch * features]);
   const parts = [tf.matMul(sums, byChain), tf.matMul(differences, byChain).abs(), ...(kept ? [tf.matMul(kept, byChain)] : [])];
   return tf.concat(parts, 0).reshape([chains, batch, features]).transpose([1, 0, 2]).reshape([batch, size]);
 }
@@ -222,7 +233,10 @@ export function hemisphereSymmetric(h: tf.Tensor2D, [sums, differences, kept]: t
 /** One LSTM layer, gates i, f, g, o; the input projection of every step is one matrix product. */
 function lstm(h: tf.Tensor4D, [kernel, recurrent, bias]: tf.Variable[], units: number, returnSequences: boolean): tf.Tensor {
   const [batch, , samples, channels] = h.shape;
-  const projected = tf.matMul(h.reshape([batch * samples, channels]), kernel as tf.Tensor2D).add(bias).reshape([batch, samples, 4 * units]);
+  const projected = tf
+    .matMul(h.reshape([batch * samples, channels]), kernel as tf.Tensor2D)
+    .add(bias)
+    .reshape([batch, samples, 4 * units]);
   const steps = tf.unstack(projected, 1);
   let state = tf.zeros([batch, units]);
   let out = tf.zeros([batch, units]);
@@ -230,7 +244,10 @@ function lstm(h: tf.Tensor4D, [kernel, recurrent, bias]: tf.Variable[], units: n
   for (const step of steps) {
     const z = step.add(tf.matMul(out, recurrent as tf.Tensor2D));
     const [i, f, g, o] = tf.split(z, 4, 1);
-    state = tf.sigmoid(f).mul(state).add(tf.sigmoid(i).mul(tf.tanh(g)));
+    state = tf
+      .sigmoid(f)
+      .mul(state)
+      .add(tf.sigmoid(i).mul(tf.tanh(g)));
     out = tf.sigmoid(o).mul(tf.tanh(state));
     if (returnSequences) outputs.push(out);
   }

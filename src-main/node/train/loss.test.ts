@@ -6,8 +6,14 @@ import { klLoss } from './loss';
 describe('klLoss', () => {
   it('is Kaggle KL of the softmax, 0·log 0 = 0, divided by the whole batch', async () => {
     await useWasm();
-    const logits = [[1, 2, 0.5], [0, 0, 3]];
-    const targets = [[0, 0.25, 0.75], [1, 0, 0]];
+    const logits = [
+      [1, 2, 0.5],
+      [0, 0, 3],
+    ];
+    const targets = [
+      [0, 0.25, 0.75],
+      [1, 0, 0],
+    ];
     const expected = logits
       .map((z, r) => {
         const norm = Math.log(z.reduce((a, v) => a + Math.exp(v), 0));

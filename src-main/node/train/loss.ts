@@ -14,12 +14,22 @@ export type LossKind = 'kl' | 'mse';
 export function klLoss(logits: tf.Tensor2D, targets: tf.Tensor2D, batchRows: number): tf.Scalar {
   return tf.tidy(() => {
     const entropy = tf.where(targets.greater(0), targets.mul(targets.log()), tf.zerosLike(targets));
-    return entropy.sub(targets.mul(tf.logSoftmax(logits))).sum().div(batchRows);
+    return entropy
+      .sub(targets.mul(tf.logSoftmax(logits)))
+      .sum()
+      .div(batchRows);
   });
 }
 
 export function mseLoss(logits: tf.Tensor2D, targets: tf.Tensor2D, batchRows: number): tf.Scalar {
-  return tf.tidy(() => tf.softmax(logits).sub(targets).square().sum().div(batchRows * targets.shape[1]));
+  return tf.tidy(() =>
+    tf
+      .softmax(logits)
+      .sub(targets)
+      .square()
+      .sum()
+      .div(batchRows * targets.shape[1]),
+  );
 }
 
 export const LOSSES: Record<LossKind, typeof klLoss> = { kl: klLoss, mse: mseLoss };

@@ -47,7 +47,7 @@ describe('ParallelTrainer', () => {
       expect(loss).toBeCloseTo(lossAlone, 6);
       expect(maxDiff(trainer.weights, alone.weights)).toBeLessThan(1e-6);
       const three = syntheticBatch(SMALL_NET, 3, 1);
-      await expect(trainer.step(three.x, three.y, 3)).rejects.toThrow('a batch of 3 is larger than this trainer\'s 2');
+      await expect(trainer.step(three.x, three.y, 3)).rejects.toThrow("a batch of 3 is larger than this trainer's 2");
     } finally {
       await Promise.all([trainer.close(), alone.close()]);
     }

@@ -92,7 +92,13 @@ export class ParallelTrainer implements Trainer {
       await Promise.all(threads.map((t) => t.terminate()));
       throw err;
     }
-    const buffers = { grads: grads.map((g) => new Float32Array(g)), x: new Float32Array(x), y: new Float32Array(y), out: new Float32Array(out), weights: new Float32Array(weights) };
+    const buffers = {
+      grads: grads.map((g) => new Float32Array(g)),
+      x: new Float32Array(x),
+      y: new Float32Array(y),
+      out: new Float32Array(out),
+      weights: new Float32Array(weights),
+    };
     return new ParallelTrainer(threads, buffers, classes, stateRanges({ description }), adam);
   }
 

@@ -5,7 +5,13 @@ import { fillBatch, NO_AUGMENTATION, type TrainingSet } from './data';
 import type { Trainer } from './trainer';
 
 /** Probabilities of every window, `batch` at a time (no augmentation); `onProgress` after each batch. */
-export async function predictWindows(trainer: Trainer, set: TrainingSet, windows: readonly CacheWindow[], batch: number, onProgress?: (done: number, total: number) => void): Promise<number[][]> {
+export async function predictWindows(
+  trainer: Trainer,
+  set: TrainingSet,
+  windows: readonly CacheWindow[],
+  batch: number,
+  onProgress?: (done: number, total: number) => void,
+): Promise<number[][]> {
   const x = new Float32Array(batch * set.windowSamples * set.channels);
   const y = new Float32Array(batch * 6);
   const out: number[][] = [];

@@ -28,7 +28,10 @@ async function runProcess(runDir: string, cfg: TrainConfig, onEvent: (e: TrainEv
     events.push(e);
     onEvent(e, proc);
   });
-  const outcome = await proc.done.then((r): TrainResult | Error => r, (err: Error) => err);
+  const outcome = await proc.done.then(
+    (r): TrainResult | Error => r,
+    (err: Error) => err,
+  );
   return { events, outcome };
 }
 

@@ -83,8 +83,26 @@ export async function trainRun(config: TrainConfig, runDir: string, { signal, on
   const trainer = await startTrainer({ spec, seed: config.seed, adam: { lr: config.lr }, maxBatch: config.batch, workers: config.workers });
   try {
     const resumed = await resume(runDir, config, trainer);
-    const state: LastCheckpointMeta = resumed ?? { config, history: [], epochs: 0, stageIndex: 0, stageEpochs: 0, stale: 0, bestValKL: Infinity, bestEpoch: 0, adamSteps: 0, restarts: [] };
-    onEvent({ type: 'started', backend: trainer.backend, trainWindows: train.length, valWindows: val.length, parameters: describeModel(spec).parameters, resumedFromEpoch: state.epochs });
+    const state: LastCheckpointMeta = resumed ?? {
+      config,
+      history: [],
+      epochs: 0,
+      stageIndex: 0,
+      stageEpochs: 0,
+      stale: 0,
+      bestValKL: Infinity,
+      bestEpoch: 0,
+      adamSteps: 0,
+      restarts: [],
+    };
+    onEvent({
+      type: 'started',
+      backend: trainer.backend,
+      trainWindows: train.length,
+      valWindows: val.length,
+      parameters: describeModel(spec).parameters,
+      resumedFromEpoch: state.epochs,
+    });
     const meta: Omit<ModelCheckpointMeta, 'epoch' | 'valKL'> = {
       spec,
       preprocess: set.manifest.preprocess,
@@ -123,12 +141,15 @@ export async function trainRun(config: TrainConfig, runDir: string, { signal, on
       if (!rows.length) continue;
       if (state.stageEpochs === 0 && state.bestEpoch > 0) await loadBest(runDir, trainer);
       const steps = Math.ceil(rows.length / config.batch);
-      const prior = priorLoss(rows.map((w) => w.target), STAGE_LOSS[stage]);
+      const prior = priorLoss(
+        rows.map((w) => w.target),
+        STAGE_LOSS[stage],
+      );
       const lastStage = state.stageIndex === config.stages.length - 1;
       const stageStartSec = (performance.now() - started) / 1000;
       // The stages left share the time left equally.
       const stageDeadlineSec = config.timeLimitSec === undefined ? Infinity : stageStartSec + (config.timeLimitSec - stageStartSec) / (config.stages.length - state.stageIndex);
-      for (; state.stageEpochs < config.epochs && state.stale < config.patience; ) {
+      for (; state.stageEpochs < config.epochs && state.stale < config.patience;) {
         const epochStart = performance.now();
         // At least one epoch per session, so a run always moves forward.
         const lastEpochSec = state.history.at(-1)?.seconds ?? 0;
@@ -148,7 +169,7 @@ export async function trainRun(config: TrainConfig, runDir: string, { signal, on
           const batch = order.slice(step * config.batch, (step + 1) * config.batch);
           fillBatch(set, batch, x, y, config.augment ? DEFAULT_AUGMENTATION : NO_AUGMENTATION, rng);
           const n = batch.length;
-          lossSum += (await trainer.step(x.subarray(0, n * x.length / config.batch), y.subarray(0, n * 6), n, STAGE_LOSS[stage])) * n;
+          lossSum += (await trainer.step(x.subarray(0, (n * x.length) / config.batch), y.subarray(0, n * 6), n, STAGE_LOSS[stage])) * n;
           const elapsed = (performance.now() - epochStart) / 1000;
           const done = step * config.batch + n;
           const epochsLeft = Math.max(0, config.epochs - state.stageEpochs - 1);
@@ -162,14 +183,25 @@ export async function trainRun(config: TrainConfig, runDir: string, { signal, on
         const e = evaluate(evaluatedRows(val, predictions), classPrior(train.map((w) => w.target)));
         state.epochs++;
         state.stageEpochs++;
-        const record: EpochRecord = { stage, epoch: state.epochs, trainLoss: lossSum / rows.length, valKL: e.valKL, valKL10: e.valKL10, lr: trainer.optimizer.lr, seconds: (performance.now() - epochStart) / 1000 };
+        const record: EpochRecord = {
+          stage,
+          epoch: state.epochs,
+          trainLoss: lossSum / rows.length,
+          valKL: e.valKL,
+          valKL10: e.valKL10,
+          lr: trainer.optimizer.lr,
+          seconds: (performance.now() - epochStart) / 1000,
+        };
         state.history.push(record);
         const best = e.valKL < state.bestValKL;
         if (best) {
           state.bestValKL = e.valKL;
           state.bestEpoch = state.epochs;
           state.stale = 0;
-          await writeCheckpoint<ModelCheckpointMeta>(join(runDir, BEST_CHECKPOINT), { meta: { ...meta, epoch: state.epochs, valKL: e.valKL }, arrays: { weights: trainer.weights } });
+          await writeCheckpoint<ModelCheckpointMeta>(join(runDir, BEST_CHECKPOINT), {
+            meta: { ...meta, epoch: state.epochs, valKL: e.valKL },
+            arrays: { weights: trainer.weights },
+          });
         } else state.stale++;
         const restart = restartIfStuck(state, stage, prior, trainer, spec, config.seed);
         const adam = trainer.optimizer.saveState();
@@ -206,11 +238,17 @@ export function learningRate({ lr, epochs }: Pick<TrainConfig, 'lr' | 'epochs'>,
 
 async function resume(runDir: string, config: TrainConfig, trainer: Trainer): Promise<LastCheckpointMeta | null> {
   const path = join(runDir, LAST_CHECKPOINT);
-  const found = await readFile(path).then(() => true, () => false);
+  const found = await readFile(path).then(
+    () => true,
+    () => false,
+  );
   if (!found) return null;
   const { meta, arrays } = await readCheckpoint<LastCheckpointMeta>(path);
   const same = (['cacheDir', 'model', 'folds', 'fold', 'seed', 'batch'] as const).every((k) => meta.config[k] === config[k]) && meta.config.stages.join() === config.stages.join();
-  if (!same) throw new Error(`${runDir} holds a run with other settings (model ${meta.config.model}, fold ${meta.config.fold}/${meta.config.folds}, stages ${meta.config.stages.join(',')}); choose another --out to start afresh`);
+  if (!same)
+    throw new Error(
+      `${runDir} holds a run with other settings (model ${meta.config.model}, fold ${meta.config.fold}/${meta.config.folds}, stages ${meta.config.stages.join(',')}); choose another --out to start afresh`,
+    );
   if (arrays.weights.length !== trainer.weights.length) throw new Error(`${path} holds ${arrays.weights.length} weights; model "${config.model}" has ${trainer.weights.length}`);
   trainer.weights.set(arrays.weights);
   trainer.optimizer.restoreState({ m: arrays.adamM, v: arrays.adamV, t: meta.adamSteps });

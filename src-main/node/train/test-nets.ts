@@ -35,7 +35,13 @@ export const SMALL_CHAIN_NET: ModelSpec = {
     { kind: 'globalAvgPool1d' },
     { kind: 'log', epsilon: 0.05 },
     { kind: 'mergeChannels' },
-    { kind: 'hemisphereSymmetric', pairs: [[0, 1], [2, 3]] },
+    {
+      kind: 'hemisphereSymmetric',
+      pairs: [
+        [0, 1],
+        [2, 3],
+      ],
+    },
     { kind: 'batchNorm' },
     { kind: 'dense', units: 8, activation: 'relu' },
     { kind: 'dense', units: 6, activation: 'linear' },

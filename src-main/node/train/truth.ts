@@ -9,7 +9,13 @@ export const TRUTH_FILE = 'truth.csv';
 /** null when the folder has no truth (real data). */
 export async function readTruth(folder: string, file = TRUTH_FILE): Promise<Map<string, number[]> | null> {
   const path = join(folder, file);
-  if (!(await access(path).then(() => true, () => false))) return null;
+  if (
+    !(await access(path).then(
+      () => true,
+      () => false,
+    ))
+  )
+    return null;
   const table = await readCsv(path);
   const col = columnReader(table, ['label_id', ...CLASSES]);
   return new Map(table.rows.map((_, r) => [col.text(r, 'label_id'), CLASSES.map((c) => col.number(r, c))]));

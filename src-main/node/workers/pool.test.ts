@@ -18,7 +18,14 @@ describe('worker pool', () => {
       },
     });
     expect(started).toBe(6);
-    expect([...answers.entries()].map(([n, r]) => [n, r.doubled]).sort((a, b) => a[0] - b[0])).toEqual([[1, 2], [2, 4], [3, 6], [4, 8], [5, 10], [6, 12]]);
+    expect([...answers.entries()].map(([n, r]) => [n, r.doubled]).sort((a, b) => a[0] - b[0])).toEqual([
+      [1, 2],
+      [2, 4],
+      [3, 6],
+      [4, 8],
+      [5, 10],
+      [6, 12],
+    ]);
     expect(new Set([...answers.values()].map((r) => r.threadId)).size).toBe(2);
   });
 

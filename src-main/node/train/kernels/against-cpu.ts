@@ -30,7 +30,14 @@ async function runOn(backend: 'cpu' | 'wasm', name: string, c: KernelCase, value
 /** max |wasm − cpu| / max(1, max |cpu|), and the output length of both. */
 export async function kernelError(name: string, c: KernelCase, seed = 1): Promise<{ error: number; length: number }> {
   const values = Object.fromEntries(
-    Object.entries(c.inputs).map(([k, v], i) => [k, v.values ?? randn(v.shape.reduce((a, b) => a * b, 1), seed * 31 + i)]),
+    Object.entries(c.inputs).map(([k, v], i) => [
+      k,
+      v.values ??
+        randn(
+          v.shape.reduce((a, b) => a * b, 1),
+          seed * 31 + i,
+        ),
+    ]),
   );
   const reference = await runOn('cpu', name, c, values);
   const ours = await runOn('wasm', name, c, values);

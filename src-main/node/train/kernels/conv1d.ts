@@ -59,7 +59,15 @@ function padded(backend: BackendWasm, x: TensorInfo, batch: number, width: numbe
 export function conv1dForward(backend: BackendWasm, c: Conv1d, x: TensorInfo, filter: TensorInfo, bias: TensorInfo | null, relu: boolean): TensorInfo | null {
   if (!gemmSupported(c.outChannels) || (relu && !bias)) return null;
   const epilogue: Epilogue = bias ? (relu ? 'biasRelu' : 'bias') : 'set';
-  const product = gemm(wasmMemory(backend), { k: c.kernel * c.inChannels, n: c.outChannels, aRow: c.stride * c.inChannels, aK: 1, bK: c.outChannels, cRow: c.outChannels, epilogue });
+  const product = gemm(wasmMemory(backend), {
+    k: c.kernel * c.inChannels,
+    n: c.outChannels,
+    aRow: c.stride * c.inChannels,
+    aK: 1,
+    bK: c.outChannels,
+    cRow: c.outChannels,
+    epilogue,
+  });
   const out = backend.makeOutput([c.batch, 1, c.outWidth, c.outChannels], 'float32');
   const xp = padded(backend, x, c.batch, c.width, c.inChannels, c.padLeft, c.padRight);
   const xAt = address(backend, xp);
@@ -82,8 +90,7 @@ const FILTER_GRAD_CHUNK = 128;
 export function conv1dFilterGrad(backend: BackendWasm, c: Conv1d, x: TensorInfo, dy: TensorInfo): TensorInfo | null {
   if (!gemmSupported(c.outChannels)) return null;
   const memory = wasmMemory(backend);
-  const plan = (k: number, epilogue: Epilogue) =>
-    gemm(memory, { k, n: c.outChannels, aRow: 1, aK: c.stride * c.inChannels, bK: c.outChannels, cRow: c.outChannels, epilogue });
+  const plan = (k: number, epilogue: Epilogue) => gemm(memory, { k, n: c.outChannels, aRow: 1, aK: c.stride * c.inChannels, bK: c.outChannels, cRow: c.outChannels, epilogue });
   const chunk = Math.min(FILTER_GRAD_CHUNK, c.outWidth);
   const [first, add, addLast] = [plan(chunk, 'set'), plan(chunk, 'add'), plan(c.outWidth % chunk || chunk, 'add')];
   const out = backend.makeOutput([1, c.kernel, c.inChannels, c.outChannels], 'float32');

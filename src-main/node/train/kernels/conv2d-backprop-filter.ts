@@ -44,13 +44,23 @@ function conv2dBackpropFilter(args: { inputs: Conv2DBackpropFilterInputs; backen
     xt = cut;
   }
   const dyt = transpose(backend, dy, [1, 2, 0, 3]);
-  const conv = call(backend, 'Conv2D', { x: xt, filter: dyt }, {
-    strides: [1, 1],
-    dilations: [sh, sw],
-    pad: [[0, 0], [top, Math.max(bottom, 0)], [left, Math.max(right, 0)], [0, 0]],
-    dataFormat: 'NHWC',
-    dimRoundingMode: undefined,
-  });
+  const conv = call(
+    backend,
+    'Conv2D',
+    { x: xt, filter: dyt },
+    {
+      strides: [1, 1],
+      dilations: [sh, sw],
+      pad: [
+        [0, 0],
+        [top, Math.max(bottom, 0)],
+        [left, Math.max(right, 0)],
+        [0, 0],
+      ],
+      dataFormat: 'NHWC',
+      dimRoundingMode: undefined,
+    },
+  );
   free(backend, xt, dyt);
   const dw = transpose(backend, conv, [1, 2, 0, 3]);
   free(backend, conv);

@@ -40,13 +40,23 @@ function conv2dBackpropInput(args: { inputs: Conv2DBackpropInputInputs; backend:
   const reversed = call(backend, 'Reverse', { x: filter }, { dims: [0, 1] });
   const flipped = transpose(backend, reversed, [0, 1, 3, 2]);
   free(backend, reversed);
-  const dx = call(backend, 'Conv2D', { x: dy, filter: flipped }, {
-    strides: [1, 1],
-    dilations: [1, 1],
-    pad: [[0, 0], [top, bottom], [left, right], [0, 0]],
-    dataFormat: 'NHWC',
-    dimRoundingMode: undefined,
-  });
+  const dx = call(
+    backend,
+    'Conv2D',
+    { x: dy, filter: flipped },
+    {
+      strides: [1, 1],
+      dilations: [1, 1],
+      pad: [
+        [0, 0],
+        [top, bottom],
+        [left, right],
+        [0, 0],
+      ],
+      dataFormat: 'NHWC',
+      dimRoundingMode: undefined,
+    },
+  );
   free(backend, flipped);
   return dx;
 }

@@ -4,7 +4,14 @@ import { useWasm } from '../backend';
 import { randn } from './against-cpu';
 import { registerTrainingGradients } from './register';
 
-type Case = { what: string; x: [number, number, number, number]; filter: [number, number, number, number]; strides: [number, number]; pad: 'same' | 'valid'; activation: 'relu' | 'linear' };
+type Case = {
+  what: string;
+  x: [number, number, number, number];
+  filter: [number, number, number, number];
+  strides: [number, number];
+  pad: 'same' | 'valid';
+  activation: 'relu' | 'linear';
+};
 /** On wasm the first two run on our gemm and one-pass ReLU/bias gradient, the third on stock kernels. */
 const CASES: Case[] = [
   { what: 'ReLU, k7 same', x: [2, 1, 30, 4], filter: [1, 7, 4, 8], strides: [1, 1], pad: 'same', activation: 'relu' },
@@ -13,8 +20,20 @@ const CASES: Case[] = [
 ];
 
 const tensors = (c: Case) => ({
-  x: tf.tensor4d(randn(c.x.reduce((a, b) => a * b, 1), 1), c.x),
-  filter: tf.tensor4d(randn(c.filter.reduce((a, b) => a * b, 1), 2), c.filter),
+  x: tf.tensor4d(
+    randn(
+      c.x.reduce((a, b) => a * b, 1),
+      1,
+    ),
+    c.x,
+  ),
+  filter: tf.tensor4d(
+    randn(
+      c.filter.reduce((a, b) => a * b, 1),
+      2,
+    ),
+    c.filter,
+  ),
   bias: tf.tensor1d(randn(c.filter[3], 3)),
 });
 

@@ -5,15 +5,7 @@
  * kernel. Our models run every conv1d through this kernel (see build-model.ts).
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import {
-  backend_util,
-  FusedConv2D,
-  type FusedConv2DAttrs,
-  type FusedConv2DInputs,
-  type KernelConfig,
-  type KernelFunc,
-  type TensorInfo,
-} from '@tensorflow/tfjs';
+import { backend_util, FusedConv2D, type FusedConv2DAttrs, type FusedConv2DInputs, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
 import { conv1dForward, conv1dOf } from './conv1d';
 import { callStock } from './wasm-call';
 

@@ -40,8 +40,20 @@ export function gemmSupported(n: number): boolean {
 }
 
 // Parameters of every generated function, then its locals.
-const A = 0, B = 1, C = 2, BIAS = 3, A_END = 4;
-const PA = 5, PC = 6, J = 7, PK = 8, K_END = 9, PB = 10, SPLAT = 11, B0 = 12, ACC = 14;
+const A = 0,
+  B = 1,
+  C = 2,
+  BIAS = 3,
+  A_END = 4;
+const PA = 5,
+  PC = 6,
+  J = 7,
+  PK = 8,
+  K_END = 9,
+  PB = 10,
+  SPLAT = 11,
+  B0 = 12,
+  ACC = 14;
 
 /**
  * Rows [a, aEnd) in steps of `rows`, for each block of 8 columns (then one of 4 if n % 8 = 4).

@@ -32,7 +32,10 @@ const CASES: { what: string; x: Shape4; size: [number, number]; strides: [number
 describe('MaxPoolGrad on wasm', () => {
   for (const c of CASES) {
     it(`equals the cpu backend: ${c.what}`, async () => {
-      const x = randn(c.x.reduce((a, b) => a * b, 1), 7).map((v) => (c.relu ? Math.max(v, 0) : v));
+      const x = randn(
+        c.x.reduce((a, b) => a * b, 1),
+        7,
+      ).map((v) => (c.relu ? Math.max(v, 0) : v));
       const y = await maxPool(x, c.x, c.size, c.strides, c.pad);
       const dy = backend_util.computePool2DInfo(c.x, c.size, c.strides, 1, c.pad).outShape;
       const { error, length } = await kernelError('MaxPoolGrad', {

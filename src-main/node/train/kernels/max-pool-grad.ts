@@ -6,15 +6,7 @@
  * wrong for overlapping windows and 'same' padding (the tests catch it).
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import {
-  backend_util,
-  type KernelConfig,
-  type KernelFunc,
-  MaxPoolGrad,
-  type MaxPoolGradAttrs,
-  type MaxPoolGradInputs,
-  type TensorInfo,
-} from '@tensorflow/tfjs';
+import { backend_util, type KernelConfig, type KernelFunc, MaxPoolGrad, type MaxPoolGradAttrs, type MaxPoolGradInputs, type TensorInfo } from '@tensorflow/tfjs';
 import { assemble, type Code, I32, op, V128, type ValType } from './wasm-asm';
 import { address, heap, wasmMemory } from './wasm-call';
 
@@ -22,8 +14,18 @@ type Shape4 = [number, number, number, number];
 type Tiles = (x: number, dy: number, dx: number, xEnd: number) => void;
 
 // Parameters, then locals, of the generated function.
-const X = 0, DY = 1, DX = 2, X_END = 3;
-const CB = 4, AX = 5, AD = 6, M = 7, G = 8, TAKEN = 9, E = 10, WINDOW = 11;
+const X = 0,
+  DY = 1,
+  DX = 2,
+  X_END = 3;
+const CB = 4,
+  AX = 5,
+  AD = 6,
+  M = 7,
+  G = 8,
+  TAKEN = 9,
+  E = 10,
+  WINDOW = 11;
 
 /** Windows of `size` samples × `channels` from x to xEnd: dx = dy at each window's first maximum. */
 function tilesFunction(size: number, channels: number): Uint8Array<ArrayBuffer> {

@@ -14,7 +14,11 @@ async function reference(dy: Float32Array, y: Float32Array, shape: number[]) {
 }
 
 describe('ReluBiasGrad on wasm', () => {
-  for (const shape of [[3, 1, 50, 8], [2, 1, 9, 20], [4, 1, 11, 6]]) {
+  for (const shape of [
+    [3, 1, 50, 8],
+    [2, 1, 9, 20],
+    [4, 1, 11, 6],
+  ]) {
     it(`equals Step · Multiply, then Sum, on cpu: [${shape}]${shape[3] % 4 ? ' (scalar path)' : ''}`, async () => {
       const n = shape.reduce((a, b) => a * b, 1);
       const dy = randn(n, 1);

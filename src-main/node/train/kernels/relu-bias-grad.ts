@@ -15,7 +15,11 @@ export const ReluBiasGrad = 'ReluBiasGrad';
 type Rows = (dy: number, y: number, dz: number, sum: number, dyEnd: number) => void;
 
 // Parameters, then locals, of the generated function.
-const DY = 0, Y = 1, DZ = 2, SUM = 3, DY_END = 4;
+const DY = 0,
+  Y = 1,
+  DZ = 2,
+  SUM = 3,
+  DY_END = 4;
 const D = 5;
 
 /** Rows of `channels` from dy to dyEnd: dz = dy where y > 0, else 0; sum += dz. */
