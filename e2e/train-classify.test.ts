@@ -62,6 +62,8 @@ describe('Train and Classify', () => {
     expect(Number(await page.getByTestId('val-kl').innerText())).toBeGreaterThan(0);
     expect(await page.getByRole('table', { name: 'confusion matrix' }).locator('tbody tr').count()).toBe(6);
     await page.screenshot({ path: join(ARTIFACTS, 'train-finished.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Open log' }).click();
+    await expect.poll(() => page.getByRole('region', { name: 'training log' }).innerText()).toMatch(/training process \d+ started[\s\S]*finished after \d+ epochs/);
     await page.getByRole('button', { name: 'Export ONNX' }).click();
     await expect.poll(() => page.getByText(/Exported .*model\.onnx/).count(), { timeout: 30_000 }).toBe(1);
 

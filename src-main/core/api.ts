@@ -199,6 +199,8 @@ export interface ApiCalls {
   startTraining: { request: TrainRequest; response: { runDir: string } };
   /** Stops after the current step, keeping the best checkpoint. */
   cancelTraining: { request: { runDir: string }; response: Record<string, never> };
+  /** The end of a run's training.log (what its training processes printed, and how each ended). */
+  readTrainingLog: { request: { runDir: string }; response: { path: string; text: string; truncated: boolean } };
   /** The run's best checkpoint as `<runDir>/model.onnx`. */
   exportModel: { request: { runDir: string }; response: { path: string; info: ModelInfo } };
   classify: { request: ClassifyRequest; response: ClassifyResult };
@@ -261,6 +263,7 @@ export const API_VALIDATORS: { [K in ApiName]: (request: unknown) => ApiRequest<
     };
   },
   cancelTraining: (r) => ({ runDir: nonEmptyString(r, 'runDir') }),
+  readTrainingLog: (r) => ({ runDir: nonEmptyString(r, 'runDir') }),
   exportModel: (r) => ({ runDir: nonEmptyString(r, 'runDir') }),
   listJobs: (r) => noArguments(r, 'listJobs'),
   classify: (r) => {

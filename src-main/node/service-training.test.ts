@@ -59,6 +59,11 @@ describe('training jobs', () => {
         ),
       )
       .toContain('no training is running');
+    // What a packaged app's user reads with "Open log": the process's story, from its log file.
+    const log = await service.readTrainingLog({ runDir });
+    expect(log.path).toBe(join(runDir, 'training.log'));
+    expect(log.text).toMatch(/training process \d+ started\n(.|\n)*cancelled after \d+ epochs \(cancelled\); exit code 0/);
+    await expect(service.readTrainingLog({ runDir: join(dir, 'data') })).rejects.toThrow('has no training log yet');
   }, 120_000);
 
   it("writes only to a new folder in the app's runs folder or to an existing run folder", async () => {

@@ -6,7 +6,7 @@
  * folder at a time.
  */
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { trainingJobId, type ApiEmit, type ApiHandlers, type JobInfo, type TrainingJob, type TrainRequest } from '../core/api';
 import { MODELS } from '../core/model-zoo';
@@ -14,9 +14,13 @@ import { DEFAULT_TRAIN_CONFIG, type EpochRecord, type TrainConfig, type TrainEve
 import { buildCache } from './cache/build';
 import type { Jobs } from './jobs';
 import { RUN_FILE } from './train/run';
-import { startTrainingProcess, type TrainingProcess } from './train/process';
+import { startTrainingProcess, TRAINING_LOG, type TrainingProcess } from './train/process';
+import { regularFileSize } from './formats/input-file';
 
-type TrainingHandlers = Pick<ApiHandlers, 'startTraining' | 'cancelTraining'>;
+type TrainingHandlers = Pick<ApiHandlers, 'startTraining' | 'cancelTraining' | 'readTrainingLog'>;
+
+/** A log is shown from its end: the last 256 KiB say how the latest session went. */
+const LOG_TAIL_BYTES = 256 << 10;
 
 /** Starts a training process; Electron passes one that uses a utility process. */
 export type TrainingLauncher = (config: TrainConfig, runDir: string, onEvent: (e: TrainEvent) => void) => TrainingProcess;
@@ -50,6 +54,22 @@ export function createTrainingHandlers(dataDir: string, emit: ApiEmit, jobs: Job
         if (cancels.get(runDir) === cancel) cancels.delete(runDir);
       });
       return { runDir };
+    },
+
+    readTrainingLog: async ({ runDir }) => {
+      const path = join(resolve(runDir), TRAINING_LOG);
+      const size = await regularFileSize(path).catch(() => {
+        throw new Error(`${runDir} has no training log yet (${TRAINING_LOG} is written when its training process starts)`);
+      });
+      const handle = await open(path, 'r');
+      try {
+        const length = Math.min(size, LOG_TAIL_BYTES);
+        const bytes = Buffer.alloc(length);
+        await handle.read(bytes, 0, length, size - length);
+        return { path, text: bytes.toString('utf8'), truncated: size > length };
+      } finally {
+        await handle.close();
+      }
     },
 
     cancelTraining: async ({ runDir }) => {
