@@ -5,7 +5,8 @@
 import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HMS_CHANNELS, VOTE_COLUMNS, WINDOW_SAMPLES } from '../../core/eeg';
+import { HMS_CHANNELS, WINDOW_SAMPLES } from '../../core/eeg';
+import { TRAIN_COLUMNS } from '../formats/hms-folder';
 import { DEFAULT_PREPROCESS, preprocessRecording } from '../../core/preprocess';
 import { buildCache } from '../cache/build';
 import { parseHmsEegParquet, writeHmsParquet } from '../formats/parquet';
@@ -36,19 +37,7 @@ function syntheticChannel(seed: number): Float32Array {
 
 export async function writeBenchFolder(dir: string, files: number): Promise<void> {
   await mkdir(join(dir, 'train_eegs'), { recursive: true });
-  const header = [
-    'eeg_id',
-    'eeg_sub_id',
-    'eeg_label_offset_seconds',
-    'spectrogram_id',
-    'spectrogram_sub_id',
-    'spectrogram_label_offset_seconds',
-    'label_id',
-    'patient_id',
-    'expert_consensus',
-    ...VOTE_COLUMNS,
-  ];
-  const rows = [header.join(',')];
+  const rows = [TRAIN_COLUMNS.join(',')];
   for (let f = 0; f < files; f++) {
     const eegId = String(1000 + f);
     await writeHmsParquet(

@@ -7,7 +7,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Field, makeData, RecordBatch, Schema, Struct, Table, tableToIPC, type Vector } from 'apache-arrow';
 import { Compression, Table as WasmTable, writeParquet, WriterPropertiesBuilder } from 'parquet-wasm/node';
-import { HMS_CHANNELS, VOTE_COLUMNS, WINDOW_SAMPLES, type Recording } from '../../core/eeg';
+import { HMS_CHANNELS, WINDOW_SAMPLES, type Recording } from '../../core/eeg';
+import { TRAIN_COLUMNS } from '../formats/hms-folder';
 import { type ModelInfo, PREPROCESS_PRESETS } from '../../core/model-info';
 import { describeModel, type ModelSpec } from '../../core/models';
 import { DEFAULT_TRAIN_CONFIG } from '../../core/training';
@@ -88,18 +89,7 @@ export function edfRecording(seconds: number, rateHz = 200, labels = CLINICAL_LA
 
 export const encodeEdfSeconds = (seconds: number, rateHz = 200) => encodeEdf(edfRecording(seconds, rateHz));
 
-export const TRAIN_HEADER = [
-  'eeg_id',
-  'eeg_sub_id',
-  'eeg_label_offset_seconds',
-  'spectrogram_id',
-  'spectrogram_sub_id',
-  'spectrogram_label_offset_seconds',
-  'label_id',
-  'patient_id',
-  'expert_consensus',
-  ...VOTE_COLUMNS,
-].join(',');
+export const TRAIN_HEADER = TRAIN_COLUMNS.join(',');
 
 /** One train.csv row: EEG `eegId` from 0 s, `votes` in CLASSES order. */
 export function trainRow(
