@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +6,8 @@ import { HMS_CHANNELS, WINDOW_SAMPLES } from '../../core/eeg';
 import { DEFAULT_PREPROCESS, preprocessRecording } from '../../core/preprocess';
 import { writeBenchFolder } from '../bench/preprocess-bench';
 import { readHmsEegParquet, writeHmsParquet } from '../formats/parquet';
+import { spawnHms } from '../cli/run-hms';
+import { LOCK_FILE, lockFolder } from '../folder-lock';
 import { buildCache } from './build';
 import { readCacheManifest, readCachedWindow } from './read';
 
@@ -113,4 +115,52 @@ describe('processed cache', () => {
     const third = await buildCache(root, out, { threads: 1, spec: { ...DEFAULT_PREPROCESS, montage: 'average' } });
     expect(third.resumed).toBe(3);
   });
+
+  it('is built by one process at a time: a second build of the folder is refused, naming the first', async () => {
+    const root = await dataset('locked', 1);
+    const out = join(dir, 'locked-cache');
+    const held = await lockFolder(out, 'preprocessing');
+    try {
+      await expect(buildCache(root, out, { threads: 1 })).rejects.toThrow(`${out}: in use (preprocessing by process ${process.pid}`);
+    } finally {
+      await held.release();
+    }
+    expect((await buildCache(root, out, { threads: 1 })).manifest).not.toBeNull();
+    await expect(stat(join(out, LOCK_FILE))).rejects.toThrow();
+  });
+
+  it('killed -9 while rebuilding with other settings, leaves no manifest over the mix of old and new files; the next build finishes it', async () => {
+    const root = await dataset('killed', 60);
+    const out = join(dir, 'killed-cache');
+    await buildCache(root, out, { threads: 1 });
+    const oldParams = JSON.parse(await readFile(join(out, 'eegs', '1000.json'), 'utf8')).params;
+    const rebuild = spawnHms('preprocess', root, '--out', out, '--montage', 'average', '--threads', '1');
+    const exited = new Promise((resolve) => rebuild.once('exit', resolve));
+    // Killed once some EEGs hold the new settings and others still the old.
+    for (let redone = 0; redone < 3;) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      const sidecars = (await readdir(join(out, 'eegs'))).filter((f) => f.endsWith('.json'));
+      const params = await Promise.all(
+        sidecars.map((f) =>
+          readFile(join(out, 'eegs', f), 'utf8').then(
+            (t) => JSON.parse(t).params as string,
+            () => oldParams,
+          ),
+        ),
+      );
+      redone = params.filter((p) => p !== oldParams).length;
+      expect(redone).toBeLessThan(sidecars.length);
+    }
+    rebuild.kill('SIGKILL');
+    await exited;
+    await expect(stat(join(out, 'manifest.json'))).rejects.toThrow();
+    await expect(readCacheManifest(out)).rejects.toThrow(`${out}: not a finished cache: it has no manifest.json`);
+    // The killed build's lock names a dead process: taken over without a word.
+    const finished = await buildCache(root, out, { threads: 2, spec: { ...DEFAULT_PREPROCESS, montage: 'average' } });
+    expect(finished.resumed).toBeGreaterThanOrEqual(3);
+    expect(finished.manifest!.channels[0]).toBe('Fp1-avg');
+    const newParams = JSON.parse(await readFile(join(out, 'eegs', '1000.json'), 'utf8')).params;
+    for (const f of (await readdir(join(out, 'eegs'))).filter((f) => f.endsWith('.json'))) expect(JSON.parse(await readFile(join(out, 'eegs', f), 'utf8')).params).toBe(newParams);
+    expect((await readdir(join(out, 'eegs'))).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  }, 60_000);
 });

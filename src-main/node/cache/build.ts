@@ -3,14 +3,17 @@
  * `eegs/<eegId>.npy` (float32 [channels, samples], memory-mappable by numpy), with a manifest of
  * shapes, parameters, source hashes and every labelled window. Built in parallel; resumable,
  * because each finished EEG leaves a sidecar `.json` and an unchanged source is not redone.
+ * One build at a time holds the folder (see folder-lock.ts), and the manifest goes first: a build
+ * killed half-way leaves no manifest over a mix of old and new `.npy` files, so nothing trains on it.
  */
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { DataError, HMS_SAMPLE_RATE_HZ, WINDOW_SAMPLES } from '../../core/eeg';
-import { labelledWindows, type LabelledWindow } from '../../core/dataset';
+import { labelledWindows, type LabelledWindow, type TrainRow } from '../../core/dataset';
 import { DEFAULT_PREPROCESS, type PreprocessSpec } from '../../core/preprocess';
 import { montageChannelNames } from '../../core/montage';
-import { eegPath, openHmsFolder } from '../formats/hms-folder';
+import { eegPath, type HmsFolder, openHmsFolder } from '../formats/hms-folder';
+import { lockFolder } from '../folder-lock';
 import { writeFileAtomic } from '../fs-atomic';
 import { runPool } from '../workers/pool';
 import { startWorker } from '../workers/entries';
@@ -64,10 +67,20 @@ interface Sidecar {
 }
 
 export async function buildCache(folderPath: string, outDir: string, opts: BuildOptions = {}): Promise<BuildResult> {
-  const spec = opts.spec ?? DEFAULT_PREPROCESS;
-  const maxMissing = opts.maxMissing ?? 0.2;
   const folder = await openHmsFolder(folderPath);
   if (!folder.train) throw new DataError(folderPath, 'no train.csv: the cache holds labelled windows');
+  const lock = await lockFolder(outDir, 'preprocessing');
+  try {
+    await rm(join(outDir, MANIFEST_FILE), { force: true });
+    return await buildLocked(folderPath, { ...folder, train: folder.train }, outDir, opts);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function buildLocked(folderPath: string, folder: HmsFolder & { train: TrainRow[] }, outDir: string, opts: BuildOptions): Promise<BuildResult> {
+  const spec = opts.spec ?? DEFAULT_PREPROCESS;
+  const maxMissing = opts.maxMissing ?? 0.2;
   const windows = labelledWindows(folder.train);
   const byEeg = new Map<string, LabelledWindow[]>();
   for (const w of windows) {

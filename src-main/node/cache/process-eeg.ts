@@ -1,8 +1,8 @@
 /** One EEG into the cache: read it, preprocess it whole, write it as .npy, judge its windows. */
 import { createHash } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
 import { WINDOW_SAMPLES } from '../../core/eeg';
 import { readInputFile } from '../formats/input-file';
+import { writeFileAtomic } from '../fs-atomic';
 import { missingFractions, preprocessRecording } from '../../core/preprocess';
 import { windowQuality } from '../../core/quality';
 import { parseHmsEegParquet } from '../formats/parquet';
@@ -25,8 +25,8 @@ export async function processEeg(task: CacheTask): Promise<CacheTaskResult> {
     if (!quality.ok) rejected.push({ labelId: w.labelId, reason: quality.reason });
   }
   const pre = preprocessRecording(recording, task.spec);
-  // Written in place, not via temp + rename: the sidecar written after it is what marks it done.
-  await writeFile(task.outPath, encodeNpyFloat32(pre.data));
+  // Whole or not at all; the sidecar written after it is what marks it done.
+  await writeFileAtomic(task.outPath, encodeNpyFloat32(pre.data));
   return {
     eegId: task.eegId,
     samples,

@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataError } from '../../core/eeg';
+import { folderLockOwner } from '../folder-lock';
 import { readNpyFloat32Slice } from '../formats/npy';
 import { CACHE_FORMAT, CACHE_VERSION, MANIFEST_FILE, type CacheManifest, type CacheWindow } from './build';
 
@@ -11,12 +12,20 @@ export async function readCacheManifest(cacheDir: string): Promise<CacheManifest
   try {
     parsed = JSON.parse(await readFile(path, 'utf8')) as CacheManifest;
   } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new DataError(cacheDir, await whyNoManifest(cacheDir));
     throw new DataError(path, `not a readable cache manifest (${(err as Error).message})`);
   }
   if (parsed.format !== CACHE_FORMAT || parsed.version !== CACHE_VERSION) {
     throw new DataError(path, `not an ${CACHE_FORMAT} v${CACHE_VERSION} manifest`);
   }
   return parsed;
+}
+
+/** A build removes the manifest first and writes it last (see build.ts): a cache without one is being built, or its build stopped. */
+async function whyNoManifest(cacheDir: string): Promise<string> {
+  const builder = await folderLockOwner(cacheDir);
+  if (builder) return `the cache is being built (${builder.purpose} by process ${builder.pid} since ${builder.since}); wait for it to finish`;
+  return `not a finished cache: it has no ${MANIFEST_FILE} (never built here, or its build was stopped); build it again with hms preprocess`;
 }
 
 /** The preprocessed window, [channels][windowSamples]. */

@@ -3,7 +3,7 @@
  * returns its exit code and output. A preload fails it on any TypeScript or tsx module, in its
  * worker threads and children too: what runs is what ships.
  */
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -49,4 +49,9 @@ export async function hmsWith(options: HmsOptions, ...args: string[]): Promise<H
     if (typeof e.code === 'string') throw err;
     return { code: e.code ?? null, signal: e.signal ?? null, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
   }
+}
+
+/** `hms` started and left running, for a test that acts on it while it works (kills it, races it). */
+export function spawnHms(...args: string[]): ChildProcess {
+  return spawn(process.execPath, ['--import', FORBID_TYPESCRIPT, BIN, ...args], { env: { ...process.env, HMS_DEBUG: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
 }
