@@ -83,7 +83,8 @@ export interface RestartRecord {
   initSeed: number;
 }
 
-export type RunStatus = 'running' | 'finished' | 'cancelled' | 'failed';
+/** 'crashed': its training process died mid-run (killed, out of memory); `last.ckpt` lets it resume. */
+export type RunStatus = 'running' | 'finished' | 'cancelled' | 'failed' | 'crashed';
 
 export interface TrainResult {
   status: RunStatus;
@@ -101,7 +102,10 @@ export interface TrainResult {
   evaluation?: Evaluation;
   trainWindows: number;
   valWindows: number;
+  /** Over all the run's sessions, up to its last checkpoint when it was resumed. */
   seconds: number;
+  /** Why a crashed run stopped, in words. */
+  error?: string;
 }
 
 /**

@@ -6,10 +6,14 @@
  * terminal), and on to the caller's stderr.
  */
 import { createWriteStream, mkdirSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TrainConfig, TrainEvent, TrainResult } from '../../core/training';
+import { LOCK_FILE, lockFileOwner } from '../folder-lock';
+import { writeFileAtomic } from '../fs-atomic';
 import { forkEntry } from '../workers/entries';
 import type { TrainCommand } from './protocol';
+import { RUN_FILE } from './run';
 
 /** What both a forked Node process and Electron's UtilityProcess offer. */
 export interface TrainingChild {
@@ -100,6 +104,7 @@ export function runTrainingChild(child: TrainingChild, config: TrainConfig, runD
       const how = signal ? `signal ${signal}` : `exit code ${code}`;
       const crash = `the training process stopped unexpectedly (${how}); the last checkpoint in ${runDir} lets the run resume`;
       log.note(result ? `${result.status} after ${result.epochs} epochs (${result.stopReason}); ${how}` : failure ? `failed: ${failure}; ${how}` : crash);
+      if (!result && !failure) await markCrashed(runDir, child.pid, crash).catch((err: Error) => log.note(`could not mark ${RUN_FILE} crashed: ${err.message}`));
       await log.close();
       if (result) resolve(result);
       else reject(new Error(failure ?? crash));
@@ -107,6 +112,22 @@ export function runTrainingChild(child: TrainingChild, config: TrainConfig, runD
   });
   child.postMessage({ type: 'start', config, runDir });
   return { pid: child.pid ?? -1, cancel: () => child.postMessage({ type: 'cancel' }), done };
+}
+
+/**
+ * A child that died mid-run leaves `run.json` saying "running" and its lock behind: the run is
+ * marked crashed and the lock cleared — only when the lock names that child, so a child that
+ * never got the folder (another process trains there) changes nothing.
+ */
+async function markCrashed(runDir: string, pid: number | undefined, why: string): Promise<void> {
+  if (pid === undefined || (await lockFileOwner(runDir))?.pid !== pid) return;
+  const path = join(runDir, RUN_FILE);
+  const run = await readFile(path, 'utf8').then(
+    (text) => JSON.parse(text) as TrainResult,
+    () => null,
+  );
+  if (run?.status === 'running') await writeFileAtomic(path, JSON.stringify({ ...run, status: 'crashed', error: why } satisfies TrainResult, null, 1));
+  await rm(join(runDir, LOCK_FILE), { force: true });
 }
 
 export function startTrainingProcess(config: TrainConfig, runDir: string, onEvent: (event: TrainEvent) => void = () => {}): TrainingProcess {

@@ -1,9 +1,10 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig, type TrainEvent, type TrainResult } from '../../core/training';
 import { buildCache } from '../cache/build';
+import { LOCK_FILE } from '../folder-lock';
 import { generateDataset } from '../generate/dataset';
 import { readCheckpoint } from './checkpoint';
 import { startTrainingProcess, TRAINING_LOG } from './process';
@@ -73,6 +74,9 @@ describe('a training run', () => {
     expect(await readFile(join(runDir, TRAINING_LOG), 'utf8')).toMatch(/training process \d+ started\n.*stopped unexpectedly \(signal SIGKILL\)/s);
     const last = await readCheckpoint<{ epochs: number }>(join(runDir, LAST_CHECKPOINT));
     expect(last.meta.epochs).toBe(1);
+    // run.json said "running" after epoch 1; the dead child's run now says what became of it, and its lock is gone.
+    expect(JSON.parse(await readFile(join(runDir, RUN_FILE), 'utf8'))).toMatchObject({ status: 'crashed', epochs: 1, error: expect.stringContaining('signal SIGKILL') });
+    await expect(stat(join(runDir, LOCK_FILE))).rejects.toThrow();
     const second = await runProcess(runDir, cfg);
     const started = second.events.find((e) => e.type === 'started');
     expect(started).toMatchObject({ resumedFromEpoch: 1 });
@@ -96,10 +100,40 @@ describe('a training run', () => {
     expect((await readCheckpoint<{ epoch: number }>(join(runDir, BEST_CHECKPOINT))).meta.epoch).toBe(result.bestEpoch);
   }, 120_000);
 
+  it('trains in a run folder one process at a time: a second is refused, naming the first, and changes nothing there', async () => {
+    const runDir = join(dir, 'locked');
+    let second: Promise<unknown> | undefined;
+    const first = await runProcess(runDir, { ...config, epochs: 2 }, (e, proc) => {
+      if (e.type === 'progress' && !second)
+        second = trainRun({ ...config, epochs: 2 }, runDir).then(
+          () => new Error('the second run was not refused'),
+          (err: Error) => err.message + ` (first: ${proc.pid})`,
+        );
+    });
+    const refusal = (await second) as string;
+    expect(refusal).toMatch(new RegExp(`^${runDir}: in use \\(training by process (\\d+) since .*\\(first: \\1\\)$`));
+    expect(first.outcome).toMatchObject({ status: 'finished', epochs: 2 });
+    expect(JSON.parse(await readFile(join(runDir, RUN_FILE), 'utf8'))).toMatchObject({ status: 'finished', epochs: 2 });
+  }, 120_000);
+
+  it('counts the time a resumed run spent before it towards its time limit', async () => {
+    const runDir = join(dir, 'resumed-limit');
+    const cfg = { ...config, stages: ['kl' as const], epochs: 50, patience: 100 };
+    const controller = new AbortController();
+    await trainRun(cfg, runDir, { signal: controller.signal, onEvent: (e) => e.type === 'epoch' && e.record.epoch === 4 && controller.abort() });
+    const spent = (await readCheckpoint<{ secondsSpent: number }>(join(runDir, LAST_CHECKPOINT))).meta.secondsSpent;
+    expect(spent).toBeGreaterThan(0);
+    // A limit the first session already used up: the resumed one trains its one guaranteed epoch and stops.
+    const resumed = await trainRun({ ...cfg, timeLimitSec: spent }, runDir);
+    expect(resumed.stopReason).toBe('time-limit');
+    expect(resumed.history.map((h) => h.epoch)).toEqual([1, 2, 3, 4, 5]);
+    expect(resumed.seconds).toBeGreaterThan(spent);
+  }, 120_000);
+
   it('refuses to resume a run folder made with other settings, and reports a failing run as an error', async () => {
     await expect(trainRun({ ...config, fold: 1, epochs: 1 }, join(dir, 'plain'))).rejects.toThrow('holds a run with other settings');
     const { outcome } = await runProcess(join(dir, 'broken'), { ...config, cacheDir: join(dir, 'nowhere') });
-    expect((outcome as Error).message).toContain('not a readable cache manifest');
+    expect((outcome as Error).message).toContain(`${join(dir, 'nowhere')}: not a finished cache: it has no manifest.json`);
   }, 60_000);
 
   it('stops within its time limit, keeping the epochs it finished, and says why it stopped; its ETA never passes the limit', async () => {

@@ -4,10 +4,12 @@
  * and on every improvement (`best.ckpt`: weights and metrics), resume from `last.ckpt`, cancel at
  * any step keeping the best, and a fresh start for a stage whose training loss sits at the
  * prior's (see plateau.ts). Everything it says goes through `onEvent` (see core/training.ts),
- * and `run.json` in the run folder always holds the state of the run.
+ * and `run.json` in the run folder always holds the state of the run. One process at a time
+ * trains in a run folder (see folder-lock.ts); a time limit covers the whole run, the sessions
+ * before a resume included (up to their last checkpoint).
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { evaluate, MANY_RATERS } from '../../core/evaluation';
 import { classPrior } from '../../core/metrics';
@@ -16,6 +18,7 @@ import { describeModel, type ModelSpec } from '../../core/models';
 import type { PreprocessSpec } from '../../core/preprocess';
 import { runShare, type EpochRecord, type RestartRecord, type StageName, type TrainConfig, type TrainEvent, type TrainResult } from '../../core/training';
 import type { CacheWindow } from '../cache/build';
+import { lockFolder } from '../folder-lock';
 import { writeFileAtomic } from '../fs-atomic';
 import { Random } from '../generate/random';
 import { initialWeights } from './build-model';
@@ -59,6 +62,8 @@ interface LastCheckpointMeta {
   adamSteps: number;
   /** Fresh starts so far (see plateau.ts); the current stage's `stageEpochs` count from the last. */
   restarts: RestartRecord[];
+  /** Seconds the run has taken up to this checkpoint, over all its sessions (absent in older runs). */
+  secondsSpent?: number;
 }
 
 const STAGE_LOSS: Record<StageName, LossKind> = { mse: 'mse', kl: 'kl', kl10: 'kl' };
@@ -68,10 +73,18 @@ export interface RunOptions {
   onEvent?: (event: TrainEvent) => void;
 }
 
-export async function trainRun(config: TrainConfig, runDir: string, { signal, onEvent = () => {} }: RunOptions = {}): Promise<TrainResult> {
+export async function trainRun(config: TrainConfig, runDir: string, options: RunOptions = {}): Promise<TrainResult> {
+  const lock = await lockFolder(runDir, 'training');
+  try {
+    return await trainLocked(config, runDir, options);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function trainLocked(config: TrainConfig, runDir: string, { signal, onEvent = () => {} }: RunOptions): Promise<TrainResult> {
   const started = performance.now();
   const spec = modelByName(config.model);
-  await mkdir(runDir, { recursive: true });
   const set = await loadTrainingSet(config.cacheDir);
   if (set.channels !== spec.input.channels || set.windowSamples !== spec.input.samples) {
     throw new Error(`model "${spec.name}" takes ${spec.input.channels} × ${spec.input.samples} windows; the cache holds ${set.channels} × ${set.windowSamples}`);
@@ -95,6 +108,8 @@ export async function trainRun(config: TrainConfig, runDir: string, { signal, on
       adamSteps: 0,
       restarts: [],
     };
+    const spentBefore = state.secondsSpent ?? 0;
+    const elapsedSec = () => spentBefore + (performance.now() - started) / 1000;
     onEvent({
       type: 'started',
       backend: trainer.backend,
@@ -125,7 +140,7 @@ export async function trainRun(config: TrainConfig, runDir: string, { signal, on
       ...(evaluation ? { evaluation } : {}),
       trainWindows: train.length,
       valWindows: val.length,
-      seconds: (performance.now() - started) / 1000,
+      seconds: elapsedSec(),
     });
     const saveRun = (r: TrainResult) => writeFileAtomic(join(runDir, RUN_FILE), JSON.stringify(r, null, 1));
 
@@ -146,14 +161,14 @@ export async function trainRun(config: TrainConfig, runDir: string, { signal, on
         STAGE_LOSS[stage],
       );
       const lastStage = state.stageIndex === config.stages.length - 1;
-      const stageStartSec = (performance.now() - started) / 1000;
+      const stageStartSec = elapsedSec();
       // The stages left share the time left equally.
       const stageDeadlineSec = config.timeLimitSec === undefined ? Infinity : stageStartSec + (config.timeLimitSec - stageStartSec) / (config.stages.length - state.stageIndex);
       for (; state.stageEpochs < config.epochs && state.stale < config.patience;) {
         const epochStart = performance.now();
         // At least one epoch per session, so a run always moves forward.
         const lastEpochSec = state.history.at(-1)?.seconds ?? 0;
-        if (state.epochs > resumedEpochs && (epochStart - started) / 1000 + lastEpochSec > stageDeadlineSec) {
+        if (state.epochs > resumedEpochs && elapsedSec() + lastEpochSec > stageDeadlineSec) {
           outOfTime = lastStage;
           break;
         }
@@ -173,9 +188,9 @@ export async function trainRun(config: TrainConfig, runDir: string, { signal, on
           const elapsed = (performance.now() - epochStart) / 1000;
           const done = step * config.batch + n;
           const epochsLeft = Math.max(0, config.epochs - state.stageEpochs - 1);
-          const secondsLeft = config.timeLimitSec === undefined ? Infinity : Math.max(0, config.timeLimitSec - (performance.now() - started) / 1000);
+          const secondsLeft = config.timeLimitSec === undefined ? Infinity : Math.max(0, config.timeLimitSec - elapsedSec());
           const etaSec = Math.min(secondsLeft, (elapsed / done) * (rows.length - done + epochsLeft * rows.length));
-          const share = runShare(config, { stageIndex: state.stageIndex, stageEpochs: state.stageEpochs + (step + 1) / steps, elapsedSec: (performance.now() - started) / 1000 });
+          const share = runShare(config, { stageIndex: state.stageIndex, stageEpochs: state.stageEpochs + (step + 1) / steps, elapsedSec: elapsedSec() });
           onEvent({ type: 'progress', stage, epoch: state.epochs + 1, step: step + 1, steps, loss: lossSum / done, samplesPerSec: done / elapsed, etaSec, runShare: share });
         }
         if (cancelled) break;
@@ -206,6 +221,7 @@ export async function trainRun(config: TrainConfig, runDir: string, { signal, on
         const restart = restartIfStuck(state, stage, prior, trainer, spec, config.seed);
         const adam = trainer.optimizer.saveState();
         state.adamSteps = adam.t;
+        state.secondsSpent = elapsedSec();
         await writeCheckpoint<LastCheckpointMeta>(join(runDir, LAST_CHECKPOINT), { meta: state, arrays: { weights: trainer.weights, adamM: adam.m, adamV: adam.v } });
         onEvent({ type: 'epoch', record, best });
         if (restart) onEvent({ type: 'restart', restart, restartsLeft: MAX_RESTARTS - state.restarts.length });
