@@ -43,9 +43,11 @@ export interface WebHostOptions {
   events?: EventEmitter;
   port?: number;
   staticDir?: string;
+  /** How long a call may take before its page is told so (default CALL_TIMEOUT_MS). */
+  callTimeoutMs?: number;
 }
 
-export async function startWebHost({ handlers, events, port = 0, staticDir = RENDERER_DIR }: WebHostOptions): Promise<WebHost> {
+export async function startWebHost({ handlers, events, port = 0, staticDir = RENDERER_DIR, callTimeoutMs = CALL_TIMEOUT_MS }: WebHostOptions): Promise<WebHost> {
   const index = await stat(join(staticDir, 'index.html')).catch(() => null);
   if (!index) throw new Error(`no built UI in ${staticDir}: run \`npm run build\` first`);
   const token = randomBytes(24).toString('base64url');
@@ -78,7 +80,7 @@ export async function startWebHost({ handlers, events, port = 0, staticDir = REN
       socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
       return;
     }
-    sockets.handleUpgrade(req, socket, head, (ws) => serveApi(ws, handlers));
+    sockets.handleUpgrade(req, socket, head, (ws) => serveApi(ws, handlers, callTimeoutMs));
   });
 
   await new Promise<void>((ok, fail) => {
@@ -106,6 +108,17 @@ export async function startWebHost({ handlers, events, port = 0, staticDir = REN
 
 /** The largest call a page sends is a path or a training form: a megabyte is far beyond either. */
 export const MAX_MESSAGE_BYTES = 1 << 20;
+/**
+ * Calls of one page run at most this many at a time, the rest wait their turn: file reads use
+ * libuv's pool of 4 threads, and one page must not take all of them.
+ */
+export const MAX_CALLS_PER_PAGE = 2;
+/**
+ * A call that has not answered by then (a read stuck on a dead network share, say) is answered
+ * with an error and frees its page's turn; what it was doing cannot be cancelled, only left.
+ * Long enough for any real call: work that takes minutes (training, preprocessing) runs as a job.
+ */
+export const CALL_TIMEOUT_MS = 10 * 60_000;
 /** A page that stops reading its answers is dropped before they fill the host's memory. */
 const MAX_UNREAD_BYTES = 64 << 20;
 
@@ -135,23 +148,56 @@ function parseMessage(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean):
   return message as Message;
 }
 
-function serveApi(ws: WebSocket, handlers: ApiHandlers): void {
+function serveApi(ws: WebSocket, handlers: ApiHandlers, callTimeoutMs: number): void {
   // After a protocol error (an unmasked frame, a payload past maxPayload, a reset) ws closes this
   // socket itself, with the code that says why; without a listener the error would end the host.
   ws.on('error', () => {});
+  const turns = new Turns(MAX_CALLS_PER_PAGE);
   ws.on('message', async (data, isBinary) => {
     const message = parseMessage(data, isBinary);
     if (typeof message === 'string') {
       send(ws, refusal(null, message));
       return;
     }
+    await turns.take();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<string>((resolve) => {
+      timer = setTimeout(
+        () => resolve(refusal(message.id, `${String(message.name)} gave no answer within ${callTimeoutMs / 1000} s; the host gave up waiting for it`)),
+        callTimeoutMs,
+      );
+    });
     try {
-      const reply = await dispatch(handlers, message.name, message.request);
-      send(ws, JSON.stringify({ id: message.id, ...reply }));
+      const answer = dispatch(handlers, message.name, message.request).then((reply) => JSON.stringify({ id: message.id, ...reply }));
+      send(ws, await Promise.race([answer, late]));
     } catch (err) {
       send(ws, refusal(message.id, `the answer could not be sent: ${err instanceof Error ? err.message : String(err)}`));
+    } finally {
+      clearTimeout(timer);
+      turns.give();
     }
   });
+}
+
+/** A counting semaphore: `take` waits while `size` turns are out, in order of asking. */
+class Turns {
+  private out = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly size: number) {}
+
+  take(): Promise<void> {
+    if (this.out < this.size) {
+      this.out++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  give(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.out--;
+  }
 }
 
 /** 204 for the right token, 403 for any other: nothing else, so the answer tells a stranger nothing. */
