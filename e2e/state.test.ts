@@ -91,7 +91,13 @@ describe('state that survives navigation and reloads', () => {
 
     // Wait for a finished epoch, so the curves are there to lose.
     await expect.poll(() => page.locator('figure canvas').count(), { timeout: 180_000 }).toBe(1);
+    // The curves take each finished epoch with setData: the canvas marked now is still the one drawn once
+    // the next epoch has finished (shown as the one after it under way), where a rebuilt chart has a new one.
+    await page.locator('figure canvas').evaluate((canvas) => canvas.setAttribute('data-drawn-before', ''));
     const before = await runningRun(page, 120_000);
+    const epochOf = (text: string) => Number(/epoch (\d+)/.exec(text)![1]);
+    await expect.poll(async () => epochOf((await runningRun(page)).text), { timeout: 120_000 }).toBeGreaterThan(epochOf(before.text) + 1);
+    expect(await page.locator('figure canvas[data-drawn-before]').count()).toBe(1);
     await shot(page, 'training-running');
 
     await openView(page, 'Library');
@@ -107,7 +113,7 @@ describe('state that survives navigation and reloads', () => {
     expect(before.folder).toMatch(/Run folder .*runs.* · going on/);
     expect(back.text).toMatch(/[\d.]+% of the run · epoch \d+ of at most 600 · step \d+\/\d+/);
     // The bar is the run's share, not the epoch's: a few epochs of 600 are a few per cent.
-    const epoch = Number(/epoch (\d+)/.exec(back.text)![1]);
+    const epoch = epochOf(back.text);
     expect(back.share).toBeGreaterThan(0);
     expect(back.share).toBeLessThanOrEqual(epoch / 600 + 1e-6);
 
@@ -121,7 +127,7 @@ describe('state that survives navigation and reloads', () => {
     const reloaded = await runningRun(page);
     expect(reloaded).toMatchObject({ folder: before.folder, cancel: 1, trainEnabled: false });
     expect(await page.locator('figure canvas').count()).toBe(1);
-    expect(Number(/epoch (\d+)/.exec(reloaded.text)![1])).toBeGreaterThanOrEqual(epoch);
+    expect(epochOf(reloaded.text)).toBeGreaterThanOrEqual(epoch);
     await shot(page, 'after-reload');
 
     await page.getByRole('button', { name: 'Cancel' }).click();

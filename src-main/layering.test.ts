@@ -1,6 +1,7 @@
 /**
  * Holds the layering of DESIGN §2: core ← node ← electron, preload over core/api only, the
- * renderer over core only. Every import specifier of every source file is checked.
+ * renderer over core only; and no shipped code imports test code. Every import specifier of every
+ * source file is checked.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -11,11 +12,14 @@ const ROOT = resolve(import.meta.dirname, '..');
 const LAYERS = ['src-main/core', 'src-main/node', 'src-main/electron', 'src-preload', 'src-renderer'] as const;
 type Layer = (typeof LAYERS)[number];
 
+/** `*.test.ts` and the `*.test-support.ts` modules only tests import. */
+const TEST_CODE = /\.test(-support)?(\.ts)?$/;
+
 function sources(dir: string): string[] {
   return (
     readdirSync(join(ROOT, dir), { withFileTypes: true, recursive: true })
-      // Tests run in Node whatever layer they test, so only shipped code is judged.
-      .filter((e) => e.isFile() && /\.(ts|svelte|mjs)$/.test(e.name) && !e.name.endsWith('.test.ts'))
+      // Tests and their support modules run in Node whatever layer they test, so only shipped code is judged.
+      .filter((e) => e.isFile() && /\.(ts|svelte|mjs)$/.test(e.name) && !TEST_CODE.test(e.name))
       .map((e) => relative(ROOT, join(e.parentPath, e.name)))
   );
 }
@@ -36,6 +40,8 @@ const isBuiltin = (s: string) => s.startsWith('node:') || BUILTINS.has(s.split('
 
 /** Why `spec` imported from `file` breaks the layering, or null when it is allowed. */
 function violation(file: string, spec: string): string | null {
+  // Test code is never bundled: the build follows imports from the entries, and none may lead to it.
+  if (TEST_CODE.test(spec)) return 'shipped code may not import test code';
   const from = layerOf(file);
   const relativeSpec = spec.startsWith('.');
   const target = relativeSpec ? layerOf(relative(ROOT, resolve(ROOT, dirname(file), spec))) : null;
@@ -87,5 +93,6 @@ describe('import direction', () => {
     expect(violation('src-renderer/src/App.svelte', 'node:path')).toMatch(/renderer may not/);
     expect(violation('src-renderer/src/App.svelte', '../../src-main/node/service')).toMatch(/renderer may not import src-main\/node/);
     expect(violation('src-preload/index.ts', '../src-main/node/service')).toMatch(/preload may import only/);
+    expect(violation('src-main/node/train/trainer.ts', './small-nets.test-support')).toMatch(/may not import test code/);
   });
 });

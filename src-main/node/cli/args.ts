@@ -2,17 +2,7 @@
  * A small argv parser: positionals, `--flag`, `--key value`, `--key v1 v2` for declared
  * multi-value options. Unknown options are an error, so a typo never silently does nothing.
  */
-import { UsageError } from './command';
-
-export interface OptionSpec {
-  /** Number of values the option takes: 0 for a boolean flag. */
-  values: number;
-}
-
-export interface ParsedArgs {
-  positional: string[];
-  options: Map<string, string[]>;
-}
+import { type OptionSpec, type ParsedArgs, UsageError } from './command';
 
 export function parseArgs(argv: string[], spec: Record<string, OptionSpec>): ParsedArgs {
   const positional: string[] = [];

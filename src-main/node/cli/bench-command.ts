@@ -1,10 +1,16 @@
-/** `hms bench <preprocess|all> [--json]`: throughput numbers, never pass/fail. */
+/**
+ * `hms bench <preprocess|generate|viewer|train|infer|all> [--files N] [--threads N] [--json]`:
+ * speed numbers, never pass/fail. --files sizes the preprocess bench, --threads the
+ * preprocess one; `all` runs every bench in turn, training with its defaults. `hms bench train`
+ * alone is a sub-command with options of its own (bench-train-command.ts).
+ */
 import { benchGenerate } from '../bench/generate-bench';
 import { benchInfer } from '../bench/infer-bench';
 import { benchPreprocess } from '../bench/preprocess-bench';
+import { benchTrain } from '../bench/train-bench';
 import { benchViewer } from '../bench/viewer-bench';
-import { benchTrain } from '../train/bench-train';
 import { flag, numberOption } from './args';
+import { benchTrainCommand } from './bench-train-command';
 import { type Command, UsageError } from './command';
 
 type Bench = (args: { files?: number; threads?: number }) => Promise<Record<string, unknown>>;
@@ -22,6 +28,7 @@ export const benchCommand: Command = {
   summary: `measure speed: ${Object.keys(BENCHES).join(', ')}, or all`,
   usage: `hms bench <${[...Object.keys(BENCHES), 'all'].join('|')}> [--files N] [--threads N] [--json]`,
   options: { json: { values: 0 }, files: { values: 1 }, threads: { values: 1 } },
+  subcommands: [benchTrainCommand],
   async run(args, io) {
     const [which] = args.positional;
     const names = which === 'all' ? Object.keys(BENCHES) : [which];

@@ -1,5 +1,5 @@
 /** `hms bench train`: training speed on the reference net of DESIGN §6 — numbers, never pass/fail. */
-import { benchTrain } from '../train/bench-train';
+import { benchTrain } from '../bench/train-bench';
 import { flag, numberOption } from './args';
 import { type Command, UsageError } from './command';
 

@@ -27,6 +27,21 @@ describe('hms CLI', () => {
     for (const c of ['inspect', 'window', 'preprocess', 'bench']) expect(stdout).toContain(`  ${c}`);
   });
 
+  it('hands `bench train` to the training bench, with its own options, usage and name in messages', async () => {
+    const help = await hms('bench', 'train', '--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^hms bench train \[--steps N\] \[--workers N\] \[--no-models\] \[--json\]\n/);
+    const usage = await hms('bench', 'train', '--steps', '0');
+    expect(usage.code).toBe(2);
+    expect(usage.stderr.split('\n').slice(0, 2)).toEqual([
+      'hms bench train: --steps must be a whole number ≥ 1',
+      'usage: hms bench train [--steps N] [--workers N] [--no-models] [--json]',
+    ]);
+    const other = await hms('bench', '--steps', '3');
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(/^hms bench: unknown option --steps\nusage: hms bench </);
+  });
+
   it('inspects a recording as one JSON object', async () => {
     const { code, stdout } = await hms('inspect', join(folder, 'train_eegs', '1000.parquet'), '--json');
     expect(code).toBe(0);

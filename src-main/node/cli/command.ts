@@ -1,5 +1,14 @@
-/** The shape of one `hms` sub-command; main.ts dispatches to these. */
-import type { OptionSpec, ParsedArgs } from './args';
+/** The shape of one `hms` sub-command, what it is given and how it refuses a command line; main.ts dispatches to these, args.ts parses for them. */
+
+export interface OptionSpec {
+  /** Number of values the option takes: 0 for a boolean flag. */
+  values: number;
+}
+
+export interface ParsedArgs {
+  positional: string[];
+  options: Map<string, string[]>;
+}
 
 export interface CliIo {
   /** Human-facing output (progress, tables): stderr when --json claims stdout. */
@@ -20,6 +29,8 @@ export interface Command {
   /** Options this command accepts; `json` is common to all that print results. */
   options: Record<string, OptionSpec>;
   run(args: ParsedArgs, io: CliIo): Promise<number>;
+  /** Commands under this one with options of their own, each named in full (`bench train`): `hms bench train …` runs that one. */
+  subcommands?: Command[];
 }
 
 /** A wrong command line: main prints the message and the usage, exit code 2. */

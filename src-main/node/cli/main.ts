@@ -2,7 +2,6 @@
 import { DataError } from '../../core/eeg';
 import { parseArgs } from './args';
 import { benchCommand } from './bench-command';
-import { benchTrainCommand } from './bench-train-command';
 import { type CliIo, type Command, UsageError } from './command';
 import { demoCommand } from './demo-command';
 import { evaluateCommand } from './evaluate-command';
@@ -71,20 +70,22 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(help() + '\n');
     return name ? 0 : 2;
   }
-  // `hms bench train` has options of its own, so it is a command of its own.
-  if (name === 'bench' && rest[0] === 'train') return main(['bench train', ...rest.slice(1)]);
-  const command = [...COMMANDS, benchTrainCommand].find((c) => c.name === name);
+  const named = COMMANDS.find((c) => c.name === name);
+  // A sub-command (`hms bench train`) has options of its own: what follows its name is its command line.
+  const sub = named?.subcommands?.find((c) => c.name === `${name} ${rest[0]}`);
+  const command = sub ?? named;
+  const commandArgv = sub ? rest.slice(1) : rest;
   if (!command) {
     process.stderr.write(`hms: unknown command "${name}"\n\n${help()}\n`);
     return 2;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
+  if (commandArgv.includes('--help') || commandArgv.includes('-h')) {
     process.stdout.write(`${command.usage}\n\n${command.summary}\n`);
     return 0;
   }
   // A warning about a file is one line, as an error is: Node's own adds the PID and a second line of advice.
   process.removeAllListeners('warning');
-  process.on('warning', (w) => process.stderr.write(`hms ${name}: warning: ${w.name === 'DataWarning' ? '' : `${w.name}: `}${w.message}\n`));
+  process.on('warning', (w) => process.stderr.write(`hms ${command.name}: warning: ${w.name === 'DataWarning' ? '' : `${w.name}: `}${w.message}\n`));
   const controller = new AbortController();
   const onSigint = () => {
     if (controller.signal.aborted) process.exit(130);
@@ -93,19 +94,19 @@ export async function main(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', onSigint);
   try {
-    const args = parseArgs(rest, command.options);
+    const args = parseArgs(commandArgv, command.options);
     return await command.run(args, makeIo(args.options.has('json'), controller.signal));
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`hms ${name}: ${err.message}\nusage: ${command.usage}\n`);
+      process.stderr.write(`hms ${command.name}: ${err.message}\nusage: ${command.usage}\n`);
       return 2;
     }
     if (err instanceof DataError) {
-      process.stderr.write(`hms ${name}: ${err.message}\n`);
+      process.stderr.write(`hms ${command.name}: ${err.message}\n`);
       return 1;
     }
     const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`hms ${name}: ${message}\n`);
+    process.stderr.write(`hms ${command.name}: ${message}\n`);
     if (process.env.HMS_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
     return 1;
   } finally {

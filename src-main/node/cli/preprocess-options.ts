@@ -4,8 +4,8 @@ import type { MontageKind } from '../../core/montage';
 import { HMS_SAMPLE_RATE_HZ } from '../../core/eeg';
 import { filterProblem, type FilterSpec } from '../../core/filters';
 import { DEFAULT_MAX_MISSING } from '../../core/quality';
-import { flag, numberOption, numbersOption, stringOption, type OptionSpec, type ParsedArgs } from './args';
-import { UsageError } from './command';
+import { flag, numberOption, numbersOption, stringOption } from './args';
+import { type OptionSpec, type ParsedArgs, UsageError } from './command';
 
 export const PREPROCESS_OPTIONS: Record<string, OptionSpec> = {
   montage: { values: 1 },

@@ -2,7 +2,7 @@
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
-import type { CorpusCase, Expect, Format } from './corpus';
+import type { CorpusCase, Expect, Format } from './corpus-case';
 import type { Shared } from './shared';
 
 /** inspect; window → .npy; classify one window with the shared model; a timeline; the foreign model with its preset. */

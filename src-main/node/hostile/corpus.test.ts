@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hmsWith, type HmsResult } from '../cli/run-hms';
-import { ALL_CASES, type Format, type PreparedCase, writeCorpus } from './corpus';
+import { ALL_CASES, type PreparedCase, writeCorpus } from './corpus';
+import type { Format } from './corpus-case';
 
 const TIMEOUT_MS = 45_000;
 const RSS_LIMIT = 1.5 * 2 ** 30;

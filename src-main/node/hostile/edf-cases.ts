@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { encodeEdf } from '../formats/edf-write';
 import { fileCase, fileCases, oddPath, put, truncate } from './case-kit';
-import type { CorpusCase, Expect } from './corpus';
+import type { CorpusCase, Expect } from './corpus-case';
 import { discontinuous, setField, setSignalField, setTal, toBdf } from './edf-bytes';
 import { CLINICAL_LABELS, edfRecording, encodeEdfSeconds } from './shared';
 

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { WINDOW_SAMPLES } from '../../core/eeg';
 import { oddPath, put } from './case-kit';
-import type { CorpusCase, Expect } from './corpus';
+import type { CorpusCase, Expect } from './corpus-case';
 import { eegChannels, TRAIN_HEADER, trainRow, validFolder, writeFolder, type FolderSpec, type Shared } from './shared';
 
 type FolderCommand = 'inspect' | 'preprocess' | 'submit';

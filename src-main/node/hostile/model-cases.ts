@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DEFAULT_PREPROCESS } from '../../core/preprocess';
 import { readFields } from '../onnx/protobuf';
 import { noise, oddPath, put, truncate } from './case-kit';
-import type { CorpusCase, Expect } from './corpus';
+import type { CorpusCase, Expect } from './corpus-case';
 import { tinyModelBytes, tinyWeights, type Shared } from './shared';
 
 type ModelCommand = 'classify' | 'timeline' | 'submit' | 'foreign';

@@ -5,7 +5,7 @@ import { Bool, Float64, Int64, Utf8, vectorFromArray, makeVector, type Vector } 
 import { HMS_CHANNELS, WINDOW_SAMPLES } from '../../core/eeg';
 import { readParquetFooter } from '../formats/parquet-footer';
 import { fileCase, fileCases, noise, ODD_PATHS, oddPath, put, truncate } from './case-kit';
-import type { CorpusCase } from './corpus';
+import type { CorpusCase } from './corpus-case';
 import { eegChannels, writeEegParquet, writeParquetVectors } from './shared';
 
 const N = WINDOW_SAMPLES;

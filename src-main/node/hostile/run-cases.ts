@@ -5,7 +5,7 @@ import { WINDOW_SAMPLES } from '../../core/eeg';
 import { DEFAULT_PREPROCESS } from '../../core/preprocess';
 import { writeCheckpoint } from '../train/checkpoint';
 import { oddPath, put, truncate } from './case-kit';
-import type { CorpusCase, Expect, Format } from './corpus';
+import type { CorpusCase, Expect, Format } from './corpus-case';
 import { checkpointMeta, eegChannels, tinyWeights, validFolder, writeFolder, type Shared } from './shared';
 
 type RunCommand = 'export' | 'evaluate';

@@ -2,11 +2,11 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
 import { describeModel, type ModelSpec } from '../../core/models';
+import { syntheticBatch } from '../bench/train-bench';
 import { useWasm } from './backend';
-import { syntheticBatch } from './bench-train';
-import { buildModel, hemisphereMatrices, hemisphereSymmetric } from './build-model';
-import { lossAndGradients, parameterCount, readWeights } from './gradients';
-import { SMALL_CHAIN_NET, SMALL_NET } from './test-nets';
+import { buildModel, hemisphereMatrices, hemisphereSymmetric, parameterCount, readWeights } from './build-model';
+import { lossAndGradients } from './gradients';
+import { SMALL_CHAIN_NET, SMALL_NET } from './small-nets.test-support';
 import { LocalTrainer } from './trainer';
 
 const ROWS = 3;

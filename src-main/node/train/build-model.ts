@@ -9,7 +9,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { FusedConv2D } from '@tensorflow/tfjs';
 import { describeModel, hemisphereRows, initBound, type LayerShape, type ModelDescription, type ModelSpec } from '../../core/models';
-import { readWeights } from './gradients';
 import { registerTrainingGradients } from './kernels/register';
 
 export const BATCH_NORM_EPSILON = 1e-5;
@@ -82,6 +81,29 @@ export function buildModel(spec: ModelSpec, seed = 0, dropoutStream = 0): TfMode
     },
     dispose: () => tf.dispose([...variables, ...constants]),
   };
+}
+
+/** Weights in the flat vector, which holds the model's variables back to back in `describeModel` order. */
+export function parameterCount(model: TfModel): number {
+  return model.variables.reduce((n, v) => n + v.size, 0);
+}
+
+/** The model's variables into the flat vector `into`. */
+export function readWeights(model: TfModel, into: Float32Array): void {
+  let offset = 0;
+  for (const v of model.variables) {
+    into.set(v.dataSync() as Float32Array, offset);
+    offset += v.size;
+  }
+}
+
+/** The flat vector `from` into the model's variables. */
+export function writeWeights(model: TfModel, from: Float32Array): void {
+  let offset = 0;
+  for (const v of model.variables) {
+    tf.tidy(() => v.assign(tf.tensor(from.subarray(offset, offset + v.size), v.shape)));
+    offset += v.size;
+  }
 }
 
 /** The weights `buildModel(spec, seed)` starts from, flat, in `describeModel` order (a fresh start for a run). */

@@ -6,8 +6,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { useWasm } from './backend';
-import { buildModel } from './build-model';
-import { lossAndGradients, predict, readWeights, writeWeights } from './gradients';
+import { buildModel, readWeights, writeWeights } from './build-model';
+import { lossAndGradients, predict } from './gradients';
 import type { GradReply, GradRequest, GradWorkerData } from './parallel';
 
 const port = parentPort;

@@ -1,34 +1,14 @@
 /**
  * One step's arithmetic on the current backend, shared by in-thread training and every worker:
- * weights in from the flat weight vector, loss and gradients out into another one of the same
- * layout. The flat vector holds the model's variables back to back, in `describeModel` order;
- * batch-norm running statistics live in it too, and in their slots of the gradient vector a step
- * writes this slice's share of the batch statistics instead (see `applyStep`).
+ * with the model's variables loaded from the flat weight vector (`writeWeights`, build-model.ts),
+ * loss and gradients out into another vector of the same layout. Batch-norm running statistics
+ * live in the flat vector too, and in their slots of the gradient vector a step writes this
+ * slice's share of the batch statistics instead (see `applyStep`).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Adam } from './adam';
 import type { TfModel } from './build-model';
 import { LOSSES, type LossKind } from './loss';
-
-export function parameterCount(model: TfModel): number {
-  return model.variables.reduce((n, v) => n + v.size, 0);
-}
-
-export function readWeights(model: TfModel, into: Float32Array): void {
-  let offset = 0;
-  for (const v of model.variables) {
-    into.set(v.dataSync() as Float32Array, offset);
-    offset += v.size;
-  }
-}
-
-export function writeWeights(model: TfModel, from: Float32Array): void {
-  let offset = 0;
-  for (const v of model.variables) {
-    tf.tidy(() => v.assign(tf.tensor(from.subarray(offset, offset + v.size), v.shape)));
-    offset += v.size;
-  }
-}
 
 /**
  * Loss and gradients of `rows` examples (x: [rows, samples, channels], y: [rows, classes]) as a

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { syntheticBatch } from '../bench/train-bench';
 import { useWasm } from './backend';
-import { syntheticBatch } from './bench-train';
 import { buildModel } from './build-model';
 import { ParallelTrainer } from './parallel';
-import { SMALL_NET } from './test-nets';
-import { LocalTrainer, type Trainer } from './trainer';
+import { SMALL_NET } from './small-nets.test-support';
+import { LocalTrainer } from './trainer';
+import type { Trainer } from './trainer-interface';
 
 const ROWS = 5;
 const STEPS = 4;

@@ -14,7 +14,7 @@ import { Adam, type AdamOptions } from './adam';
 import type { TrainingBackend } from './backend';
 import { applyStep, stateRanges } from './gradients';
 import type { LossKind } from './loss';
-import type { Trainer } from './trainer';
+import type { Trainer } from './trainer-interface';
 import { startWorker } from '../workers/entries';
 
 export interface GradWorkerData {

@@ -2,7 +2,7 @@
 import type { EvaluatedRow } from '../../core/evaluation';
 import type { CacheWindow } from '../cache/build';
 import { fillBatch, NO_AUGMENTATION, type TrainingSet } from './data';
-import type { Trainer } from './trainer';
+import type { Trainer } from './trainer-interface';
 
 /** Probabilities of every window, `batch` at a time (no augmentation); `onProgress` after each batch. */
 export async function predictWindows(

@@ -27,7 +27,8 @@ import { DEFAULT_AUGMENTATION, fillBatch, loadTrainingSet, NO_AUGMENTATION, pati
 import { evaluatedRows, predictWindows } from './predict-windows';
 import type { LossKind } from './loss';
 import { MAX_RESTARTS, plateauReason, priorLoss, restartSeed } from './plateau';
-import { startTrainer, type Trainer } from './trainer';
+import { startTrainer } from './trainer';
+import type { Trainer } from './trainer-interface';
 import { readTruth } from './truth';
 
 export const LAST_CHECKPOINT = 'last.ckpt';

@@ -1,34 +1,17 @@
 /**
- * A `Trainer` owns a model's flat weights and its optimiser, takes one batch a step and predicts,
- * wherever the arithmetic runs: here on the current backend (`LocalTrainer`; the native binding
- * uses every core by itself), or split across worker threads (`ParallelTrainer`, for wasm).
+ * The two `Trainer`s: `LocalTrainer` on the current backend in this thread (the native binding
+ * uses every core by itself), and `ParallelTrainer` (parallel.ts) across worker threads, for wasm.
  * `startTrainer` picks: native binding if it loads, else wasm workers.
  */
 import { availableParallelism } from 'node:os';
 import type { ModelSpec } from '../../core/models';
 import { Adam, type AdamOptions } from './adam';
 import { type TrainingBackend, useNative } from './backend';
-import { buildModel, type TfModel } from './build-model';
-import { applyStep, lossAndGradients, parameterCount, predict, readWeights, stateRanges, writeWeights } from './gradients';
+import { buildModel, parameterCount, readWeights, type TfModel, writeWeights } from './build-model';
+import { applyStep, lossAndGradients, predict, stateRanges } from './gradients';
 import type { LossKind } from './loss';
 import { ParallelTrainer } from './parallel';
-
-export interface Trainer {
-  readonly backend: TrainingBackend;
-  /** Worker threads computing gradients; 0 when they are computed in this thread. */
-  readonly workers: number;
-  readonly optimizer: Adam;
-  /** The current weights, flat, in `describeModel` order; write into it to load weights. */
-  readonly weights: Float32Array;
-  /**
-   * One optimiser step on `rows` examples, x: [rows, samples, channels], y: [rows, classes]
-   * (vote distributions); resolves with the batch's mean loss before the step.
-   */
-  step(x: Float32Array, y: Float32Array, rows: number, loss?: LossKind): Promise<number>;
-  /** Class probabilities [rows, classes] of the current weights, in inference mode. */
-  predict(x: Float32Array, rows: number): Promise<Float32Array>;
-  close(): Promise<void>;
-}
+import type { Trainer } from './trainer-interface';
 
 export interface TrainerOptions {
   spec: ModelSpec;

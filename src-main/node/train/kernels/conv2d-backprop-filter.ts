@@ -17,9 +17,7 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs';
 import { conv1dFilterGrad, conv1dOf } from './conv1d';
-import { call, free, transpose } from './wasm-call';
-
-type Shape4 = [number, number, number, number];
+import { call, free, type Shape4, transpose } from './wasm-call';
 
 function conv2dBackpropFilter(args: { inputs: Conv2DBackpropFilterInputs; backend: BackendWasm; attrs: Conv2DBackpropFilterAttrs }): TensorInfo {
   const { inputs, backend, attrs } = args;

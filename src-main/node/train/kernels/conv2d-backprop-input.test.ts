@@ -1,8 +1,8 @@
 import { backend_util } from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { kernelError } from './against-cpu';
+import { kernelError } from './against-cpu.test-support';
+import type { Shape4 } from './wasm-call';
 
-type Shape4 = [number, number, number, number];
 type Pad = 'same' | 'valid';
 
 /**

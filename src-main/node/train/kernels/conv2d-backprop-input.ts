@@ -16,9 +16,7 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs';
 import { conv1dInputGrad, conv1dOf } from './conv1d';
-import { call, callStock, free, transpose } from './wasm-call';
-
-type Shape4 = [number, number, number, number];
+import { call, callStock, free, type Shape4, transpose } from './wasm-call';
 
 function conv2dBackpropInput(args: { inputs: Conv2DBackpropInputInputs; backend: BackendWasm; attrs: Conv2DBackpropInputAttrs }): TensorInfo {
   const { inputs, backend, attrs } = args;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { useWasm } from '../backend';
-import { randn } from './against-cpu';
+import { randn } from './against-cpu.test-support';
 import { registerTrainingGradients } from './register';
 
 type Case = {

@@ -7,9 +7,7 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { backend_util, FusedConv2D, type FusedConv2DAttrs, type FusedConv2DInputs, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
 import { conv1dForward, conv1dOf } from './conv1d';
-import { callStock } from './wasm-call';
-
-type Shape4 = [number, number, number, number];
+import { callStock, type Shape4 } from './wasm-call';
 
 function fusedConv2d(args: { inputs: FusedConv2DInputs; backend: BackendWasm; attrs: FusedConv2DAttrs }): TensorInfo {
   const { inputs, backend, attrs } = args;

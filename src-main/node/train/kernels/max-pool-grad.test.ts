@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { backend_util } from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { kernelError, randn } from './against-cpu';
+import { kernelError, randn } from './against-cpu.test-support';
+import type { Shape4 } from './wasm-call';
 
-type Shape4 = [number, number, number, number];
 type Pad = 'same' | 'valid';
 
 /** The pooled maxima, computed on cpu: MaxPoolGrad takes the forward output as an input. */

@@ -8,9 +8,8 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { backend_util, type KernelConfig, type KernelFunc, MaxPoolGrad, type MaxPoolGradAttrs, type MaxPoolGradInputs, type TensorInfo } from '@tensorflow/tfjs';
 import { assemble, type Code, I32, op, V128, type ValType } from './wasm-asm';
-import { address, heap, wasmMemory } from './wasm-call';
+import { address, heap, type Shape4, wasmMemory } from './wasm-call';
 
-type Shape4 = [number, number, number, number];
 type Tiles = (x: number, dy: number, dx: number, xEnd: number) => void;
 
 // Parameters, then locals, of the generated function.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kernelError } from './against-cpu';
+import { kernelError } from './against-cpu.test-support';
 
 /** Sums over every axis but the last with a multiple of 4 columns take the gemm path. */
 const CASES: { what: string; shape: number[]; axis: number[]; keepDims?: boolean }[] = [

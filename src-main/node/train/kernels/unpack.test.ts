@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { useWasm } from '../backend';
-import { randn } from './against-cpu';
+import { randn } from './against-cpu.test-support';
 
 async function unstackOn(backend: 'cpu' | 'wasm', values: Float32Array, shape: number[], axis: number): Promise<Float32Array[]> {
   if (backend === 'wasm') await useWasm();

@@ -6,6 +6,9 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { getKernel, type KernelConfig, type NamedAttrMap, type NamedTensorInfoMap, type TensorInfo } from '@tensorflow/tfjs';
 
+/** A 4-D tensor's shape as tfjs's conv and pool helpers take it, where a `TensorInfo` holds `number[]`. */
+export type Shape4 = [number, number, number, number];
+
 const stock = new Map<string, KernelConfig>();
 
 /** Runs the backend's kernel `name` (ours when we replaced it) on `inputs`. */

@@ -6,8 +6,8 @@
 import { MODELS } from '../../core/model-zoo';
 import { describeModel, type ModelSpec, REFERENCE_NET } from '../../core/models';
 import { Random } from '../generate/random';
-import type { TrainingBackend } from './backend';
-import { startTrainer } from './trainer';
+import type { TrainingBackend } from '../train/backend';
+import { startTrainer } from '../train/trainer';
 
 export interface TrainBenchOptions {
   steps?: number;
