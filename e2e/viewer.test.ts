@@ -8,6 +8,10 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BuiltHost, startBuiltHost } from './built-host';
+import WebSocket from 'ws';
+import { base64ToFloat32 } from '../src-main/core/base64';
+import { writeEdf } from '../src-main/node/formats/edf-write';
+import { readHmsEegParquet } from '../src-main/node/formats/parquet';
 import { generateDataset } from '../src-main/node/generate/dataset';
 import { launchChromium } from '../src-main/node/chromium';
 
@@ -70,6 +74,36 @@ describe('the viewer', () => {
     await page.keyboard.press('ArrowDown');
     await expect.poll(() => page.getByLabel('sensitivity').inputValue()).toBe('30');
     expect(problems).toEqual([]);
+  });
+
+  it('draws the chains of a missing electrode flat and says so, never as the other electrode alone', async () => {
+    const rec = await readHmsEegParquet(recording);
+    const keep = rec.channels.flatMap((c, i) => (['T5', 'O1', 'Cz', 'O2'].includes(c) ? [] : [i]));
+    const edf = join(data, 'without-four.edf');
+    await writeEdf(edf, { ...rec, channels: keep.map((i) => rec.channels[i]), data: keep.map((i) => rec.data[i]), units: keep.map((i) => rec.units[i]) });
+    const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
+    await openInViewer(page, edf);
+    await expect
+      .poll(() => page.getByTestId('absent-electrodes').innerText())
+      .toBe('No signal from T5, O1, Cz, O2 (not in this recording, or flat): the channels marked ✕ are drawn flat, never as one electrode alone.');
+    await page.screenshot({ path: join(ARTIFACTS, 'viewer-absent-electrodes.png') });
+
+    // The page the viewer draws, as the backend serves it.
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/api?token=${host.token}`);
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    const reply = await new Promise<{ value: { channels: string[]; absentRows: string[]; data: string[] } }>((resolve) => {
+      ws.once('message', (d) => resolve(JSON.parse(String(d))));
+      ws.send(JSON.stringify({ id: 1, name: 'readPage', request: { path: edf, startSec: 0, durationSec: 10, montage: 'bipolar', contextSec: 0 } }));
+    });
+    ws.close();
+    const { channels, absentRows, data: rows } = reply.value;
+    expect(absentRows).toEqual(['T3-T5', 'T5-O1', 'T6-O2', 'P3-O1', 'P4-O2', 'Fz-Cz', 'Cz-Pz']);
+    for (const [i, name] of channels.entries()) {
+      if (name === 'EKG') continue;
+      const peak = Math.max(...base64ToFloat32(rows[i]).map(Math.abs));
+      if (absentRows.includes(name)) expect(peak, name).toBe(0);
+      else expect(peak, name).toBeGreaterThan(1);
+    }
   });
 
   it('explains a file it cannot read and keeps working', async () => {

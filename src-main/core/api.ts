@@ -50,8 +50,10 @@ export interface RecordingInfo {
   format: string;
   sampleRateHz: number;
   durationSec: number;
-  /** HMS channels the file lacks (shown flat). */
+  /** HMS channels the file lacks. */
   missing: string[];
+  /** Electrodes without signal — lacking, empty or flat — whose rows and chains every montage draws flat (core/quality.ts absentElectrodes). */
+  absentElectrodes: string[];
   annotations: Annotation[];
 }
 
@@ -69,6 +71,8 @@ export interface Page {
   startSec: number;
   sampleRateHz: number;
   channels: string[];
+  /** The rows of `channels` with no signal, drawn flat: an absent electrode's, or a chain with one at either end. */
+  absentRows: string[];
   /** Samples of context before the page (fewer at the recording's start). */
   contextBefore: number;
   /** Samples of the page itself. */

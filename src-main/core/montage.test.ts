@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import reference from './__fixtures__/signal-reference.json';
-import { applyMontage, BIPOLAR_CHAINS, CHAIN_GROUPS, montageChannelNames } from './montage';
+import { EEG_ELECTRODES } from './eeg';
+import { absentRows, applyMontage, BIPOLAR_CHAINS, CHAIN_GROUPS, montageChannelNames } from './montage';
 
 const input = reference.montage.input.map((row) => Float32Array.from(row));
 
@@ -35,5 +36,32 @@ describe('montages', () => {
 
   it('refuses data that is not 19 electrodes + EKG', () => {
     expect(() => applyMontage('bipolar', input.slice(0, 18))).toThrow('20 rows');
+  });
+
+  it('draws a chain with an absent electrode flat, never as the other electrode alone, and names it', () => {
+    const absent = new Set(['T5', 'O1', 'Cz', 'O2']);
+    expect(absentRows('bipolar', absent)).toEqual(['T3-T5', 'T5-O1', 'T6-O2', 'P3-O1', 'P4-O2', 'Fz-Cz', 'Cz-Pz']);
+    const names = montageChannelNames('bipolar');
+    const whole = applyMontage('bipolar', input);
+    const out = applyMontage('bipolar', input, absent);
+    names.forEach((name, i) => {
+      if (absentRows('bipolar', absent).includes(name)) expect(out[i].every((v) => v === 0)).toBe(true);
+      else expect(Array.from(out[i])).toEqual(Array.from(whole[i]));
+    });
+    const rows = (kind: 'referential' | 'average') => applyMontage(kind, input, absent);
+    expect(absentRows('referential', absent)).toEqual(['T5', 'O1', 'Cz', 'O2']);
+    expect(rows('referential')[EEG_ELECTRODES.indexOf('T5')].every((v) => v === 0)).toBe(true);
+    expect(absentRows('average', absent)).toEqual(['T5-avg', 'O1-avg', 'Cz-avg', 'O2-avg']);
+  });
+
+  it('takes the average reference over the electrodes present only', () => {
+    const absent = new Set(['Fp1', 'Pz']);
+    const present = EEG_ELECTRODES.map((e, i) => (absent.has(e) ? -1 : i)).filter((i) => i >= 0);
+    const out = applyMontage('average', input, absent);
+    const k = 7;
+    const mean = present.reduce((sum, i) => sum + input[i][k], 0) / present.length;
+    expect(out[2][k]).toBeCloseTo(input[2][k] - mean, 3);
+    expect(out[0].every((v) => v === 0)).toBe(true);
+    expect(Math.abs(present.reduce((sum, i) => sum + out[i][k], 0))).toBeLessThan(1e-3);
   });
 });

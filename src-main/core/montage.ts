@@ -61,41 +61,57 @@ export function montageChannelNames(kind: MontageKind): string[] {
 }
 
 const ELECTRODE_INDEX = new Map<string, number>(EEG_ELECTRODES.map((e, i) => [e, i]));
+const NO_ELECTRODES: ReadonlySet<string> = new Set();
+
+/**
+ * The montage's rows that carry no true signal when the `absent` electrodes are missing or flat:
+ * a chain with an absent end (never drawn as the other electrode's referential signal), an absent
+ * electrode's own row. The average reference is taken over the electrodes present, so only the
+ * absent rows themselves go.
+ */
+export function absentRows(kind: MontageKind, absent: ReadonlySet<string>): string[] {
+  if (kind === 'bipolar') return BIPOLAR_CHAINS.filter(([a, b]) => absent.has(a) || absent.has(b)).map(([a, b]) => `${a}-${b}`);
+  return EEG_ELECTRODES.filter((e) => absent.has(e)).map((e) => (kind === 'average' ? `${e}-avg` : e));
+}
 
 /**
  * `data` holds the 19 electrodes then EKG (HMS column order). Returns new arrays in the
- * montage's row order (montageChannelNames).
+ * montage's row order (montageChannelNames); the rows `absentRows` names are zeros.
  */
-export function applyMontage(kind: MontageKind, data: readonly Float32Array[]): Float32Array[] {
+export function applyMontage(kind: MontageKind, data: readonly Float32Array[], absent: ReadonlySet<string> = NO_ELECTRODES): Float32Array[] {
   if (data.length !== EEG_ELECTRODES.length + 1) {
     throw new Error(`a montage needs the 19 electrodes and EKG (20 rows), got ${data.length}`);
   }
+  const n = data[0].length;
   const ekg = new Float32Array(data[EEG_ELECTRODES.length]);
+  const present = EEG_ELECTRODES.flatMap((e, i) => (absent.has(e) ? [] : [i]));
   switch (kind) {
     case 'referential':
-      return [...data.slice(0, EEG_ELECTRODES.length).map((ch) => new Float32Array(ch)), ekg];
+      return [...EEG_ELECTRODES.map((e, i) => (absent.has(e) ? new Float32Array(n) : new Float32Array(data[i]))), ekg];
     case 'bipolar':
       return [
         ...BIPOLAR_CHAINS.map(([a, b]) => {
+          const out = new Float32Array(n);
+          if (absent.has(a) || absent.has(b)) return out;
           const x = data[ELECTRODE_INDEX.get(a)!];
           const y = data[ELECTRODE_INDEX.get(b)!];
-          const out = new Float32Array(x.length);
-          for (let i = 0; i < x.length; i++) out[i] = x[i] - y[i];
+          for (let i = 0; i < n; i++) out[i] = x[i] - y[i];
           return out;
         }),
         ekg,
       ];
     case 'average': {
-      const n = data[0].length;
       const mean = new Float64Array(n);
-      for (let e = 0; e < EEG_ELECTRODES.length; e++) {
+      for (const e of present) {
         const ch = data[e];
         for (let i = 0; i < n; i++) mean[i] += ch[i];
       }
-      for (let i = 0; i < n; i++) mean[i] /= EEG_ELECTRODES.length;
+      for (let i = 0; i < n; i++) mean[i] /= Math.max(1, present.length);
       return [
-        ...data.slice(0, EEG_ELECTRODES.length).map((ch) => {
+        ...EEG_ELECTRODES.map((e, k) => {
           const out = new Float32Array(n);
+          if (absent.has(e)) return out;
+          const ch = data[k];
           for (let i = 0; i < n; i++) out[i] = ch[i] - mean[i];
           return out;
         }),

@@ -5,8 +5,8 @@
  */
 import { DataError, HMS_CHANNELS, type Recording, WINDOW_SAMPLES } from './eeg';
 import { filterChannels, filterProblem, type FilterSpec } from './filters';
-import { applyMontage, montageChannelNames, MONTAGES, type MontageKind } from './montage';
-import { clipInPlace, fillMissing } from './quality';
+import { absentRows, applyMontage, montageChannelNames, MONTAGES, type MontageKind } from './montage';
+import { absentElectrodes, clipInPlace, fillMissing } from './quality';
 
 export interface PreprocessSpec {
   montage: MontageKind;
@@ -41,6 +41,8 @@ export interface Preprocessed {
   data: Float32Array[];
   /** Per HMS input channel, before filling. */
   missingFraction: number[];
+  /** Electrodes with no signal (absentElectrodes), the montage rows drawn flat for them, and how many EEG rows the montage has. */
+  absent: { electrodes: Set<string>; rows: string[]; rowCount: number };
 }
 
 /** `rec` must be in HMS layout (HMS_CHANNELS order), as the HMS reader or `toHmsLayout` gives it. */
@@ -49,13 +51,15 @@ export function preprocessRecording(rec: Recording, spec: PreprocessSpec): Prepr
     throw new DataError(rec.source.path, `expected the HMS channels ${HMS_CHANNELS.join(' ')}, got ${rec.channels.join(' ')}`);
   }
   const { data: filled, missingFraction } = fillMissing(rec.data);
-  const montaged = applyMontage(spec.montage, filled);
+  const electrodes = absentElectrodes(rec.data);
+  const montaged = applyMontage(spec.montage, filled, electrodes);
   const filtered = filterChannels(montaged, spec.filter, rec.sampleRateHz);
   return {
     channels: montageChannelNames(spec.montage),
     sampleRateHz: rec.sampleRateHz,
     data: spec.clipUv === null ? filtered : clipInPlace(filtered, spec.clipUv),
     missingFraction,
+    absent: { electrodes, rows: absentRows(spec.montage, electrodes), rowCount: montageChannelNames(spec.montage).length - 1 },
   };
 }
 

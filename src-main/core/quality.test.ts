@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clipInPlace, fillMissing, missingPrefix, windowMissing, windowQuality } from './quality';
+import { EEG_ELECTRODES, HMS_CHANNELS } from './eeg';
+import { absentElectrodes, clipInPlace, eegWindowQuality, fillMissing, missingPrefix, windowMissing, windowQuality } from './quality';
 
 describe('the NaN policy', () => {
   it('interpolates inside gaps and holds the edges (leading NaNs no longer drop a file)', () => {
@@ -34,5 +35,33 @@ describe('the NaN policy', () => {
     expect(windowMissing([prefix, null], 0, 4)).toEqual([0.5, 0]);
     expect(windowMissing([prefix], 4, 4)).toEqual([0.25]);
     expect(windowQuality(windowMissing([prefix], 0, 4), ['Fp1'])).toEqual({ ok: false, reason: 'too much missing data (over 20%): Fp1 50%' });
+  });
+});
+
+describe('electrodes without signal', () => {
+  const recording = () => HMS_CHANNELS.map((_, c) => Float32Array.from({ length: 400 }, (_, i) => Math.sin(i / (5 + c)) * 50));
+
+  it('are those missing, empty of valid samples, or flat', () => {
+    const data = recording();
+    data[EEG_ELECTRODES.indexOf('T5')].fill(NaN);
+    data[EEG_ELECTRODES.indexOf('O1')].fill(3.5);
+    data[EEG_ELECTRODES.indexOf('Cz')].fill(0);
+    data[EEG_ELECTRODES.indexOf('Cz')][9] = NaN;
+    data[EEG_ELECTRODES.indexOf('Pz')].fill(NaN, 0, 399);
+    data[HMS_CHANNELS.indexOf('EKG')].fill(0);
+    expect([...absentElectrodes(data)]).toEqual(['T5', 'O1', 'Cz', 'Pz']);
+    expect([...absentElectrodes(recording())]).toEqual([]);
+  });
+
+  it('refuse a window past the share of channels they silence, naming them, and are not counted as missing samples', () => {
+    const absent = { electrodes: new Set(['T5', 'O1']), rows: ['T3-T5', 'T5-O1', 'P3-O1'], rowCount: 18 };
+    const fractions = HMS_CHANNELS.map((c) => (c === 'T5' || c === 'O1' ? 1 : 0));
+    expect(eegWindowQuality(fractions, HMS_CHANNELS, absent, 0.2)).toEqual({ ok: true });
+    expect(eegWindowQuality(fractions, HMS_CHANNELS, absent, 0.1)).toEqual({
+      ok: false,
+      reason: 'no signal in 3 of 18 channels (over 10%): T3-T5, T5-O1, P3-O1 (electrodes T5, O1 missing or flat)',
+    });
+    const gappy = fractions.map((f, i) => (HMS_CHANNELS[i] === 'F3' ? 0.5 : f));
+    expect(eegWindowQuality(gappy, HMS_CHANNELS, absent, 0.2)).toMatchObject({ ok: false, reason: expect.stringContaining('F3 50%') });
   });
 });

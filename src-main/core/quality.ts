@@ -2,6 +2,7 @@
  * The NaN policy. Real HMS files carry missing samples (as NaN or null); a window is usable when
  * each channel misses little enough, and missing samples are filled so filters see no NaN.
  */
+import { EEG_ELECTRODES } from './eeg';
 
 /**
  * Linear interpolation inside gaps; leading and trailing gaps hold the nearest valid value (the
@@ -79,6 +80,60 @@ export function windowQuality(missingFraction: readonly number[], channels: read
   const worst = bad.slice(0, 4).map(({ f, name }) => `${name} ${(f * 100).toFixed(0)}%`);
   const more = bad.length > 4 ? ` and ${bad.length - 4} more` : '';
   return { ok: false, reason: `too much missing data (over ${(maxMissing * 100).toFixed(0)}%): ${worst.join(', ')}${more}` };
+}
+
+/**
+ * Electrodes with no signal in a recording in HMS layout: not in the file (all NaN), empty, or
+ * flat (every valid sample the same: a disconnected or shorted lead). A montage draws their
+ * rows and chains flat (see montage.ts `absentRows`), and the missing-data policy counts those
+ * rows instead of the electrodes' samples.
+ */
+export function absentElectrodes(data: readonly Float32Array[]): Set<string> {
+  return new Set(EEG_ELECTRODES.filter((_, e) => isFlat(data[e])));
+}
+
+function isFlat(ch: Float32Array): boolean {
+  let first = NaN;
+  for (let i = 0; i < ch.length; i++) {
+    const v = ch[i];
+    if (!Number.isFinite(v)) continue;
+    if (Number.isNaN(first)) first = v;
+    else if (v !== first) return false;
+  }
+  return true;
+}
+
+/**
+ * The missing-data policy for a window of a recording with `absent` electrodes (see
+ * absentElectrodes): refused when more than `maxMissing` of the montage's EEG rows have no signal
+ * (`absentRows` of `rowCount`), naming them, or when a channel present misses too much of the window.
+ */
+export function eegWindowQuality(
+  missingFraction: readonly number[],
+  channels: readonly string[],
+  absent: { electrodes: ReadonlySet<string>; rows: readonly string[]; rowCount: number },
+  maxMissing = DEFAULT_MAX_MISSING,
+): WindowQuality {
+  const { electrodes, rows, rowCount } = absent;
+  if (tooManyAbsent(absent, maxMissing)) {
+    return { ok: false, reason: `no signal in ${rows.length} of ${rowCount} channels (over ${(maxMissing * 100).toFixed(0)}%): ${absentNote(absent)}` };
+  }
+  return windowQuality(
+    missingFraction.map((f, i) => (electrodes.has(channels[i]) ? 0 : f)),
+    channels,
+    maxMissing,
+  );
+}
+
+/** Whether a recording's flat rows alone refuse every window of it. */
+export function tooManyAbsent({ rows, rowCount }: { rows: readonly string[]; rowCount: number }, maxMissing = DEFAULT_MAX_MISSING): boolean {
+  return rows.length > maxMissing * rowCount;
+}
+
+/** Which channels are flat and why, in words: "T3-T5, T5-O1 (electrode T5 missing or flat)". */
+export function absentNote({ electrodes, rows }: { electrodes: ReadonlySet<string>; rows: readonly string[] }): string {
+  const names = [...electrodes];
+  return `${rows.join(', ')} (electrode${names.length > 1 ? 's' : ''} ${names.join(', ')} missing or flat)`;
 }
 
 /** Clips every sample to ±limitUv, in arrays the caller owns (no allocation). */

@@ -5,15 +5,15 @@
 import type { Page, PageRequest, RecordingInfo, SpectrogramView } from '../core/api';
 import { float32ToBase64 } from '../core/base64';
 import { recordingDurationSec, type Recording } from '../core/eeg';
-import { applyMontage, montageChannelNames, type MontageKind } from '../core/montage';
-import { fillMissing } from '../core/quality';
+import { absentRows, applyMontage, CHAIN_GROUPS, montageChannelNames, type MontageKind } from '../core/montage';
+import { absentElectrodes, fillMissing } from '../core/quality';
 import { regionSpectrogram, SPECTROGRAM_REGION_NAMES } from '../core/spectrogram';
-import { CHAIN_GROUPS } from '../core/montage';
 import { readHmsLayoutRecording } from './recording-files';
 
 interface OpenRecording {
   info: RecordingInfo;
   filled: Float32Array[];
+  absent: Set<string>;
   montages: Map<MontageKind, Float32Array[]>;
   spectrogram?: SpectrogramView;
 }
@@ -32,7 +32,7 @@ export class RecordingPages {
     const fs = rec.info.sampleRateHz;
     let rows = rec.montages.get(req.montage);
     if (!rows) {
-      rows = applyMontage(req.montage, rec.filled);
+      rows = applyMontage(req.montage, rec.filled, rec.absent);
       rec.montages.set(req.montage, rows);
     }
     const total = rows[0].length;
@@ -44,6 +44,7 @@ export class RecordingPages {
       startSec: start / fs,
       sampleRateHz: fs,
       channels: montageChannelNames(req.montage),
+      absentRows: absentRows(req.montage, rec.absent),
       contextBefore: start - from,
       samples: end - start,
       data: rows.map((ch) => float32ToBase64(ch.subarray(from, to))),
@@ -56,7 +57,7 @@ export class RecordingPages {
     if (!rec.spectrogram) {
       let bipolar = rec.montages.get('bipolar');
       if (!bipolar) {
-        bipolar = applyMontage('bipolar', rec.filled);
+        bipolar = applyMontage('bipolar', rec.filled, rec.absent);
         rec.montages.set('bipolar', bipolar);
       }
       const s = regionSpectrogram(bipolar, rec.info.sampleRateHz);
@@ -90,16 +91,18 @@ export class RecordingPages {
 
 async function load(path: string): Promise<OpenRecording> {
   const { recording, missing } = await readHmsLayoutRecording(path);
-  return { info: recordingInfo(recording, missing), filled: fillMissing(recording.data).data, montages: new Map() };
+  const absent = absentElectrodes(recording.data);
+  return { info: recordingInfo(recording, missing, absent), filled: fillMissing(recording.data).data, absent, montages: new Map() };
 }
 
-function recordingInfo(rec: Recording, missing: string[]): RecordingInfo {
+function recordingInfo(rec: Recording, missing: string[], absent: Set<string>): RecordingInfo {
   return {
     path: rec.source.path,
     format: rec.source.format,
     sampleRateHz: rec.sampleRateHz,
     durationSec: recordingDurationSec(rec),
     missing,
+    absentElectrodes: [...absent],
     annotations: rec.annotations,
   };
 }

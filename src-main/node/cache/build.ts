@@ -20,7 +20,8 @@ import { startWorker } from '../workers/entries';
 import type { CacheTask, CacheTaskResult } from './worker-task';
 
 export const CACHE_FORMAT = 'hms-studio-cache';
-export const CACHE_VERSION = 1;
+/** 2: chains of a missing or flat electrode are zeros, and windows are judged by them (core/quality.ts eegWindowQuality). */
+export const CACHE_VERSION = 2;
 export const MANIFEST_FILE = 'manifest.json';
 
 export interface CacheWindow extends LabelledWindow {

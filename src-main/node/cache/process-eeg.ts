@@ -4,7 +4,7 @@ import { WINDOW_SAMPLES } from '../../core/eeg';
 import { readInputFile } from '../formats/input-file';
 import { writeFileAtomic } from '../fs-atomic';
 import { missingFractions, preprocessRecording } from '../../core/preprocess';
-import { windowQuality } from '../../core/quality';
+import { eegWindowQuality } from '../../core/quality';
 import { parseHmsEegParquet } from '../formats/parquet';
 import { encodeNpyFloat32 } from '../formats/npy';
 import type { CacheTask, CacheTaskResult } from './worker-task';
@@ -13,6 +13,7 @@ export async function processEeg(task: CacheTask): Promise<CacheTaskResult> {
   const bytes = await readInputFile(task.sourcePath);
   const recording = await parseHmsEegParquet(bytes, task.sourcePath);
   const samples = recording.data[0].length;
+  const pre = preprocessRecording(recording, task.spec);
   const rejected: CacheTaskResult['rejected'] = [];
   for (const w of task.windows) {
     const end = w.startSample + WINDOW_SAMPLES;
@@ -21,10 +22,9 @@ export async function processEeg(task: CacheTask): Promise<CacheTaskResult> {
       continue;
     }
     const raw = recording.data.map((ch) => ch.subarray(w.startSample, end));
-    const quality = windowQuality(missingFractions(raw), recording.channels, task.maxMissing);
+    const quality = eegWindowQuality(missingFractions(raw), recording.channels, pre.absent, task.maxMissing);
     if (!quality.ok) rejected.push({ labelId: w.labelId, reason: quality.reason });
   }
-  const pre = preprocessRecording(recording, task.spec);
   // Whole or not at all; the sidecar written after it is what marks it done.
   await writeFileAtomic(task.outPath, encodeNpyFloat32(pre.data));
   return {

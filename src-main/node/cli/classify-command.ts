@@ -6,6 +6,7 @@
 import { extname } from 'node:path';
 import { CLASSES } from '../../core/eeg';
 import { PREPROCESS_PRESETS } from '../../core/model-info';
+import { absentNote, tooManyAbsent } from '../../core/quality';
 import { writeFileAtomic } from '../fs-atomic';
 import { checkFeedable, classifyRecording, classifyTimeline, prepareRecording, type Probabilities, type TimelinePoint } from '../infer/classify';
 import { OnnxClassifier } from '../onnx/classifier';
@@ -43,7 +44,8 @@ export const classifyCommand: Command = {
     try {
       checkFeedable(model);
       const rec = await prepareRecording(recording, model.info);
-      if (rec.missing.length) io.err(`${recording}: no ${rec.missing.join(', ')} channel; filled flat`);
+      // Too many flat rows refuse every window, and that refusal names them: no warning before it.
+      if (rec.absent.rows.length && !tooManyAbsent(rec.absent, maxMissing)) io.err(`warning: ${recording}: no signal in ${absentNote(rec.absent)}; fed to the model flat`);
       if (!timeline) {
         const probabilities = await classifyRecording(model, rec, numberOption(args, 'offset', 0), maxMissing);
         if (flag(args, 'json')) io.json({ probabilities });

@@ -1,8 +1,8 @@
 /** `hms window <recording> … --out FILE.npy|FILE.csv`: one preprocessed 50-s window. */
 import { extname } from 'node:path';
-import { DataError, WINDOW_SAMPLES } from '../../core/eeg';
+import { DataError, EKG_CHANNEL, WINDOW_SAMPLES } from '../../core/eeg';
 import { cutWindow, missingFractions, preprocessRecording } from '../../core/preprocess';
-import { windowQuality } from '../../core/quality';
+import { absentNote, eegWindowQuality } from '../../core/quality';
 import { writeNpyFloat32 } from '../formats/npy';
 import { writeFileAtomic } from '../fs-atomic';
 import { readHmsLayoutRecording } from '../recording-files';
@@ -28,14 +28,15 @@ export const windowCommand: Command = {
     if (offsetSec < 0) throw new UsageError('--offset must be ≥ 0');
 
     const { recording, missing } = await readHmsLayoutRecording(path);
-    if (missing.length) io.err(`warning: ${path}: no channel ${missing.join(', ')}; filled with zeros`);
     const start = Math.round(offsetSec * recording.sampleRateHz);
     const raw = cutWindow(recording.data, start, recording.sampleRateHz, path, WINDOW_SAMPLES);
-    // The NaN policy of the cache, here too: a window made mostly of filling is refused, not written.
-    const fractions = missingFractions(raw).map((f, c) => (missing.includes(recording.channels[c]) ? 0 : f));
-    const quality = windowQuality(fractions, recording.channels, maxMissing);
-    if (!quality.ok) throw new DataError(path, `the window from ${offsetSec} s has ${quality.reason}; --max-missing 1 takes it as it is`);
     const pre = preprocessRecording(recording, spec);
+    // The missing-data policy of the cache, here too: a window made mostly of filling, or of flat chains, is refused, not written.
+    const fractions = missingFractions(raw).map((f, c) => (missing.includes(recording.channels[c]) ? 0 : f));
+    const quality = eegWindowQuality(fractions, recording.channels, pre.absent, maxMissing);
+    if (!quality.ok) throw new DataError(path, `the window from ${offsetSec} s has ${quality.reason}; --max-missing 1 takes it as it is`);
+    if (pre.absent.rows.length) io.err(`warning: ${path}: no signal in ${absentNote(pre.absent)}; written as zeros`);
+    if (missing.includes(EKG_CHANNEL)) io.err(`warning: ${path}: no ${EKG_CHANNEL} channel; written as zeros`);
     const window = cutWindow(pre.data, start, pre.sampleRateHz, path, WINDOW_SAMPLES);
     if (kind === '.npy') await writeNpyFloat32(out, window);
     else await writeFileAtomic(out, toCsv(pre.channels, window));

@@ -98,8 +98,8 @@ export const parquetCases: CorpusCase[] = [
   ...fileCases(
     'parquet',
     'channel-null',
-    'refuse',
-    'Fp1 entirely null',
+    'warn',
+    'Fp1 entirely null: an absent electrode, its two chains flat and named',
     ['window', 'classify', 'timeline'],
     eeg(
       'x.parquet',

@@ -6,8 +6,8 @@
 import { CLASSES, DataError, HMS_CHANNELS, type Recording } from '../../core/eeg';
 import { channelsMatchMontage, type ModelInfo } from '../../core/model-info';
 import { montageChannelNames } from '../../core/montage';
-import { preprocessRecording } from '../../core/preprocess';
-import { DEFAULT_MAX_MISSING, missingPrefix, windowMissing, windowQuality } from '../../core/quality';
+import { type Preprocessed, preprocessRecording } from '../../core/preprocess';
+import { DEFAULT_MAX_MISSING, eegWindowQuality, missingPrefix, windowMissing } from '../../core/quality';
 import { resampleTo } from '../../core/resample';
 import { readHmsLayoutRecording } from '../recording-files';
 
@@ -28,6 +28,8 @@ export interface PreparedRecording {
   durationSec: number;
   /** Electrodes the file lacked (filled flat). */
   missing: string[];
+  /** Electrodes without signal and the model's input rows drawn flat for them (see core/quality.ts absentElectrodes). */
+  absent: Preprocessed['absent'];
   /** Per HMS input channel, running counts of missing samples before filling (null: none missing, or not in the file). */
   missingPrefix: (Uint32Array | null)[];
 }
@@ -57,12 +59,12 @@ export async function prepareRecording(path: string, info: ModelInfo): Promise<P
     throw new DataError(path, `the recording lasts ${(samples / info.sampleRateHz).toFixed(1)} s; the model needs ${info.windowSamples / info.sampleRateHz} s`);
   }
   const prefixes = rec.data.map((ch, c) => (missing.includes(rec.channels[c]) ? null : missingPrefix(ch)));
-  return { path, data: pre.data, sampleRateHz: info.sampleRateHz, durationSec: samples / info.sampleRateHz, missing, missingPrefix: prefixes };
+  return { path, data: pre.data, sampleRateHz: info.sampleRateHz, durationSec: samples / info.sampleRateHz, missing, absent: pre.absent, missingPrefix: prefixes };
 }
 
 /** Why the NaN policy refuses the window at `start`, or null when it is usable. */
 export function windowProblem(rec: PreparedRecording, start: number, samples: number, maxMissing = DEFAULT_MAX_MISSING): string | null {
-  const quality = windowQuality(windowMissing(rec.missingPrefix, start, samples), HMS_CHANNELS, maxMissing);
+  const quality = eegWindowQuality(windowMissing(rec.missingPrefix, start, samples), HMS_CHANNELS, rec.absent, maxMissing);
   return quality.ok ? null : quality.reason;
 }
 
