@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,8 +7,10 @@ import { DEFAULT_TRAIN_CONFIG } from '../../core/training';
 import { buildCache } from '../cache/build';
 import { readSubmissionCsv } from '../formats/hms-folder';
 import { generateDataset } from '../generate/dataset';
+import { tinyModelBytes, tinyWeights } from '../hostile/shared';
+import { exportCheckpoint } from '../infer/export-checkpoint';
 import { trainRun } from '../train/run';
-import { hms } from './run-hms';
+import { hms, type HmsResult } from './run-hms';
 
 let dir: string;
 let data: string;
@@ -67,5 +69,58 @@ describe('hms export, classify and submit', () => {
     expect(external.stderr).toContain('name a preprocessing preset (notebook)');
     const withPreset = await hms('classify', recording, '--model', join(import.meta.dirname, '../onnx/__fixtures__/torch-convlstm.onnx'), '--preset', 'notebook', '--json');
     expect(withPreset.code, withPreset.stderr).toBe(0);
+  }, 60_000);
+});
+
+describe('hms evaluate with an ONNX model', () => {
+  const foreign = join(import.meta.dirname, '../onnx/__fixtures__/torch-convlstm.onnx');
+  /** A refusal: exit 1, one line naming the file, never the temporary cache. */
+  const refusal = (r: HmsResult, file: string) => {
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(file);
+    expect(r.stderr).not.toContain('hms-evaluate-');
+  };
+
+  it('scores an exported model with the figures of the run it came from', async () => {
+    const onnx = join(dir, 'evaluated.onnx');
+    await exportCheckpoint(join(dir, 'run'), onnx);
+    const [fromRun, fromOnnx] = await Promise.all([hms('evaluate', join(dir, 'run'), data, '--json'), hms('evaluate', onnx, data, '--json')]);
+    expect(fromRun.code, fromRun.stderr).toBe(0);
+    expect(fromOnnx.code, fromOnnx.stderr).toBe(0);
+    const run = JSON.parse(fromRun.stdout);
+    const e = JSON.parse(fromOnnx.stdout);
+    expect(e).toMatchObject({ model: 'chainnet', onnx, windows: run.windows, epochs: run.epochs, backend: 'onnxruntime', confusion: run.confusion });
+    for (const key of ['valKL', 'valKL10', 'priorKL', 'floorKL', 'accuracy']) expect(Math.abs(e[key] - run[key]), key).toBeLessThan(1e-4);
+    expect(e.windows).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('scores a model made elsewhere with --preset, and refuses it without one', async () => {
+    refusal(await hms('evaluate', foreign, data), foreign);
+    const scored = await hms('evaluate', foreign, data, '--preset', 'notebook', '--json');
+    expect(scored.code, scored.stderr).toBe(0);
+    const e = JSON.parse(scored.stdout);
+    expect(e).toMatchObject({ model: 'external', onnx: foreign });
+    expect(e).not.toHaveProperty('epochs');
+    expect(e.valKL).toBeGreaterThan(0);
+    expect(e.confusion.flat().reduce((a: number, b: number) => a + b, 0)).toBe(e.windows);
+    const text = await hms('evaluate', foreign, data, '--preset', 'notebook');
+    expect(text.stdout).toContain(`external from ${foreign} on ${data}: ${e.windows} windows`);
+  }, 60_000);
+
+  it('refuses --preset for a run, a model whose output is NaN, and a file that is no model', async () => {
+    const preset = await hms('evaluate', join(dir, 'run'), data, '--preset', 'notebook');
+    expect(preset.code).toBe(2);
+    expect(preset.stderr).toContain('--preset is for an ONNX model made elsewhere');
+    const nan = join(dir, 'nan.onnx');
+    await writeFile(nan, tinyModelBytes({}, tinyWeights(NaN)));
+    const nanResult = await hms('evaluate', nan, data);
+    refusal(nanResult, nan);
+    expect(nanResult.stderr).toContain('the model returned NaN');
+    const text = join(dir, 'notes.txt');
+    await writeFile(text, 'not a model');
+    const notModel = await hms('evaluate', text, data);
+    refusal(notModel, text);
+    expect(notModel.stderr).toContain('not an ONNX model');
   }, 60_000);
 });

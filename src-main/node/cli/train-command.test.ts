@@ -69,6 +69,6 @@ describe('hms train and hms evaluate', () => {
     expect(notData.code).toBe(1);
     expect(notData.stderr).toContain('train.csv');
     const noRun = await hms('evaluate', join(dir, 'missing'), join(dir, 'data'));
-    expect(noRun.stderr).toContain('no such run folder or checkpoint');
+    expect(noRun.stderr).toContain('no such run folder, checkpoint or model file');
   }, 60_000);
 });

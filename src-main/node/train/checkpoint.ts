@@ -4,6 +4,7 @@
  * byte length of a JSON header, the header (padded with spaces to a multiple of 4), then the
  * float32 arrays the header lists, back to back.
  */
+import { open } from 'node:fs/promises';
 import { DataError } from '../../core/eeg';
 import { readInputFile } from '../formats/input-file';
 import { writeFileAtomic } from '../fs-atomic';
@@ -33,6 +34,19 @@ export async function writeCheckpoint<M>(path: string, { meta, arrays }: Checkpo
     offset += a.byteLength;
   }
   await writeFileAtomic(path, bytes);
+}
+
+/** Whether the file begins as a checkpoint does, so that a command given any model file knows which kind it is; false when it cannot be read. */
+export async function startsAsCheckpoint(path: string): Promise<boolean> {
+  const file = await open(path).catch(() => null);
+  if (!file) return false;
+  try {
+    const head = Buffer.alloc(MAGIC.length);
+    const { bytesRead } = await file.read(head, 0, MAGIC.length, 0);
+    return bytesRead === MAGIC.length && head.toString('latin1') === MAGIC;
+  } finally {
+    await file.close();
+  }
 }
 
 export async function readCheckpoint<M>(path: string): Promise<Checkpoint<M>> {

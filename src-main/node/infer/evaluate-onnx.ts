@@ -1,0 +1,52 @@
+/**
+ * An ONNX model scored on a labelled dataset folder with the very figures a run gets
+ * (train/evaluate-folder.ts): the folder cached with the preprocessing the model's metadata — or,
+ * for a model made elsewhere, the named preset — says, every usable window fed to onnxruntime as
+ * [batch, channels, samples] µV, exactly as classify feeds a recording.
+ */
+import { CLASSES, DataError, HMS_SAMPLE_RATE_HZ, WINDOW_SAMPLES } from '../../core/eeg';
+import { OnnxClassifier } from '../onnx/classifier';
+import type { TrainingSet } from '../train/data';
+import { EVALUATION_BATCH, type FolderEvaluation, type FolderEvaluationOptions, scoreOnFolder, type SetPredictor } from '../train/evaluate-folder';
+import { checkFeedable } from './classify';
+
+export async function evaluateOnnxOnFolder(path: string, folder: string, options: FolderEvaluationOptions & { preset?: string } = {}): Promise<FolderEvaluation> {
+  const model = await OnnxClassifier.open(path, { preset: options.preset });
+  try {
+    checkFeedable(model);
+    const { sampleRateHz, windowSamples } = model.info;
+    // A labelled folder's cache holds the HMS windows; a model fed another rate or length would be scored on windows the experts never labelled.
+    if (sampleRateHz !== HMS_SAMPLE_RATE_HZ || windowSamples !== WINDOW_SAMPLES) {
+      throw new DataError(
+        path,
+        `the model takes ${windowSamples / sampleRateHz}-s windows at ${sampleRateHz} Hz; a labelled folder is scored on its ${WINDOW_SAMPLES / HMS_SAMPLE_RATE_HZ}-s windows at ${HMS_SAMPLE_RATE_HZ} Hz`,
+      );
+    }
+    const predict: SetPredictor = async (set) => ({ probabilities: await predictSet(model, set, options.onProgress), backend: { name: 'onnxruntime' } });
+    const scored = await scoreOnFolder(folder, model.info.preprocess, predict, options);
+    const epoch = model.info.validation.epoch;
+    return { model: model.info.model, format: 'onnx', file: path, ...(typeof epoch === 'number' ? { epoch } : {}), ...scored };
+  } finally {
+    await model.close();
+  }
+}
+
+/** Every window of the set, channel-major as the model takes it, a batch at a time. */
+async function predictSet(model: OnnxClassifier, set: TrainingSet, onProgress?: (done: number, total: number) => void): Promise<number[][]> {
+  const { channels, windowSamples, windows } = set;
+  const perRow = channels * windowSamples;
+  const x = new Float32Array(Math.min(EVALUATION_BATCH, windows.length) * perRow);
+  const out: number[][] = [];
+  for (let i = 0; i < windows.length; i += EVALUATION_BATCH) {
+    const rows = windows.slice(i, i + EVALUATION_BATCH);
+    rows.forEach((w, r) => {
+      const data = set.recordings.get(w.eegId)!;
+      for (let c = 0; c < channels; c++) x.set(data[c].subarray(w.startSample, w.startSample + windowSamples), r * perRow + c * windowSamples);
+    });
+    const p = await model.run(x.subarray(0, rows.length * perRow), rows.length);
+    const k = CLASSES.length;
+    for (let r = 0; r < rows.length; r++) out.push(Array.from(p.subarray(r * k, (r + 1) * k)));
+    onProgress?.(out.length, windows.length);
+  }
+  return out;
+}
