@@ -26,7 +26,8 @@ export interface InferBench {
   timelineWindows: number;
 }
 
-function randomWeights(spec: ModelSpec, seed: number): Float32Array {
+/** Weights drawn as the initialisers would draw them: a model as fast as a trained one. */
+export function randomWeights(spec: ModelSpec, seed: number): Float32Array {
   const rng = new Random(seed);
   const out = new Float32Array(describeModel(spec).parameters);
   let offset = 0;
@@ -39,7 +40,8 @@ function randomWeights(spec: ModelSpec, seed: number): Float32Array {
   return out;
 }
 
-function info(spec: ModelSpec): ModelInfo {
+/** Metadata for a bench model: fed as the notebook preset feeds, on the spec's first channels. */
+export function benchModelInfo(spec: ModelSpec): ModelInfo {
   const preset = PREPROCESS_PRESETS.notebook;
   return {
     ...preset,
@@ -55,7 +57,8 @@ function info(spec: ModelSpec): ModelInfo {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-function noise(samples: number, seed: number): Float32Array {
+/** EEG-like noise: a slow wander, a rhythm and white noise. */
+export function noise(samples: number, seed: number): Float32Array {
   const rng = new Random(seed);
   let slow = 0;
   return Float32Array.from({ length: samples }, (_, i) => {
@@ -68,7 +71,7 @@ export async function benchInfer(onStatus: (line: string) => void = () => {}): P
   const dir = await mkdtemp(join(tmpdir(), 'hms-bench-infer-'));
   try {
     onStatus('reference net…');
-    await exportOnnxFile(join(dir, 'reference.onnx'), REFERENCE_NET, randomWeights(REFERENCE_NET, 1), info(REFERENCE_NET));
+    await exportOnnxFile(join(dir, 'reference.onnx'), REFERENCE_NET, randomWeights(REFERENCE_NET, 1), benchModelInfo(REFERENCE_NET));
     const reference = await OnnxClassifier.open(join(dir, 'reference.onnx'));
     const batch = 32;
     const x = noise(batch * REFERENCE_NET.input.channels * REFERENCE_NET.input.samples, 2);
@@ -87,7 +90,10 @@ export async function benchInfer(onStatus: (line: string) => void = () => {}): P
     }
 
     onStatus('one 50-s recording end to end…');
-    await exportOnnxFile(join(dir, 'default.onnx'), DEFAULT_MODEL, randomWeights(DEFAULT_MODEL, 3), { ...info(DEFAULT_MODEL), channels: PREPROCESS_PRESETS.notebook.channels });
+    await exportOnnxFile(join(dir, 'default.onnx'), DEFAULT_MODEL, randomWeights(DEFAULT_MODEL, 3), {
+      ...benchModelInfo(DEFAULT_MODEL),
+      channels: PREPROCESS_PRESETS.notebook.channels,
+    });
     const model = await OnnxClassifier.open(join(dir, 'default.onnx'));
     try {
       const parquet = join(dir, 'window.parquet');

@@ -1,9 +1,10 @@
 /**
- * `hms bench <preprocess|generate|viewer|train|infer|all> [--files N] [--threads N] [--json]`:
- * speed numbers, never pass/fail. --files sizes the preprocess bench, --threads the
+ * `hms bench <preprocess|generate|viewer|train|infer|batch|all> [--files N] [--threads N] [--json]`:
+ * speed numbers, never pass/fail. --files sizes the preprocess and batch benches, --threads the
  * preprocess one; `all` runs every bench in turn, training with its defaults. `hms bench train`
  * alone is a sub-command with options of its own (bench-train-command.ts).
  */
+import { benchBatch } from '../bench/batch-bench';
 import { benchGenerate } from '../bench/generate-bench';
 import { benchInfer } from '../bench/infer-bench';
 import { benchPreprocess } from '../bench/preprocess-bench';
@@ -21,6 +22,7 @@ const BENCHES: Record<string, Bench> = {
   viewer: async () => benchViewer(),
   train: async () => ({ ...(await benchTrain({ models: true })) }),
   infer: async () => ({ ...(await benchInfer()) }),
+  batch: async ({ files }) => ({ ...(await benchBatch(files)) }),
 };
 
 export const benchCommand: Command = {

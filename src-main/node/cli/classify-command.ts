@@ -8,7 +8,7 @@ import { CLASSES } from '../../core/eeg';
 import { PREPROCESS_PRESETS } from '../../core/model-info';
 import { absentNote, tooManyAbsent } from '../../core/quality';
 import { writeFileAtomic } from '../fs-atomic';
-import { checkFeedable, classifyRecording, classifyTimeline, prepareRecording, type Probabilities, type TimelinePoint } from '../infer/classify';
+import { checkFeedable, classifyRecording, classifyTimeline, prepareRecording, type Probabilities, timelineCsv } from '../infer/classify';
 import { OnnxClassifier } from '../onnx/classifier';
 import { flag, numberOption, stringOption } from './args';
 import { type Command, UsageError } from './command';
@@ -76,8 +76,4 @@ function formatProbabilities(p: Probabilities): string {
 function top(p: Probabilities): string {
   const best = CLASSES.reduce((a, b) => (p[b] > p[a] ? b : a));
   return `${best.padEnd(8)} ${p[best].toFixed(2)}   ${CLASSES.map((c) => `${c} ${p[c].toFixed(2)}`).join('  ')}`;
-}
-
-export function timelineCsv(points: readonly TimelinePoint[]): string {
-  return [['start_sec', ...CLASSES].join(','), ...points.map((p) => [p.startSec, ...CLASSES.map((c) => p.probabilities[c].toPrecision(6))].join(','))].join('\n') + '\n';
 }

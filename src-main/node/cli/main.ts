@@ -1,6 +1,7 @@
 /** The `hms` command line: dispatch, help, and errors as one clear line. */
 import { DataError } from '../../core/eeg';
 import { parseArgs } from './args';
+import { batchCommand } from './batch-command';
 import { benchCommand } from './bench-command';
 import { type CliIo, type Command, UsageError } from './command';
 import { demoCommand } from './demo-command';
@@ -14,6 +15,7 @@ import { preprocessCommand } from './preprocess-command';
 import { serveCommand } from './serve-command';
 import { trainCommand } from './train-command';
 import { windowCommand } from './window-command';
+import { workerCommand } from './worker-command';
 
 const COMMANDS: Command[] = [
   demoCommand,
@@ -26,6 +28,8 @@ const COMMANDS: Command[] = [
   exportCommand,
   classifyCommand,
   submitCommand,
+  batchCommand,
+  workerCommand,
   serveCommand,
   benchCommand,
 ];

@@ -55,3 +55,25 @@ export async function hmsWith(options: HmsOptions, ...args: string[]): Promise<H
 export function spawnHms(...args: string[]): ChildProcess {
   return spawn(process.execPath, ['--import', FORBID_TYPESCRIPT, BIN, ...args], { env: { ...process.env, HMS_DEBUG: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
 }
+
+export interface RunningHms {
+  process: ChildProcess;
+  /** Everything it printed so far, stdout and stderr. */
+  output(): string;
+  /** Resolves when it has exited, however it ended. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts `hms` without waiting for it, for a command that runs until stopped (`hms worker`). */
+export function startHms(options: HmsOptions, ...args: string[]): RunningHms {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', FORBID_TYPESCRIPT, BIN, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, HMS_DEBUG: '', ...options.env },
+    cwd: options.cwd,
+  });
+  let printed = '';
+  child.stdout.on('data', (d: Buffer) => (printed += d));
+  child.stderr.on('data', (d: Buffer) => (printed += d));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  return { process: child, output: () => printed, exited };
+}

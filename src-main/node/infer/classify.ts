@@ -140,3 +140,8 @@ export async function classifyTimeline(model: WindowModel, rec: PreparedRecordin
   const probabilities = await classifyWindows(model, rec, starts);
   return starts.map((s, i) => ({ startSec: s / rec.sampleRateHz, probabilities: asProbabilities(probabilities[i]) }));
 }
+
+/** A timeline as CSV: a row per window, its start and the six probabilities. */
+export function timelineCsv(points: readonly TimelinePoint[]): string {
+  return [['start_sec', ...CLASSES].join(','), ...points.map((p) => [p.startSec, ...CLASSES.map((c) => p.probabilities[c].toPrecision(6))].join(','))].join('\n') + '\n';
+}

@@ -19,6 +19,8 @@ export interface ClassifierOptions {
   preset?: string;
   /** Try the CUDA execution provider first. */
   cuda?: boolean;
+  /** onnxruntime's threads for one run (its default: one per core); 1 where many sessions run side by side, as a batch's workers do. */
+  threads?: number;
 }
 
 const MAX_BATCH = 64;
@@ -73,7 +75,7 @@ export class OnnxClassifier {
     if (!output || (output.dims.length > 0 && output.dims.length !== 2) || (typeof output.dims[1] === 'number' && output.dims[1] !== CLASSES.length)) {
       throw new Error(`${path}: the model's output is [${output?.dims.join(', ') ?? ''}]; a classifier here returns ${CLASSES.length} classes`);
     }
-    const session = await createSession(bytes, path, options.cuda ?? false);
+    const session = await createSession(bytes, path, options.cuda ?? false, options.threads);
     // A model exported without a dynamic batch takes exactly that many rows per run.
     const fixedBatch = typeof batch === 'number' && batch > 0 ? batch : null;
     return new OnnxClassifier(path, info, session, input.name, output.name, own ? 'never' : 'auto', fixedBatch);
@@ -134,13 +136,18 @@ export class OnnxClassifier {
   }
 }
 
-async function createSession(bytes: Uint8Array, path: string, cuda: boolean): Promise<ort.InferenceSession> {
+async function createSession(bytes: Uint8Array, path: string, cuda: boolean, threads: number | undefined): Promise<ort.InferenceSession> {
   const attempts: ort.InferenceSession.SessionOptions['executionProviders'][] = cuda && !cudaFilesMissing() ? [['cuda', 'cpu'], ['cpu']] : [['cpu']];
   let last: unknown;
   for (const executionProviders of attempts) {
     try {
       // No spin-waiting between runs: the threads would steal the CPU the next recording's preprocessing needs.
-      return await ort.InferenceSession.create(bytes, { executionProviders, graphOptimizationLevel: 'all', extra: { session: { intra_op: { allow_spinning: '0' } } } });
+      return await ort.InferenceSession.create(bytes, {
+        executionProviders,
+        graphOptimizationLevel: 'all',
+        ...(threads ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {}),
+        extra: { session: { intra_op: { allow_spinning: '0' } } },
+      });
     } catch (err) {
       last = err;
     }

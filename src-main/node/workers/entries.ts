@@ -11,6 +11,7 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 /** Entry name → its source, relative to the repository root. The bundle holds `<name>.js`. */
 export const RUNTIME_ENTRIES = {
+  'batch-worker': 'src-main/node/batch/thread.ts',
   'cache-worker': 'src-main/node/cache/worker.ts',
   'generate-worker': 'src-main/node/generate/worker.ts',
   'grad-worker': 'src-main/node/train/grad-worker.ts',
