@@ -11,7 +11,7 @@ import { type BuiltHost, startBuiltHost } from './built-host';
 import WebSocket from 'ws';
 import { base64ToFloat32 } from '../src-main/core/base64';
 import { writeEdf } from '../src-main/node/formats/edf-write';
-import { readHmsEegParquet } from '../src-main/node/formats/parquet';
+import { readHmsEegParquet, writeHmsParquet } from '../src-main/node/formats/parquet';
 import { generateDataset } from '../src-main/node/generate/dataset';
 import { launchChromium } from '../src-main/node/chromium';
 
@@ -104,6 +104,37 @@ describe('the viewer', () => {
       if (absentRows.includes(name)) expect(peak, name).toBe(0);
       else expect(peak, name).toBeGreaterThan(1);
     }
+  });
+
+  it('marks where a trace is interpolated over missing samples, on the chains of that electrode only', async () => {
+    const rec = await readHmsEegParquet(recording);
+    const fp1 = rec.channels.indexOf('Fp1');
+    // Fp1 missing from 12 s to 13.5 s (200 Hz), as real HMS files miss stretches of a channel.
+    const gapped = rec.data.map((ch, c) => (c === fp1 ? ch.map((v, i) => (i >= 2400 && i < 2700 ? NaN : v)) : ch));
+    const path = join(data, 'fp1-gap.parquet');
+    await writeHmsParquet(
+      path,
+      rec.channels.map((name, c) => ({ name, type: 'FLOAT' as const, data: gapped[c] })),
+    );
+    const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
+    await openInViewer(page, path);
+    await page.getByRole('button', { name: /next/i }).click();
+    await expect.poll(() => page.getByTestId('interpolated').innerText()).toBe('Shaded: interpolated over missing samples — Fp1-F7 12.0–13.5 s, Fp1-F3 12.0–13.5 s.');
+    await page.screenshot({ path: join(ARTIFACTS, 'viewer-interpolated.png') });
+
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/api?token=${host.token}`);
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    const ask = (id: number, montage: string, startSec: number) =>
+      new Promise<{ value: { channels: string[]; interpolated: { row: number; fromSec: number; toSec: number }[] } }>((resolve) => {
+        ws.once('message', (d) => resolve(JSON.parse(String(d))));
+        ws.send(JSON.stringify({ id, name: 'readPage', request: { path, startSec, durationSec: 10, montage, contextSec: 5 } }));
+      });
+    const referential = (await ask(1, 'referential', 10)).value;
+    expect(referential.interpolated).toEqual([{ row: referential.channels.indexOf('Fp1'), fromSec: 12, toSec: 13.5 }]);
+    // A page that ends inside the gap marks it up to its own end, and one before the gap marks nothing.
+    expect((await ask(2, 'referential', 3)).value.interpolated).toEqual([{ row: referential.channels.indexOf('Fp1'), fromSec: 12, toSec: 13 }]);
+    expect((await ask(3, 'referential', 0)).value.interpolated).toEqual([]);
+    ws.close();
   });
 
   it('explains a file it cannot read and keeps working', async () => {

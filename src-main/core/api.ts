@@ -66,6 +66,13 @@ export interface PageRequest {
   contextSec: number;
 }
 
+export interface InterpolatedSpan {
+  /** The page's row (an index into its channels). */
+  row: number;
+  fromSec: number;
+  toSec: number;
+}
+
 /** One page of a montage, unfiltered: the UI filters it itself so the preview follows the controls live. */
 export interface Page {
   startSec: number;
@@ -73,6 +80,8 @@ export interface Page {
   channels: string[];
   /** The rows of `channels` with no signal, drawn flat: an absent electrode's, or a chain with one at either end. */
   absentRows: string[];
+  /** Where a row's samples were interpolated over missing ones (absolute seconds, within the page): marked on the traces. */
+  interpolated: InterpolatedSpan[];
   /** Samples of context before the page (fewer at the recording's start). */
   contextBefore: number;
   /** Samples of the page itself. */

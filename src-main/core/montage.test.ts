@@ -1,11 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import reference from './__fixtures__/signal-reference.json';
 import { EEG_ELECTRODES } from './eeg';
-import { absentRows, applyMontage, BIPOLAR_CHAINS, CHAIN_GROUPS, montageChannelNames } from './montage';
+import { absentRows, applyMontage, BIPOLAR_CHAINS, CHAIN_GROUPS, montageChannelNames, montageSources } from './montage';
 
 const input = reference.montage.input.map((row) => Float32Array.from(row));
 
 describe('montages', () => {
+  it('names the input rows each row is computed from: both ends of a chain, an electrode itself, EKG alone', () => {
+    const bipolar = montageSources('bipolar');
+    expect(bipolar).toHaveLength(montageChannelNames('bipolar').length);
+    expect(bipolar[0]).toEqual([EEG_ELECTRODES.indexOf('Fp1'), EEG_ELECTRODES.indexOf('F7')]);
+    expect(bipolar.at(-1)).toEqual([EEG_ELECTRODES.length]);
+    expect(montageSources('average')[EEG_ELECTRODES.indexOf('Cz')]).toEqual([EEG_ELECTRODES.indexOf('Cz')]);
+  });
+
   it('bipolar double banana equals the numpy reference, EKG last', () => {
     const out = applyMontage('bipolar', input);
     expect(out).toHaveLength(19);

@@ -75,6 +75,17 @@ export function absentRows(kind: MontageKind, absent: ReadonlySet<string>): stri
 }
 
 /**
+ * The input rows (HMS column order: 19 electrodes, then EKG) each row of the montage is computed
+ * from: both ends of a chain, an electrode's own row. The average reference's mean is left out:
+ * it spreads one electrode's interpolated gap thinly over every row, which is not worth a mark.
+ */
+export function montageSources(kind: MontageKind): number[][] {
+  const ekg = [EEG_ELECTRODES.length];
+  if (kind === 'bipolar') return [...BIPOLAR_CHAINS.map(([a, b]) => [ELECTRODE_INDEX.get(a)!, ELECTRODE_INDEX.get(b)!]), ekg];
+  return [...EEG_ELECTRODES.map((_, i) => [i]), ekg];
+}
+
+/**
  * `data` holds the 19 electrodes then EKG (HMS column order). Returns new arrays in the
  * montage's row order (montageChannelNames); the rows `absentRows` names are zeros.
  */

@@ -1,8 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { EEG_ELECTRODES, HMS_CHANNELS } from './eeg';
-import { absentElectrodes, clipInPlace, eegWindowQuality, fillMissing, missingPrefix, windowMissing, windowQuality } from './quality';
+import { absentElectrodes, clipInPlace, eegWindowQuality, fillMissing, missingPrefix, missingRuns, windowMissing, windowQuality } from './quality';
 
 describe('the NaN policy', () => {
+  it('finds the runs of missing samples fillMissing interpolates over, at the edges too', () => {
+    const ch = Float32Array.from([NaN, 1, 2, NaN, NaN, 5, Infinity, 7, NaN]);
+    expect(missingRuns(ch)).toEqual([
+      [0, 1],
+      [3, 5],
+      [6, 7],
+      [8, 9],
+    ]);
+    expect(missingRuns(Float32Array.from([1, 2, 3]))).toEqual([]);
+  });
+
   it('interpolates inside gaps and holds the edges (leading NaNs no longer drop a file)', () => {
     const { data, missingFraction } = fillMissing([Float32Array.from([NaN, NaN, 2, NaN, NaN, 8, Infinity, NaN])]);
     expect(Array.from(data[0])).toEqual([2, 2, 2, 4, 6, 8, 8, 8]);

@@ -44,6 +44,21 @@ export function fillMissing(data: Float32Array[]): { data: Float32Array[]; missi
   return { data: out, missingFraction };
 }
 
+/** The runs of missing (non-finite) samples of a channel as [start, end) indices: the spans fillMissing interpolates over. */
+export function missingRuns(ch: Float32Array): [number, number][] {
+  const runs: [number, number][] = [];
+  let from = -1;
+  for (let i = 0; i <= ch.length; i++) {
+    const missing = i < ch.length && !Number.isFinite(ch[i]);
+    if (missing && from < 0) from = i;
+    else if (!missing && from >= 0) {
+      runs.push([from, i]);
+      from = -1;
+    }
+  }
+  return runs;
+}
+
 function allFinite(ch: Float32Array): boolean {
   for (let i = 0; i < ch.length; i++) if (!Number.isFinite(ch[i])) return false;
   return true;

@@ -2,11 +2,11 @@
  * Recordings held open for the viewer: read once (HMS layout, gaps filled for display), then
  * served a page at a time in any montage. The few most recent stay in memory.
  */
-import type { Page, PageRequest, RecordingInfo, SpectrogramView } from '../core/api';
+import type { InterpolatedSpan, Page, PageRequest, RecordingInfo, SpectrogramView } from '../core/api';
 import { float32ToBase64 } from '../core/base64';
-import { recordingDurationSec, type Recording } from '../core/eeg';
-import { absentRows, applyMontage, CHAIN_GROUPS, montageChannelNames, type MontageKind } from '../core/montage';
-import { absentElectrodes, fillMissing } from '../core/quality';
+import { EEG_ELECTRODES, recordingDurationSec, type Recording } from '../core/eeg';
+import { absentRows, applyMontage, CHAIN_GROUPS, montageChannelNames, montageSources, type MontageKind } from '../core/montage';
+import { absentElectrodes, fillMissing, missingRuns } from '../core/quality';
 import { regionSpectrogram, SPECTROGRAM_REGION_NAMES } from '../core/spectrogram';
 import { readHmsLayoutRecording } from './recording-files';
 
@@ -14,6 +14,8 @@ interface OpenRecording {
   info: RecordingInfo;
   filled: Float32Array[];
   absent: Set<string>;
+  /** Per input row, the runs of samples that were missing and are interpolated in `filled` (none for an absent electrode: its rows are flat). */
+  gaps: [number, number][][];
   montages: Map<MontageKind, Float32Array[]>;
   spectrogram?: SpectrogramView;
 }
@@ -40,11 +42,14 @@ export class RecordingPages {
     const end = Math.min(total, start + Math.round(req.durationSec * fs));
     const from = Math.max(0, start - Math.round(req.contextSec * fs));
     const to = Math.min(total, end + Math.round(req.contextSec * fs));
+    const absent = absentRows(req.montage, rec.absent);
+    const channels = montageChannelNames(req.montage);
     return {
       startSec: start / fs,
       sampleRateHz: fs,
-      channels: montageChannelNames(req.montage),
-      absentRows: absentRows(req.montage, rec.absent),
+      channels,
+      absentRows: absent,
+      interpolated: interpolatedSpans(req.montage, rec.gaps, start, end, fs).filter((s) => !absent.includes(channels[s.row])),
       contextBefore: start - from,
       samples: end - start,
       data: rows.map((ch) => float32ToBase64(ch.subarray(from, to))),
@@ -92,7 +97,26 @@ export class RecordingPages {
 async function load(path: string): Promise<OpenRecording> {
   const { recording, missing } = await readHmsLayoutRecording(path);
   const absent = absentElectrodes(recording.data);
-  return { info: recordingInfo(recording, missing, absent), filled: fillMissing(recording.data).data, absent, montages: new Map() };
+  const gaps = recording.data.map((ch, i) => (absent.has(EEG_ELECTRODES[i]) ? [] : missingRuns(ch)));
+  return { info: recordingInfo(recording, missing, absent), filled: fillMissing(recording.data).data, absent, gaps, montages: new Map() };
+}
+
+/** Each montage row's interpolated spans within samples [start, end): the union of its sources' gaps. */
+function interpolatedSpans(kind: MontageKind, gaps: [number, number][][], start: number, end: number, fs: number): InterpolatedSpan[] {
+  return montageSources(kind).flatMap((sources, row) => {
+    const runs = sources
+      .flatMap((i) => gaps[i])
+      .map(([a, b]): [number, number] => [Math.max(a, start), Math.min(b, end)])
+      .filter(([a, b]) => b > a)
+      .sort((x, y) => x[0] - y[0]);
+    const merged: [number, number][] = [];
+    for (const [a, b] of runs) {
+      const last = merged[merged.length - 1];
+      if (last && a <= last[1]) last[1] = Math.max(last[1], b);
+      else merged.push([a, b]);
+    }
+    return merged.map(([a, b]) => ({ row, fromSec: a / fs, toSec: b / fs }));
+  });
 }
 
 function recordingInfo(rec: Recording, missing: string[], absent: Set<string>): RecordingInfo {
