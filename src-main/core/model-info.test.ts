@@ -12,6 +12,8 @@ describe("a model's metadata, read back", () => {
     expect(modelInfoFromMetadata(modelInfoToMetadata(INFO), FILE)).toEqual(INFO);
     expect(modelInfoFromMetadata({ 'pytorch.version': '2' }, FILE)).toBeNull();
     expect(channelsMatchMontage(INFO)).toBe(true);
+    const ensemble: ModelInfo = { ...INFO, members: [{ model: 'm', source: 'fold-1', dataFingerprint: 'ab', validation: { valKL: 0.4 } }] };
+    expect(modelInfoFromMetadata(modelInfoToMetadata(ensemble), FILE)).toEqual(ensemble);
   });
 
   it('refuses, naming the model file and the entry, what cannot be fed or answered', () => {
@@ -30,6 +32,8 @@ describe("a model's metadata, read back", () => {
       ['channels', '[]', 'hms.channels: []; a list of channel names is needed'],
       ['validation', '[1,2]', 'hms.validation: [1,2]; figures by name are needed'],
       ['preprocess', '{x', 'hms.preprocess is not valid JSON'],
+      ['members', '[]', 'hms.members: []; a list of models, each with its model, source, dataFingerprint and validation figures, is needed'],
+      ['members', JSON.stringify([{ model: 'm', source: 'fold-1', validation: {} }]), 'hms.members: [{"model":"m","source":"fold-1","validation":{}}]; a list of models'],
     ];
     for (const [key, value, message] of cases)
       expect(() => modelInfoFromMetadata(withEntry(key, value), FILE), `${key} ${value}`).toThrow(`${FILE}: the model's metadata ${message}`);

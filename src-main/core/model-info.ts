@@ -23,6 +23,18 @@ export interface ModelInfo {
   /** Validation figures of the weights, e.g. { valKL, valKL10, priorKL, floorKL, accuracy }. */
   validation: Record<string, number | null>;
   appVersion: string;
+  /** An ensemble's members in the graph's order (its output is their probabilities' mean); absent for one model. */
+  members?: EnsembleMember[];
+}
+
+/** What an ensemble says of each model in it. */
+export interface EnsembleMember {
+  model: string;
+  /** Where it came from: its run folder's name (fold-1, …). */
+  source: string;
+  dataFingerprint: string;
+  /** The member's own held-out figures. */
+  validation: Record<string, number | null>;
 }
 
 const PREFIX = 'hms.';
@@ -69,6 +81,7 @@ export function modelInfoFromMetadata(props: Record<string, string>, file: strin
     dataFingerprint: text('dataFingerprint'),
     validation: json('validation'),
     appVersion: text('appVersion'),
+    ...(PREFIX + 'members' in props ? { members: json('members') } : {}),
   };
   const problem = modelInfoProblem(info);
   if (problem) throw bad(problem.key, problem.problem);
@@ -76,7 +89,7 @@ export function modelInfoFromMetadata(props: Record<string, string>, file: strin
 }
 
 /** The first entry of a model's description that cannot be used as it says, or null. */
-export function modelInfoProblem(info: Record<keyof ModelInfo, unknown>): { key: keyof ModelInfo; problem: string } | null {
+export function modelInfoProblem(info: Record<Exclude<keyof ModelInfo, 'members'>, unknown> & { members?: unknown }): { key: keyof ModelInfo; problem: string } | null {
   const { classes, sampleRateHz: rate, windowSamples, channels, validation } = info;
   const shown = (v: unknown) => JSON.stringify(v)?.slice(0, 80);
   if (!Array.isArray(classes) || classes.length !== CLASSES.length || classes.some((c, i) => c !== CLASSES[i])) {
@@ -93,10 +106,22 @@ export function modelInfoProblem(info: Record<keyof ModelInfo, unknown>): { key:
   }
   const preprocess = preprocessSpecProblem(info.preprocess, rate);
   if (preprocess) return { key: 'preprocess', problem: preprocess };
-  if (typeof validation !== 'object' || validation === null || Array.isArray(validation) || Object.values(validation).some((v) => v !== null && typeof v !== 'number')) {
-    return { key: 'validation', problem: `${shown(validation)}; figures by name are needed` };
+  if (!isFigures(validation)) return { key: 'validation', problem: `${shown(validation)}; figures by name are needed` };
+  const { members } = info;
+  if (members !== undefined && !(Array.isArray(members) && members.length > 0 && members.every(isMember))) {
+    return { key: 'members', problem: `${shown(members)}; a list of models, each with its model, source, dataFingerprint and validation figures, is needed` };
   }
   return null;
+}
+
+function isFigures(v: unknown): v is Record<string, number | null> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => x === null || typeof x === 'number');
+}
+
+function isMember(m: unknown): m is EnsembleMember {
+  if (typeof m !== 'object' || m === null) return false;
+  const { model, source, dataFingerprint, validation } = m as Record<string, unknown>;
+  return typeof model === 'string' && typeof source === 'string' && typeof dataFingerprint === 'string' && isFigures(validation);
 }
 
 /** Whether the channels a model takes are what its montage gives (a model from a test may take fewer). */

@@ -1,24 +1,27 @@
-/** `hms export <runDir|checkpoint> --out model.onnx`: the trained weights as one self-describing ONNX file. */
-import { exportCheckpoint } from '../infer/export-checkpoint';
+/** `hms export <runDir|checkpoint> --out model.onnx`: the trained weights as one self-describing ONNX file; `--ensemble` makes one of several runs. */
+import { exportCheckpoint, exportEnsemble } from '../infer/export-checkpoint';
 import { flag, stringOption } from './args';
 import { type Command, UsageError } from './command';
 
 export const exportCommand: Command = {
   name: 'export',
-  summary: "write a run's best checkpoint as an ONNX model (opset 17) that says how to feed it",
-  usage: 'hms export <runDir|checkpoint> --out model.onnx [--json]',
-  options: { out: { values: 1 }, json: { values: 0 } },
+  summary: "write a run's best checkpoint — or, with --ensemble, the mean of several runs — as an ONNX model (opset 17) that says how to feed it",
+  usage: 'hms export <runDir|checkpoint> --out model.onnx [--json]\n       hms export --ensemble <cross-validation runDir | runDir runDir …> --out model.onnx [--json]',
+  options: { out: { values: 1 }, ensemble: { values: 0 }, json: { values: 0 } },
   async run(args, io) {
-    const [run] = args.positional;
-    if (!run || args.positional.length > 1) throw new UsageError('give one run folder or checkpoint');
+    const ensemble = flag(args, 'ensemble');
+    const runs = args.positional;
+    if (!runs.length || (!ensemble && runs.length > 1))
+      throw new UsageError(ensemble ? 'give a cross-validation run folder, or two or more run folders' : 'give one run folder or checkpoint');
     const out = stringOption(args, 'out');
     if (!out) throw new UsageError('--out <model.onnx> is required');
-    const info = await exportCheckpoint(run, out);
+    const info = ensemble ? await exportEnsemble(runs, out) : await exportCheckpoint(runs[0], out);
     if (flag(args, 'json')) io.json({ file: out, ...info });
-    else
-      io.out(
-        `${out}: ${info.model}, input [batch, ${info.channels.length}, ${info.windowSamples}] µV at ${info.sampleRateHz} Hz, validation KL ${info.validation.valKL?.toFixed(4)}`,
-      );
+    else {
+      const kl = info.validation.valKL;
+      const figure = info.members ? `held-out KL of its members pooled ${kl?.toFixed(4) ?? 'unknown'}` : `validation KL ${kl?.toFixed(4)}`;
+      io.out(`${out}: ${info.model}, input [batch, ${info.channels.length}, ${info.windowSamples}] µV at ${info.sampleRateHz} Hz, ${figure}`);
+    }
     return 0;
   },
 };

@@ -1,12 +1,14 @@
 /** A trained checkpoint as a self-describing ONNX file: its weights, and everything needed to feed it. */
-import { lstat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { lstat, readdir } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { CLASSES, DataError } from '../../core/eeg';
 import { APP_VERSION } from '../app-version';
-import type { Evaluation } from '../../core/evaluation';
+import { type Evaluation, poolEvaluations } from '../../core/evaluation';
 import type { ModelInfo } from '../../core/model-info';
+import type { ModelSpec } from '../../core/models';
 import type { TrainResult } from '../../core/training';
-import { exportOnnxFile } from '../onnx/export';
+import { writeFileAtomic } from '../fs-atomic';
+import { exportEnsembleOnnx, exportOnnxFile } from '../onnx/export';
 import { readInputFile } from '../formats/input-file';
 import { checkpointPath } from '../train/evaluate-folder';
 import { readModelCheckpoint } from '../train/model-checkpoint';
@@ -14,6 +16,59 @@ import { RUN_FILE } from '../train/run';
 
 /** A run folder's best checkpoint, with the held-out evaluation its run.json holds; or a checkpoint file, with its own KL only. */
 export async function exportCheckpoint(runDirOrFile: string, out: string): Promise<ModelInfo> {
+  const { spec, weights, info } = await exportable(runDirOrFile);
+  await exportOnnxFile(out, spec, weights, info);
+  return info;
+}
+
+/**
+ * Runs as one model that averages their probabilities: the fold-N runs of a cross-validation
+ * (`hms train --fold all`) given their parent folder, or the run folders given. Its validation
+ * figures are the members' held-out folds pooled — each member scored on patients it never saw,
+ * as no held-out set exists for the ensemble itself — with `pooledFolds` saying how many.
+ */
+export async function exportEnsemble(paths: readonly string[], out: string): Promise<ModelInfo> {
+  const runs = await ensembleRuns(paths);
+  const members = await Promise.all(runs.map(exportable));
+  const [first] = members;
+  for (const [i, m] of members.entries()) {
+    const differs = FED_ALIKE.find((key) => JSON.stringify(m.info[key]) !== JSON.stringify(first.info[key]));
+    if (differs) throw new DataError(runs[i], `its model is fed otherwise (${differs}) than ${runs[0]}'s: an ensemble's members share one input`);
+  }
+  const evaluations = members.flatMap((m) => (m.evaluation ? [m.evaluation] : []));
+  const pooled = evaluations.length === members.length ? poolEvaluations(evaluations) : undefined;
+  const names = [...new Set(members.map((m) => m.info.model))];
+  const fingerprints = new Set(members.map((m) => m.info.dataFingerprint));
+  const info: ModelInfo = {
+    ...first.info,
+    model: `ensemble of ${members.length} ${names.join('+')}`,
+    dataFingerprint: fingerprints.size === 1 ? first.info.dataFingerprint : '',
+    validation: pooled ? { valKL: pooled.valKL, ...figures(pooled), pooledFolds: members.length } : { pooledFolds: null },
+    members: members.map((m, i) => ({ model: m.info.model, source: basename(runs[i]), dataFingerprint: m.info.dataFingerprint, validation: m.info.validation })),
+  };
+  await writeFileAtomic(out, exportEnsembleOnnx(members, info));
+  return info;
+}
+
+/** What an ensemble's members must agree on: one input, preprocessed one way. */
+const FED_ALIKE = ['sampleRateHz', 'windowSamples', 'channels', 'preprocess', 'normalisation'] as const;
+
+/** A fold-N run folder below one path, in fold order; else the paths themselves, at least two. */
+async function ensembleRuns(paths: readonly string[]): Promise<string[]> {
+  if (paths.length === 1) {
+    const entries = await readdir(paths[0]).catch(() => {
+      throw new DataError(paths[0], 'no such folder of fold runs');
+    });
+    const folds = entries.flatMap((e) => (/^fold-\d+$/.test(e) ? [e] : [])).sort((a, b) => Number(a.slice(5)) - Number(b.slice(5)));
+    if (folds.length < 2)
+      throw new DataError(paths[0], `holds ${folds.length} fold run${folds.length === 1 ? '' : 's'} (fold-1, fold-2, …, from hms train --fold all); an ensemble needs two or more`);
+    return folds.map((f) => join(paths[0], f));
+  }
+  return [...paths];
+}
+
+/** A run or checkpoint as an exportable model: its spec, weights, metadata and (for a run folder) held-out evaluation. */
+async function exportable(runDirOrFile: string): Promise<{ spec: ModelSpec; weights: Float32Array; info: ModelInfo; evaluation?: Evaluation }> {
   const checkpoint = await checkpointPath(runDirOrFile);
   const { meta, weights } = await readModelCheckpoint(checkpoint);
   const evaluation = checkpoint === runDirOrFile ? undefined : await runEvaluation(runDirOrFile);
@@ -27,15 +82,15 @@ export async function exportCheckpoint(runDirOrFile: string, out: string): Promi
     preprocess: meta.preprocess,
     normalisation: scale?.kind === 'scale' ? `µV × ${scale.factor} inside the graph` : 'none',
     dataFingerprint: meta.dataFingerprint,
-    validation: {
-      epoch: meta.epoch,
-      valKL: meta.valKL,
-      ...(evaluation ? { valKL10: nullable(evaluation.valKL10), priorKL: evaluation.priorKL, floorKL: evaluation.floorKL ?? null, accuracy: evaluation.accuracy } : {}),
-    },
+    validation: { epoch: meta.epoch, valKL: meta.valKL, ...(evaluation ? figures(evaluation) : {}) },
     appVersion: APP_VERSION,
   };
-  await exportOnnxFile(out, meta.spec, weights, info);
-  return info;
+  return { spec: meta.spec, weights, info, ...(evaluation ? { evaluation } : {}) };
+}
+
+/** The held-out figures a model file carries. */
+function figures(e: Evaluation): Record<string, number | null> {
+  return { valKL10: nullable(e.valKL10), priorKL: e.priorKL, floorKL: e.floorKL ?? null, accuracy: e.accuracy };
 }
 
 const nullable = (v: number) => (Number.isFinite(v) ? v : null);

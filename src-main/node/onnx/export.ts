@@ -21,114 +21,137 @@ const BN_EPSILON = 1e-5;
 export const PRODUCER = 'HMS Studio';
 
 export function exportOnnx(spec: ModelSpec, weights: Float32Array, info: ModelInfo): Uint8Array {
-  const description = describeModel(spec);
-  if (weights.length !== description.parameters) throw new Error(`model "${spec.name}" has ${description.parameters} weights; ${weights.length} were given`);
-  const nodes: OnnxNode[] = [];
-  const initializers: OnnxTensor[] = [];
-  let offset = 0;
-  let current = INPUT_NAME;
-  let counter = 0;
-  const fresh = (hint: string) => `${hint}_${counter++}`;
-  const node = (op: string, inputs: string[], attributes?: OnnxNode['attributes'], outputs = [fresh(op.toLowerCase())]) => {
-    nodes.push({ op, inputs, outputs, ...(attributes ? { attributes } : {}) });
-    return outputs[0];
-  };
-  const constant = (name: string, dims: number[], values: Float32Array | number[], int64 = false) => {
-    initializers.push({ name, dims, values, int64 });
-    return name;
-  };
-  const take = (n: number) => {
-    const w = weights.subarray(offset, offset + n);
-    offset += n;
-    return w;
-  };
-  const activation = (layer: { activation: string }, x: string) => (layer.activation === 'relu' ? node('Relu', [x]) : x);
+  return exportEnsembleOnnx([{ spec, weights }], info);
+}
 
-  for (const shape of description.layers) {
-    const { layer, name } = shape;
-    const sizes = shape.weights.map((w) => w.shape.reduce((a, b) => a * b, 1));
-    switch (layer.kind) {
-      case 'scale':
-        current = node('Mul', [current, constant(`${name}/factor`, [], Float32Array.of(layer.factor))]);
-        break;
-      case 'conv1d': {
-        const [k, inPerGroup, out] = shape.weights[0].shape;
-        const kernel = take(sizes[0]);
-        // tfjs [k, in/groups, out] → ONNX [out, in/groups, k].
-        const w = new Float32Array(kernel.length);
-        for (let t = 0; t < k; t++) for (let c = 0; c < inPerGroup; c++) for (let o = 0; o < out; o++) w[(o * inPerGroup + c) * k + t] = kernel[(t * inPerGroup + c) * out + o];
-        const bias = take(sizes[1]).slice();
-        current = node('Conv', [current, constant(`${name}/W`, [out, inPerGroup, k], w), constant(`${name}/B`, [out], bias)], {
-          kernel_shape: [k],
-          strides: [layer.stride ?? 1],
-          pads: shape.pads ?? [0, 0],
-          group: layer.groups ?? 1,
-        });
-        current = activation(layer, current);
-        break;
-      }
-      case 'maxPool1d':
-        current = node('MaxPool', [current], { kernel_shape: [layer.size], strides: [layer.size] });
-        break;
-      case 'avgPool1d':
-        current = node('AveragePool', [current], { kernel_shape: [layer.size], strides: [layer.size] });
-        break;
-      case 'globalAvgPool1d':
-        current = node('ReduceMean', [current], { axes: [2], keepdims: 0 });
-        break;
-      case 'batchNorm': {
-        const [gamma, beta, mean, variance] = sizes.map((n, i) => constant(`${name}/${['scale', 'B', 'mean', 'var'][i]}`, [n], take(n).slice()));
-        current = node('BatchNormalization', [current, gamma, beta, mean, variance], { epsilon: { float: BN_EPSILON } });
-        break;
-      }
-      case 'dropout':
-        break;
-      case 'flatten':
-        current = node('Flatten', [node('Transpose', [current], { perm: [0, 2, 1] })], { axis: 1 });
-        break;
-      case 'lstm':
-        current = lstm(shape, take(sizes[0]), take(sizes[1]), take(sizes[2]), current, { node, constant, fresh });
-        break;
-      case 'splitChannels': {
-        const [samples] = shape.inputShape;
-        current = node('Reshape', [current, constant(`${name}/shape`, [3], [-1, 1, samples], true)]);
-        break;
-      }
-      case 'mergeChannels': {
-        const out = shape.outputShape;
-        const target = out.length === 2 ? [-1, out[1], out[0]] : [-1, out[0]];
-        current = node('Reshape', [current, constant(`${name}/shape`, [target.length], target, true)]);
-        break;
-      }
-      case 'log':
-        current = node('Log', [node('Add', [current, constant(`${name}/epsilon`, [], Float32Array.of(layer.epsilon))])]);
-        break;
-      case 'hemisphereSymmetric':
-        current = hemisphereSymmetric(shape, current, { node, constant, fresh });
-        break;
-      case 'dense': {
-        const [inputs, units] = shape.weights[0].shape;
-        current = node('Gemm', [current, constant(`${name}/W`, [inputs, units], take(sizes[0]).slice()), constant(`${name}/B`, [units], take(sizes[1]).slice())]);
-        current = activation(layer, current);
-        break;
-      }
-    }
+/**
+ * Several models on one input as one graph: each member's probabilities, averaged (a single
+ * member is a plain model). Averaging probabilities, not logits, is what the fold ensembles of
+ * the HMS competition did, and what the KL of an averaged prediction rewards.
+ */
+export function exportEnsembleOnnx(members: readonly { spec: ModelSpec; weights: Float32Array }[], info: ModelInfo): Uint8Array {
+  const [first] = members;
+  if (!first) throw new Error('an ensemble needs at least one model');
+  const { input } = first.spec;
+  const misfit = members.find((m) => m.spec.input.channels !== input.channels || m.spec.input.samples !== input.samples);
+  if (misfit)
+    throw new Error(`model "${misfit.spec.name}" takes [${misfit.spec.input.channels}, ${misfit.spec.input.samples}]; the first takes [${input.channels}, ${input.samples}]`);
+  const graph = graphParts();
+  const alone = members.length === 1;
+  const probabilities = members.map(({ spec, weights }, i) => {
+    const b = graph.builder(alone ? '' : `m${i + 1}/`);
+    return b.node('Softmax', [modelLogits(b, spec, weights, INPUT_NAME)], { axis: 1 }, alone ? [OUTPUT_NAME] : undefined);
+  });
+  if (!alone) {
+    const b = graph.builder('ensemble/');
+    b.node('Mul', [b.node('Sum', probabilities), b.constant('mean', [], Float32Array.of(1 / members.length))], undefined, [OUTPUT_NAME]);
   }
-  node('Softmax', [current], { axis: 1 }, [OUTPUT_NAME]);
-  const graph: OnnxGraph = {
-    name: spec.name,
-    nodes,
-    initializers,
-    inputs: [{ name: INPUT_NAME, dims: ['batch', spec.input.channels, spec.input.samples] }],
-    outputs: [{ name: OUTPUT_NAME, dims: ['batch', description.outputShape[0]] }],
+  const onnx: OnnxGraph = {
+    name: alone ? first.spec.name : `ensemble of ${members.length}`,
+    nodes: graph.nodes,
+    initializers: graph.initializers,
+    inputs: [{ name: INPUT_NAME, dims: ['batch', input.channels, input.samples] }],
+    outputs: [{ name: OUTPUT_NAME, dims: ['batch', describeModel(first.spec).outputShape[0]] }],
   };
-  return encodeModel(graph, modelInfoToMetadata(info), { name: PRODUCER, version: info.appVersion });
+  return encodeModel(onnx, modelInfoToMetadata(info), { name: PRODUCER, version: info.appVersion });
 }
 
 interface Builder {
   node: (op: string, inputs: string[], attributes?: OnnxNode['attributes'], outputs?: string[]) => string;
   constant: (name: string, dims: number[], values: Float32Array | number[], int64?: boolean) => string;
   fresh: (hint: string) => string;
+}
+
+/** One graph's nodes and initializers, added to through builders; each builder prefixes its initializers' names, so an ensemble's members cannot collide. */
+function graphParts() {
+  const nodes: OnnxNode[] = [];
+  const initializers: OnnxTensor[] = [];
+  let counter = 0;
+  const fresh = (hint: string) => `${hint}_${counter++}`;
+  const builder = (prefix: string): Builder => ({
+    fresh,
+    node: (op, inputs, attributes, outputs = [fresh(op.toLowerCase())]) => {
+      nodes.push({ op, inputs, outputs, ...(attributes ? { attributes } : {}) });
+      return outputs[0];
+    },
+    constant: (name, dims, values, int64 = false) => {
+      initializers.push({ name: prefix + name, dims, values, int64 });
+      return prefix + name;
+    },
+  });
+  return { nodes, initializers, builder };
+}
+
+/** The spec's layers on `input`, reading their weights in order: the name of the logits. */
+function modelLogits(b: Builder, spec: ModelSpec, weights: Float32Array, input: string): string {
+  const description = describeModel(spec);
+  if (weights.length !== description.parameters) throw new Error(`model "${spec.name}" has ${description.parameters} weights; ${weights.length} were given`);
+  let offset = 0;
+  const take = (n: number) => {
+    const w = weights.subarray(offset, offset + n);
+    offset += n;
+    return w;
+  };
+  return description.layers.reduce((current, shape) => layerNodes(b, shape, take, current), input);
+}
+
+/** One layer's nodes on `x`, taking its weights from the flat vector: the name of its output. */
+function layerNodes(b: Builder, shape: LayerShape, take: (n: number) => Float32Array, x: string): string {
+  const { node, constant } = b;
+  const { layer, name } = shape;
+  const sizes = shape.weights.map((w) => w.shape.reduce((a, c) => a * c, 1));
+  const activation = (y: string) => ('activation' in layer && layer.activation === 'relu' ? node('Relu', [y]) : y);
+  switch (layer.kind) {
+    case 'scale':
+      return node('Mul', [x, constant(`${name}/factor`, [], Float32Array.of(layer.factor))]);
+    case 'conv1d':
+      return activation(conv1d(shape, take(sizes[0]), take(sizes[1]).slice(), x, b));
+    case 'maxPool1d':
+      return node('MaxPool', [x], { kernel_shape: [layer.size], strides: [layer.size] });
+    case 'avgPool1d':
+      return node('AveragePool', [x], { kernel_shape: [layer.size], strides: [layer.size] });
+    case 'globalAvgPool1d':
+      return node('ReduceMean', [x], { axes: [2], keepdims: 0 });
+    case 'batchNorm': {
+      const [gamma, beta, mean, variance] = sizes.map((n, i) => constant(`${name}/${['scale', 'B', 'mean', 'var'][i]}`, [n], take(n).slice()));
+      return node('BatchNormalization', [x, gamma, beta, mean, variance], { epsilon: { float: BN_EPSILON } });
+    }
+    case 'dropout':
+      return x;
+    case 'flatten':
+      return node('Flatten', [node('Transpose', [x], { perm: [0, 2, 1] })], { axis: 1 });
+    case 'lstm':
+      return lstm(shape, take(sizes[0]), take(sizes[1]), take(sizes[2]), x, b);
+    case 'splitChannels':
+      return node('Reshape', [x, constant(`${name}/shape`, [3], [-1, 1, shape.inputShape[0]], true)]);
+    case 'mergeChannels': {
+      const out = shape.outputShape;
+      const target = out.length === 2 ? [-1, out[1], out[0]] : [-1, out[0]];
+      return node('Reshape', [x, constant(`${name}/shape`, [target.length], target, true)]);
+    }
+    case 'log':
+      return node('Log', [node('Add', [x, constant(`${name}/epsilon`, [], Float32Array.of(layer.epsilon))])]);
+    case 'hemisphereSymmetric':
+      return hemisphereSymmetric(shape, x, b);
+    case 'dense': {
+      const [inputs, units] = shape.weights[0].shape;
+      return activation(node('Gemm', [x, constant(`${name}/W`, [inputs, units], take(sizes[0]).slice()), constant(`${name}/B`, [units], take(sizes[1]).slice())]));
+    }
+  }
+}
+
+/** tfjs's kernel [k, in/groups, out] → ONNX's [out, in/groups, k]; padding as the spec's shape says. */
+function conv1d({ name, layer, weights, pads }: LayerShape, kernel: Float32Array, bias: Float32Array, x: string, { node, constant }: Builder): string {
+  if (layer.kind !== 'conv1d') throw new Error('conv1d() needs a conv1d layer');
+  const [k, inPerGroup, out] = weights[0].shape;
+  const w = new Float32Array(kernel.length);
+  for (let t = 0; t < k; t++) for (let c = 0; c < inPerGroup; c++) for (let o = 0; o < out; o++) w[(o * inPerGroup + c) * k + t] = kernel[(t * inPerGroup + c) * out + o];
+  return node('Conv', [x, constant(`${name}/W`, [out, inPerGroup, k], w), constant(`${name}/B`, [out], bias)], {
+    kernel_shape: [k],
+    strides: [layer.stride ?? 1],
+    pads: pads ?? [0, 0],
+    group: layer.groups ?? 1,
+  });
 }
 
 /**
