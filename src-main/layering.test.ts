@@ -1,7 +1,7 @@
 /**
- * Holds the layering of DESIGN §2: core ← node ← electron, preload over core/api only, the
- * renderer over core only; and no shipped code imports test code. Every import specifier of every
- * source file is checked.
+ * Holds the layering of docs/ARCHITECTURE.md §1: core ← node ← electron, preload over core/api
+ * only, the renderer over core only; and no shipped code imports test code. Every import specifier
+ * of every source file is checked.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';

@@ -60,6 +60,17 @@ export function labelledWindows(rows: readonly TrainRow[], sampleRateHz = HMS_SA
   });
 }
 
+/** The windows of each recording, recordings in the order they first appear, windows in theirs. */
+export function windowsByEeg(windows: readonly LabelledWindow[]): Map<string, LabelledWindow[]> {
+  const byEeg = new Map<string, LabelledWindow[]>();
+  for (const w of windows) {
+    const list = byEeg.get(w.eegId);
+    if (list) list.push(w);
+    else byEeg.set(w.eegId, [w]);
+  }
+  return byEeg;
+}
+
 export function argmax(values: readonly number[]): number {
   let best = 0;
   for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;

@@ -33,6 +33,9 @@ export interface Annotation {
 
 export type RecordingFormat = 'hms-parquet' | 'hms-spectrogram' | 'edf' | 'edf+c' | 'edf+d' | 'bdf';
 
+/** The endings (any case) of the recording files the app opens: HMS parquet, EDF / EDF+, BDF. */
+export const RECORDING_EXTENSIONS: readonly string[] = ['.parquet', '.edf', '.bdf'];
+
 /** One recording in memory: a Float32Array per channel, all at `sampleRateHz`. */
 export interface Recording {
   channels: string[];

@@ -284,7 +284,7 @@ export function hemisphereRows({ layer, chains }: LayerShape): { sums: number[][
 }
 
 /**
- * The reference net of the speed comparisons (DESIGN §6), timed in PyTorch by
+ * The reference net of the speed comparisons (docs/ARCHITECTURE.md §6), timed in PyTorch by
  * `shared/bench/torch_reference.py`: 18 bipolar chains × 2000 samples, three k7 convolutions,
  * global average pooling, six logits.
  */

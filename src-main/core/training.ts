@@ -55,9 +55,11 @@ export interface EpochRecord {
   seconds: number;
 }
 
+/** The engine a run trains on (node/train/backend.ts picks it), as the run reports it. */
 export interface BackendInfo {
   name: 'tensorflow' | 'wasm';
   device: 'gpu' | 'cpu';
+  /** Threads one backend instance computes with (data-parallel workers multiply it). */
   threads: number;
 }
 
@@ -86,6 +88,13 @@ export interface RestartRecord {
 /** 'crashed': its training process died mid-run (killed, out of memory); `last.ckpt` lets it resume. */
 export type RunStatus = 'running' | 'finished' | 'cancelled' | 'failed' | 'crashed';
 
+/**
+ * Why training stopped: every epoch done, no progress for `patience` epochs, the time limit, or a
+ * cancel. While a run is going, its `run.json` says how its session's last finished stage ended
+ * (`'epochs'` before one has).
+ */
+export type StopReason = 'epochs' | 'patience' | 'time-limit' | 'cancelled';
+
 export interface TrainResult {
   status: RunStatus;
   runDir: string;
@@ -93,8 +102,7 @@ export interface TrainResult {
   backend: BackendInfo;
   epochs: number;
   bestEpoch: number;
-  /** Why training stopped: every epoch done, no progress for `patience` epochs, the time limit, or a cancel. */
-  stopReason: 'epochs' | 'patience' | 'time-limit' | 'cancelled';
+  stopReason: StopReason;
   history: EpochRecord[];
   /** Every restart from fresh weights, in order; absent in runs made before there were restarts. */
   restarts?: RestartRecord[];

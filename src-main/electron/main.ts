@@ -6,7 +6,9 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, shell } from 'electron';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { IPC_CHANNEL, IPC_EVENT_CHANNEL } from '../core/api';
+import { RECORDING_EXTENSIONS } from '../core/eeg';
 import { createService, dispatch } from '../node/service';
+import { devServerUrl } from './dev-server';
 import { launchTrainingUtility } from './training-launcher';
 
 /**
@@ -61,8 +63,9 @@ function createWindow(): BrowserWindow {
   win.webContents.on('will-navigate', (event, url) => {
     if (url !== win.webContents.getURL()) event.preventDefault();
   });
-  // The dev server's address only in development: a packaged app loads nothing but its own files.
-  if (!app.isPackaged && process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL);
+  // A packaged app loads nothing but its own files (dev-server.ts).
+  const devUrl = devServerUrl(app.isPackaged, process.env);
+  if (devUrl) void win.loadURL(devUrl);
   else void win.loadFile(join(import.meta.dirname, '../renderer/index.html'));
   return win;
 }
@@ -71,7 +74,7 @@ function buildMenu(win: BrowserWindow): Menu {
   const open = async (properties: ('openFile' | 'openDirectory')[]) => {
     const result = await dialog.showOpenDialog(win, {
       properties,
-      filters: [{ name: 'EEG recordings', extensions: ['parquet', 'edf', 'bdf'] }],
+      filters: [{ name: 'EEG recordings', extensions: RECORDING_EXTENSIONS.map((e) => e.slice(1)) }],
     });
     if (!result.canceled && result.filePaths[0]) win.webContents.send('hms:open', result.filePaths[0]);
   };

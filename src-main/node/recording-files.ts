@@ -1,11 +1,9 @@
 /** Opens any recording a user can give us, by what the file is, in the HMS channel layout. */
 import { extname } from 'node:path';
-import { DataError, EEG_ELECTRODES, EKG_CHANNEL, type Recording } from '../core/eeg';
+import { DataError, EEG_ELECTRODES, EKG_CHANNEL, RECORDING_EXTENSIONS, type Recording } from '../core/eeg';
 import { normaliseChannelLabel, toHmsLayout } from '../core/channels';
 import { readEdf } from './formats/edf';
 import { readHmsEegParquet } from './formats/parquet';
-
-export const RECORDING_EXTENSIONS = ['.parquet', '.edf', '.bdf'];
 
 /** The recording as read, channels as the file names them (normalised). */
 export async function readRecording(path: string): Promise<Recording> {

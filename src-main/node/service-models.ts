@@ -16,7 +16,20 @@ import { OnnxClassifier } from './onnx/classifier';
 type ModelHandlers = Pick<ApiHandlers, 'listModels' | 'exportModel' | 'classify'>;
 
 export function createModelHandlers(): ModelHandlers {
+  // Keyed `file|mtime|preset`: a file changed on disk gets a session of its own.
   const sessions = new Map<string, Promise<OnnxClassifier>>();
+  /** Closes the sessions of `file` but those of the version modified at `keptMtimeMs`: a replaced file's would stay open for good. */
+  const closeStale = (file: string, keptMtimeMs?: number) => {
+    for (const [key, session] of sessions) {
+      const kept = keptMtimeMs !== undefined && key.startsWith(`${file}|${keptMtimeMs}|`);
+      if (kept || !key.startsWith(`${file}|`)) continue;
+      sessions.delete(key);
+      void session.then(
+        (s) => s.close(),
+        () => {},
+      );
+    }
+  };
 
   return {
     listModels: async () => MODELS.map((m) => ({ name: m.name, description: m.description, parameters: describeModel(m).parameters, isDefault: m === DEFAULT_MODEL })),
@@ -24,16 +37,7 @@ export function createModelHandlers(): ModelHandlers {
     exportModel: async ({ runDir }) => {
       const path = join(runDir, 'model.onnx');
       const info = await exportCheckpoint(runDir, path);
-      // Sessions are keyed by file, mtime and preset: close every one of the file just replaced.
-      for (const [key, session] of sessions) {
-        if (key.startsWith(`${resolve(path)}|`)) {
-          sessions.delete(key);
-          void session.then(
-            (s) => s.close(),
-            () => {},
-          );
-        }
-      }
+      closeStale(resolve(path));
       return { path, info };
     },
 
@@ -45,6 +49,7 @@ export function createModelHandlers(): ModelHandlers {
       const key = `${file}|${mtimeMs}|${request.preset ?? ''}`;
       let session = sessions.get(key);
       if (!session) {
+        closeStale(file, mtimeMs);
         session = OnnxClassifier.open(file, { preset: request.preset });
         sessions.set(key, session);
         session.catch(() => sessions.delete(key));

@@ -9,11 +9,12 @@ import { createHash } from 'node:crypto';
 import { open, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { trainingJobId, type ApiEmit, type ApiHandlers, type JobInfo, type TrainingJob, type TrainRequest } from '../core/api';
+import { errorMessage } from '../core/errors';
 import { MODELS } from '../core/model-zoo';
 import { DEFAULT_TRAIN_CONFIG, type EpochRecord, type TrainConfig, type TrainEvent } from '../core/training';
 import { buildCache } from './cache/build';
 import type { Jobs } from './jobs';
-import { RUN_FILE } from './train/run';
+import { RUN_FILE } from './train/run-folder';
 import { startTrainingProcess, TRAINING_LOG, type TrainingProcess } from './train/process';
 import { regularFileSize } from './formats/input-file';
 
@@ -154,7 +155,7 @@ async function runJob({ job, request, cacheDir, config, emit, jobs, launch, sign
     const result = await proc.done;
     jobs.finish(job, result.status === 'cancelled' ? 'cancelled' : 'finished');
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorMessage(err);
     jobs.finish(job, 'failed', message);
     // Reported once: the child may have said it already.
     if (!reported) send({ type: 'error', message });

@@ -3,8 +3,9 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { API_VALIDATORS, BUILT_IN_JOB, type ApiEmit, type ApiFailure, type ApiHandlers, type DatasetRecording, type FolderInspection, isApiName } from '../core/api';
-import { labelledWindows } from '../core/dataset';
+import { labelledWindows, windowsByEeg } from '../core/dataset';
 import { APP_VERSION } from './app-version';
+import { errorMessage } from '../core/errors';
 import { CLASSES } from '../core/eeg';
 import { eegPath, openHmsFolder } from './formats/hms-folder';
 import { generateDataset } from './generate/dataset';
@@ -45,13 +46,7 @@ export function createService({ dataDir = join(homedir(), '.hms-studio'), emit =
 
 async function listRecordings(path: string): Promise<DatasetRecording[]> {
   const folder = await openHmsFolder(path);
-  const byEeg = new Map<string, ReturnType<typeof labelledWindows>>();
-  for (const w of labelledWindows(folder.train ?? [])) {
-    const list = byEeg.get(w.eegId);
-    if (list) list.push(w);
-    else byEeg.set(w.eegId, [w]);
-  }
-  return [...byEeg].map(([eegId, windows]) => {
+  return [...windowsByEeg(labelledWindows(folder.train ?? []))].map(([eegId, windows]) => {
     const counts = CLASSES.map((c) => windows.filter((w) => w.consensus === c).length);
     return {
       eegId,
@@ -85,7 +80,7 @@ async function ensureBuiltIn(dir: string, emit: ApiEmit, jobs: Jobs): Promise<Fo
       await rename(partial, dir);
       jobs.finish(job, 'finished');
     } catch (err) {
-      jobs.finish(job, 'failed', err instanceof Error ? err.message : String(err));
+      jobs.finish(job, 'failed', errorMessage(err));
       throw err;
     }
   }
@@ -100,6 +95,6 @@ export async function dispatch(handlers: ApiHandlers, name: unknown, request: un
     const handler = handlers[name] as (r: unknown) => Promise<unknown>;
     return { ok: true, value: await handler(valid) };
   } catch (err) {
-    return { ok: false, error: { message: err instanceof Error ? err.message : String(err) } };
+    return { ok: false, error: { message: errorMessage(err) } };
   }
 }

@@ -10,6 +10,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { EventEmitter } from 'node:events';
+import { errorMessage } from '../core/errors';
 import type { ApiHandlers } from '../core/api';
 import { dispatch } from './service';
 import { BUNDLED } from './workers/entries';
@@ -171,7 +172,7 @@ function serveApi(ws: WebSocket, handlers: ApiHandlers, callTimeoutMs: number): 
       const answer = dispatch(handlers, message.name, message.request).then((reply) => JSON.stringify({ id: message.id, ...reply }));
       send(ws, await Promise.race([answer, late]));
     } catch (err) {
-      send(ws, refusal(message.id, `the answer could not be sent: ${err instanceof Error ? err.message : String(err)}`));
+      send(ws, refusal(message.id, `the answer could not be sent: ${errorMessage(err)}`));
     } finally {
       clearTimeout(timer);
       turns.give();

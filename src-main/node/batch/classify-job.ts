@@ -7,6 +7,7 @@
 import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { threadId } from 'node:worker_threads';
+import { errorMessage } from '../../core/errors';
 import { DataError } from '../../core/eeg';
 import { fileSystemProblem } from '../formats/input-file';
 import { checkFeedable, classifyTimeline, prepareRecording } from '../infer/classify';
@@ -61,7 +62,7 @@ export async function classifyJob(job: BatchJob): Promise<JobOutcome> {
       },
     };
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorMessage(err);
     return { ok: false, error: message, permanent: err instanceof DataError && err.file === job.path };
   }
 }

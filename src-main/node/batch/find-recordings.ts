@@ -6,9 +6,8 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { DataError } from '../../core/eeg';
+import { DataError, RECORDING_EXTENSIONS } from '../../core/eeg';
 import { fileSystemProblem } from '../formats/input-file';
-import { RECORDING_EXTENSIONS } from '../recording-files';
 
 export interface FoundRecordings {
   root: string;

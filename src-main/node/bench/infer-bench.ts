@@ -1,6 +1,6 @@
 /**
- * Inference speed with onnxruntime (CPU): samples/s on the reference net of DESIGN §6 (batch 32 ×
- * 18 × 2000, comparable with PyTorch's `shared/bench/torch_reference.py`), one 50-s HMS parquet
+ * Inference speed with onnxruntime (CPU): samples/s on the reference net (docs/ARCHITECTURE.md §6:
+ * batch 32 × 18 × 2000, comparable with PyTorch's `shared/bench/torch_reference.py`), one 50-s HMS parquet
  * end to end (read, preprocess, classify) with the default model, and a 1-hour 19-channel 256-Hz
  * EDF to a 10-s-stride timeline. Random weights: speed does not depend on them.
  */
@@ -13,7 +13,7 @@ import { type ModelInfo, PREPROCESS_PRESETS } from '../../core/model-info';
 import { describeModel, initBound, type ModelSpec, REFERENCE_NET } from '../../core/models';
 import { writeEdf } from '../formats/edf-write';
 import { writeHmsParquet } from '../formats/parquet';
-import { Random } from '../generate/random';
+import { Random } from '../../core/random';
 import { classifyRecording, classifyTimeline, prepareRecording } from '../infer/classify';
 import { OnnxClassifier } from '../onnx/classifier';
 import { exportOnnxFile } from '../onnx/export';

@@ -1,12 +1,12 @@
 /**
- * Training speed on the reference net of DESIGN §6 (batch 32 × 18 × 2000, KL on softmax, Adam
- * 1e-3), comparable with `shared/bench/torch_reference.py`: a few warm-up steps, then the median
+ * Training speed on the reference net (docs/ARCHITECTURE.md §6: batch 32 × 18 × 2000, KL on
+ * softmax, Adam 1e-3), comparable with `shared/bench/torch_reference.py`: a few warm-up steps, then the median
  * of timed steps. Random inputs are enough — speed does not depend on the values.
  */
 import { MODELS } from '../../core/model-zoo';
 import { describeModel, type ModelSpec, REFERENCE_NET } from '../../core/models';
-import { Random } from '../generate/random';
-import type { TrainingBackend } from '../train/backend';
+import { Random } from '../../core/random';
+import type { BackendInfo } from '../../core/training';
 import { startTrainer } from '../train/trainer';
 
 export interface TrainBenchOptions {
@@ -28,8 +28,8 @@ const MODEL_BENCH: Record<string, { batch: number; steps: number }> = { chainnet
 
 export interface TrainBenchResult {
   trainSamplesPerSec: number;
-  backend: TrainingBackend['name'];
-  device: TrainingBackend['device'];
+  backend: BackendInfo['name'];
+  device: BackendInfo['device'];
   threads: number;
   workers: number;
   batch: number;

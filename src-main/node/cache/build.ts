@@ -9,7 +9,7 @@
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { DataError, HMS_SAMPLE_RATE_HZ, WINDOW_SAMPLES } from '../../core/eeg';
-import { labelledWindows, type LabelledWindow, type TrainRow } from '../../core/dataset';
+import { labelledWindows, type LabelledWindow, type TrainRow, windowsByEeg } from '../../core/dataset';
 import { DEFAULT_PREPROCESS, type PreprocessSpec } from '../../core/preprocess';
 import { montageChannelNames } from '../../core/montage';
 import { eegPath, type HmsFolder, openHmsFolder } from '../formats/hms-folder';
@@ -54,11 +54,11 @@ export interface BuildOptions {
 }
 
 export interface BuildResult {
+  /** Null when the build was cancelled before every recording was done. */
   manifest: CacheManifest | null;
   done: number;
   total: number;
   resumed: number;
-  cancelled: boolean;
 }
 
 interface Sidecar {
@@ -83,12 +83,7 @@ async function buildLocked(folderPath: string, folder: HmsFolder & { train: Trai
   const spec = opts.spec ?? DEFAULT_PREPROCESS;
   const maxMissing = opts.maxMissing ?? 0.2;
   const windows = labelledWindows(folder.train);
-  const byEeg = new Map<string, LabelledWindow[]>();
-  for (const w of windows) {
-    const list = byEeg.get(w.eegId);
-    if (list) list.push(w);
-    else byEeg.set(w.eegId, [w]);
-  }
+  const byEeg = windowsByEeg(windows);
 
   const eegDir = join(outDir, 'eegs');
   await mkdir(eegDir, { recursive: true });
@@ -143,7 +138,7 @@ async function buildLocked(folderPath: string, folder: HmsFolder & { train: Trai
   });
 
   const cancelled = results.size + skipped.length < total;
-  if (cancelled) return { manifest: null, done: results.size, total, resumed, cancelled };
+  if (cancelled) return { manifest: null, done: results.size, total, resumed };
 
   const manifest: CacheManifest = {
     format: CACHE_FORMAT,
@@ -170,7 +165,7 @@ async function buildLocked(folderPath: string, folder: HmsFolder & { train: Trai
     skipped,
   };
   await writeFileAtomic(join(outDir, MANIFEST_FILE), JSON.stringify(manifest, null, 1));
-  return { manifest, done: results.size, total, resumed, cancelled: false };
+  return { manifest, done: results.size, total, resumed };
 }
 
 function sidecarPath(npyPath: string): string {

@@ -42,6 +42,15 @@ export function numberOption(args: ParsedArgs, name: string, fallback?: number):
   return n;
 }
 
+/** A count, a seed, a port: a whole number from `min` (to `max`, when given). */
+export function wholeNumberOption(args: ParsedArgs, name: string, range: { min: number; max?: number }, fallback: number): number;
+export function wholeNumberOption(args: ParsedArgs, name: string, range: { min: number; max?: number }, fallback?: number): number | undefined;
+export function wholeNumberOption(args: ParsedArgs, name: string, { min, max }: { min: number; max?: number }, fallback?: number): number | undefined {
+  const n = numberOption(args, name, fallback);
+  if (n === undefined || (Number.isInteger(n) && n >= min && n <= (max ?? Infinity))) return n;
+  throw new UsageError(`--${name} must be a whole number ${max === undefined ? `≥ ${min}` : `from ${min} to ${max}`}`);
+}
+
 export function numbersOption(args: ParsedArgs, name: string): number[] | undefined {
   const v = args.options.get(name);
   if (!v) return undefined;

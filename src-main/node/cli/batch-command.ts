@@ -15,7 +15,7 @@ import { runOnQueue } from '../batch/queue-batch';
 import { type BatchStatus, formatStatus, readLocalStatus } from '../batch/status';
 import { checkFeedable } from '../infer/classify';
 import { OnnxClassifier } from '../onnx/classifier';
-import { flag, numberOption, stringOption } from './args';
+import { flag, numberOption, stringOption, wholeNumberOption } from './args';
 import { type CliIo, type Command, type ParsedArgs, UsageError } from './command';
 import { maxMissingFromArgs } from './preprocess-options';
 import { progressMeter } from './progress';
@@ -58,8 +58,8 @@ export const batchCommand: Command = {
     // A queue that cannot be used is said before an archive is walked, which may take long.
     if (queue) (await connectRedis(queue)).disconnect();
     const plan = await planBatch({ input, out: resolve(out), settings, threshold });
-    const workers = count(args, 'workers', availableParallelism());
-    const attempts = count(args, 'attempts', 3);
+    const workers = wholeNumberOption(args, 'workers', { min: 1 }, availableParallelism());
+    const attempts = wholeNumberOption(args, 'attempts', { min: 1 }, 3);
     const where = plan.jobs.length === 0 ? '' : queue ? ` through ${safeUrl(queue)}` : ` on ${Math.min(workers, plan.jobs.length)} threads`;
     io.err(`${plan.book.total} recordings: ${plan.book.skipped} done before, ${plan.jobs.length} to classify${where}`);
     const meter = progressMeter('batch', 'recordings');
@@ -71,12 +71,6 @@ export const batchCommand: Command = {
     return report(plan, final, args, io);
   },
 };
-
-function count(args: ParsedArgs, name: string, fallback: number): number {
-  const v = numberOption(args, name, fallback)!;
-  if (!(Number.isInteger(v) && v >= 1)) throw new UsageError(`--${name} must be a whole number ≥ 1`);
-  return v;
-}
 
 /** The model is opened here once, so a model that cannot classify stops the batch before any job is made. */
 async function settingsFromArgs(args: ParsedArgs, model: string): Promise<JobSettings> {

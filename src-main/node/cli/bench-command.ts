@@ -10,7 +10,7 @@ import { benchInfer } from '../bench/infer-bench';
 import { benchPreprocess } from '../bench/preprocess-bench';
 import { benchTrain } from '../bench/train-bench';
 import { benchViewer } from '../bench/viewer-bench';
-import { flag, numberOption } from './args';
+import { flag, wholeNumberOption } from './args';
 import { benchTrainCommand } from './bench-train-command';
 import { type Command, UsageError } from './command';
 
@@ -38,7 +38,7 @@ export const benchCommand: Command = {
     const results: Record<string, Record<string, unknown>> = {};
     for (const name of names) {
       io.err(`bench ${name}…`);
-      results[name] = await BENCHES[name]({ files: numberOption(args, 'files'), threads: numberOption(args, 'threads') });
+      results[name] = await BENCHES[name]({ files: wholeNumberOption(args, 'files', { min: 1 }), threads: wholeNumberOption(args, 'threads', { min: 1 }) });
       if (!flag(args, 'json')) io.out(`${name}: ${format(results[name])}`);
     }
     if (flag(args, 'json')) io.json(which === 'all' ? results : results[which]);

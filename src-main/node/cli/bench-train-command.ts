@@ -1,7 +1,7 @@
-/** `hms bench train`: training speed on the reference net of DESIGN §6 — numbers, never pass/fail. */
+/** `hms bench train`: training speed on the reference net (docs/ARCHITECTURE.md §6) — numbers, never pass/fail. */
 import { benchTrain } from '../bench/train-bench';
-import { flag, numberOption } from './args';
-import { type Command, UsageError } from './command';
+import { flag, wholeNumberOption } from './args';
+import type { Command } from './command';
 
 export const benchTrainCommand: Command = {
   name: 'bench train',
@@ -9,10 +9,8 @@ export const benchTrainCommand: Command = {
   usage: 'hms bench train [--steps N] [--workers N] [--no-models] [--json]',
   options: { json: { values: 0 }, steps: { values: 1 }, workers: { values: 1 }, 'no-models': { values: 0 } },
   async run(args, io) {
-    const steps = numberOption(args, 'steps', 20) as number;
-    const workers = numberOption(args, 'workers');
-    if (!Number.isInteger(steps) || steps < 1) throw new UsageError('--steps must be a whole number ≥ 1');
-    if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) throw new UsageError('--workers must be a whole number ≥ 1');
+    const steps = wholeNumberOption(args, 'steps', { min: 1 }, 20);
+    const workers = wholeNumberOption(args, 'workers', { min: 1 });
     const r = await benchTrain({
       steps,
       workers,

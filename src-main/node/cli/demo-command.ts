@@ -1,7 +1,7 @@
 /** `hms demo` (npm run demo): the headless main job on the built-in dataset (see demo/run-demo.ts). */
 import { formatDuration } from './progress';
 import { runDemo } from '../demo/run-demo';
-import { numberOption, stringOption } from './args';
+import { numberOption, stringOption, wholeNumberOption } from './args';
 import { restartLine } from './train-report';
 import { type Command, UsageError } from './command';
 
@@ -16,7 +16,7 @@ export const demoCommand: Command = {
     const started = performance.now();
     const facts = await runDemo({
       out: stringOption(args, 'out') ?? 'demo-out',
-      seed: numberOption(args, 'seed', 1)!,
+      seed: wholeNumberOption(args, 'seed', { min: 0 }, 1),
       trainSeconds: minutes * 60,
       signal: io.signal,
       say: io.out,

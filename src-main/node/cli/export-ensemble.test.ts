@@ -15,7 +15,8 @@ import { generateDataset } from '../generate/dataset';
 import { exportCheckpoint } from '../infer/export-checkpoint';
 import { OnnxClassifier } from '../onnx/classifier';
 import { readCheckpoint, writeCheckpoint } from '../train/checkpoint';
-import { BEST_CHECKPOINT, type ModelCheckpointMeta, trainRun } from '../train/run';
+import { trainRun } from '../train/run';
+import { BEST_CHECKPOINT, type ModelCheckpointMeta } from '../train/run-folder';
 import { hms } from './run-hms';
 
 let dir: string;

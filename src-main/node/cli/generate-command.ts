@@ -1,7 +1,7 @@
 /** `hms generate --out <folder>`: the built-in dataset, with its floor and prior KL. */
 import { generateDataset, type Difficulty } from '../generate/dataset';
 import { renderPreview } from '../generate/preview';
-import { flag, numberOption, stringOption } from './args';
+import { flag, stringOption, wholeNumberOption } from './args';
 import { type Command, UsageError } from './command';
 import { progressMeter } from './progress';
 
@@ -26,18 +26,14 @@ export const generateCommand: Command = {
     if (!out) throw new UsageError('--out <folder> is required');
     const difficulty = (stringOption(args, 'difficulty') ?? 'realistic') as Difficulty;
     if (!DIFFICULTIES.includes(difficulty)) throw new UsageError(`--difficulty must be one of ${DIFFICULTIES.join(', ')}`);
-    const count = (name: string, fallback?: number) => {
-      const v = numberOption(args, name, fallback);
-      if (v !== undefined && !(Number.isInteger(v) && v >= 1)) throw new UsageError(`--${name} must be a whole number ≥ 1`);
-      return v;
-    };
+    const count = (name: string) => wholeNumberOption(args, name, { min: 1 });
     const meter = progressMeter('generate', 'patients');
     const summary = await generateDataset({
       out,
       patients: count('patients'),
       recordings: count('recordings'),
       testRecordings: count('test'),
-      seed: numberOption(args, 'seed', 1),
+      seed: wholeNumberOption(args, 'seed', { min: 0 }, 1),
       difficulty,
       signal: io.signal,
       onProgress: (done, total) => io.status(meter(done, total)),

@@ -1,4 +1,5 @@
 /** The `hms` command line: dispatch, help, and errors as one clear line. */
+import { errorMessage } from '../../core/errors';
 import { DataError } from '../../core/eeg';
 import { parseArgs } from './args';
 import { batchCommand } from './batch-command';
@@ -109,7 +110,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`hms ${command.name}: ${err.message}\n`);
       return 1;
     }
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorMessage(err);
     process.stderr.write(`hms ${command.name}: ${message}\n`);
     if (process.env.HMS_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
     return 1;

@@ -1,7 +1,7 @@
 /** `hms preprocess <folder> --out <cacheDir>`: the processed cache, in parallel, resumable. */
 import { buildCache } from '../cache/build';
 import { DataError } from '../../core/eeg';
-import { flag, numberOption, stringOption } from './args';
+import { flag, stringOption, wholeNumberOption } from './args';
 import { type Command, UsageError } from './command';
 import { maxMissingFromArgs, PREPROCESS_OPTIONS, PREPROCESS_USAGE, preprocessSpecFromArgs } from './preprocess-options';
 import { progressMeter } from './progress';
@@ -21,7 +21,7 @@ export const preprocessCommand: Command = {
     const result = await buildCache(folder, out, {
       spec: preprocessSpecFromArgs(args),
       maxMissing,
-      threads: numberOption(args, 'threads'),
+      threads: wholeNumberOption(args, 'threads', { min: 1 }),
       signal: io.signal,
       onProgress: (p) => io.status(meter(p.done, p.total, p.resumed)),
     });

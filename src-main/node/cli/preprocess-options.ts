@@ -1,6 +1,6 @@
 /** The preprocessing flags shared by `hms window` and `hms preprocess`. */
 import { DEFAULT_PREPROCESS, type PreprocessSpec } from '../../core/preprocess';
-import type { MontageKind } from '../../core/montage';
+import { MONTAGES, type MontageKind } from '../../core/montage';
 import { HMS_SAMPLE_RATE_HZ } from '../../core/eeg';
 import { filterProblem, type FilterSpec } from '../../core/filters';
 import { DEFAULT_MAX_MISSING } from '../../core/quality';
@@ -16,9 +16,7 @@ export const PREPROCESS_OPTIONS: Record<string, OptionSpec> = {
   clip: { values: 1 },
 };
 
-export const PREPROCESS_USAGE = '[--montage bipolar|referential|average] [--band LO HI (0 = off)] [--notch 50|60] [--order N] [--zero-phase] [--clip UV|none]';
-
-const MONTAGES: MontageKind[] = ['bipolar', 'referential', 'average'];
+export const PREPROCESS_USAGE = `[--montage ${MONTAGES.join('|')}] [--band LO HI (0 = off)] [--notch 50|60] [--order N] [--zero-phase] [--clip UV|none]`;
 
 export function preprocessSpecFromArgs(args: ParsedArgs): PreprocessSpec {
   const montage = (stringOption(args, 'montage') ?? DEFAULT_PREPROCESS.montage) as MontageKind;

@@ -14,9 +14,12 @@ export function progressMeter(label: string, unit: string) {
     const elapsed = (performance.now() - started) / 1000;
     const rate = elapsed > 0 ? (done - alreadyDone) / elapsed : 0;
     const left = rate > 0 ? (total - done) / rate : Infinity;
-    const width = 24;
-    const filled = total ? Math.round((done / total) * width) : width;
-    const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
-    return `${label} ${done}/${total} ▕${bar}▏ ${rate.toFixed(1)} ${unit}/s  ETA ${done >= total ? '0s' : formatDuration(left)}`;
+    return `${label} ${progressBar(done, total, 24)} ${rate.toFixed(1)} ${unit}/s  ETA ${done >= total ? '0s' : formatDuration(left)}`;
   };
+}
+
+/** "120/500 ▕███░░░▏", the count padded to the total's digits so a line redrawn in place keeps its length. */
+export function progressBar(done: number, total: number, width: number): string {
+  const filled = total ? Math.round((done / total) * width) : width;
+  return `${String(done).padStart(String(total).length)}/${total} ▕${'█'.repeat(filled)}${'░'.repeat(width - filled)}▏`;
 }

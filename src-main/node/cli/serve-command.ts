@@ -2,7 +2,7 @@
 import { EventEmitter } from 'node:events';
 import { createService } from '../service';
 import { startWebHost } from '../web-host';
-import { numberOption, stringOption } from './args';
+import { stringOption, wholeNumberOption } from './args';
 import type { Command } from './command';
 
 export const serveCommand: Command = {
@@ -13,7 +13,7 @@ export const serveCommand: Command = {
   async run(args, io) {
     const events = new EventEmitter();
     const handlers = createService({ dataDir: stringOption(args, 'data-dir'), emit: (event, payload) => events.emit('api', event, payload) });
-    const host = await startWebHost({ handlers, events, port: numberOption(args, 'port', 0) });
+    const host = await startWebHost({ handlers, events, port: wholeNumberOption(args, 'port', { min: 0, max: 65535 }, 0) });
     io.out(`HMS Studio is at ${host.url}`);
     io.out('Only this machine can connect; the address carries the access token. Ctrl-C stops.');
     await new Promise<void>((resolve) => io.signal.addEventListener('abort', () => resolve(), { once: true }));

@@ -12,9 +12,9 @@ import { DEFAULT_TRAIN_CONFIG, STAGE_NAMES, type StageName, type TrainConfig, ty
 import { buildCache } from '../cache/build';
 import { MANIFEST_FILE } from '../cache/build';
 import { startTrainingProcess } from '../train/process';
-import { flag, numberOption, stringOption } from './args';
+import { flag, numberOption, stringOption, wholeNumberOption } from './args';
 import { type CliIo, type Command, UsageError } from './command';
-import { formatDuration, progressMeter } from './progress';
+import { formatDuration, progressBar, progressMeter } from './progress';
 import { crossValidationJson, formatEvaluation, formatMetrics, restartLine, summaryJson } from './train-report';
 
 export const trainCommand: Command = {
@@ -75,12 +75,7 @@ function configFromArgs(args: Parameters<Command['run']>[0]): Omit<TrainConfig, 
   const stages = (stringOption(args, 'stage')?.split(',') ?? d.stages) as StageName[];
   const unknown = stages.find((s) => !STAGE_NAMES.includes(s));
   if (unknown) throw new UsageError(`--stage takes ${STAGE_NAMES.join(', ')} (comma-separated, in order); "${unknown}" is none of them`);
-  const integer = (name: string, fallback: number, min: number) => {
-    const v = numberOption(args, name, fallback)!;
-    if (!Number.isInteger(v) || v < min) throw new UsageError(`--${name} must be a whole number ≥ ${min}`);
-    return v;
-  };
-  const folds = integer('folds', d.folds, 2);
+  const folds = wholeNumberOption(args, 'folds', { min: 2 }, d.folds);
   const foldOption = stringOption(args, 'fold');
   const fold = foldOption === 'all' ? 0 : Number(foldOption ?? d.fold);
   if (!(Number.isInteger(fold) && fold >= 0 && fold < folds)) throw new UsageError(`--fold takes a fold from 0 to ${folds - 1}, or all; "${foldOption}" is neither`);
@@ -88,18 +83,17 @@ function configFromArgs(args: Parameters<Command['run']>[0]): Omit<TrainConfig, 
   if (!(lr > 0 && lr < 1)) throw new UsageError('--lr must be between 0 and 1');
   const minutes = numberOption(args, 'minutes');
   if (minutes !== undefined && !(minutes > 0)) throw new UsageError('--minutes must be a positive number');
-  const workers = numberOption(args, 'workers');
-  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new UsageError('--workers must be a whole number ≥ 1');
+  const workers = wholeNumberOption(args, 'workers', { min: 1 });
   return {
     model,
-    epochs: integer('epochs', d.epochs, 1),
+    epochs: wholeNumberOption(args, 'epochs', { min: 1 }, d.epochs),
     folds,
     fold,
     stages,
-    batch: integer('batch', d.batch, 1),
+    batch: wholeNumberOption(args, 'batch', { min: 1 }, d.batch),
     lr,
-    seed: integer('seed', d.seed, 0),
-    patience: integer('patience', d.patience, 1),
+    seed: wholeNumberOption(args, 'seed', { min: 0 }, d.seed),
+    patience: wholeNumberOption(args, 'patience', { min: 1 }, d.patience),
     augment: !flag(args, 'no-augment'),
     ...(minutes !== undefined ? { timeLimitSec: minutes * 60 } : {}),
     ...(workers ? { workers } : {}),
@@ -138,7 +132,7 @@ export async function train(config: TrainConfig, runDir: string, io: CliIo): Pro
         break;
       case 'progress':
         io.status(
-          `${e.stage} epoch ${e.epoch} ${progressBar(e.step, e.steps)} loss ${e.loss.toFixed(4)}  ${e.samplesPerSec.toFixed(0)} samples/s  ETA ${formatDuration(e.etaSec)}`,
+          `${e.stage} epoch ${e.epoch} ${progressBar(e.step, e.steps, 16)} loss ${e.loss.toFixed(4)}  ${e.samplesPerSec.toFixed(0)} samples/s  ETA ${formatDuration(e.etaSec)}`,
         );
         break;
       case 'epoch': {
@@ -168,10 +162,4 @@ export async function train(config: TrainConfig, runDir: string, io: CliIo): Pro
   } finally {
     io.signal.removeEventListener('abort', onAbort);
   }
-}
-
-function progressBar(done: number, total: number): string {
-  const width = 16;
-  const filled = Math.round((done / total) * width);
-  return `${String(done).padStart(String(total).length)}/${total} ▕${'█'.repeat(filled)}${'░'.repeat(width - filled)}▏`;
 }

@@ -6,7 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { serveQueue } from '../batch/queue-worker';
 import { queueUrlProblem } from '../batch/queue';
-import { numberOption, stringOption } from './args';
+import { numberOption, stringOption, wholeNumberOption } from './args';
 import { type Command, UsageError } from './command';
 
 export const workerCommand: Command = {
@@ -21,8 +21,7 @@ export const workerCommand: Command = {
     if (!url) throw new UsageError('--queue redis://HOST:PORT is required');
     const problem = queueUrlProblem(url);
     if (problem) throw new UsageError(`--queue: ${problem}`);
-    const concurrency = numberOption(args, 'concurrency', availableParallelism())!;
-    if (!(Number.isInteger(concurrency) && concurrency >= 1)) throw new UsageError('--concurrency must be a whole number ≥ 1');
+    const concurrency = wholeNumberOption(args, 'concurrency', { min: 1 }, availableParallelism());
     const lockMs = numberOption(args, 'lock-ms');
     if (lockMs !== undefined && !(Number.isInteger(lockMs) && lockMs >= 100)) throw new UsageError('--lock-ms must be a whole number of milliseconds ≥ 100');
     const stop = new AbortController();

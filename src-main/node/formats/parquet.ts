@@ -5,6 +5,7 @@
  */
 import { DataType, Field, Float32, Int64, makeData, makeVector, Schema, Table, tableFromIPC, tableToIPC, vectorFromArray, type Vector } from 'apache-arrow';
 import { Compression, readParquet, Table as WasmTable, writeParquet, WriterPropertiesBuilder } from 'parquet-wasm/node';
+import { errorMessage } from '../../core/errors';
 import { DataError, HMS_CHANNELS, HMS_SAMPLE_RATE_HZ, type Recording } from '../../core/eeg';
 import { readInputFile } from './input-file';
 import { type ParquetFooter, readParquetFooter } from './parquet-footer';
@@ -78,7 +79,7 @@ export async function parseParquetColumns(bytes: Uint8Array, path: string): Prom
     // One batch for the whole file: Arrow then hands each column over without concatenating chunks.
     table = tableFromIPC(readParquet(bytes, { batchSize: 1 << 30 }).intoIPCStream());
   } catch (err) {
-    throw new DataError(path, `not a readable parquet file (${err instanceof Error ? err.message : String(err)})`);
+    throw new DataError(path, `not a readable parquet file (${errorMessage(err)})`);
   }
   if (footer && table.numRows !== footer.numRows) {
     throw new DataError(path, `a damaged parquet file: its footer claims ${footer.numRows} rows, its data holds ${table.numRows}`);

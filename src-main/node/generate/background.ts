@@ -7,7 +7,7 @@ import { fft } from '../../core/fft';
 import { EEG_ELECTRODES, HMS_SAMPLE_RATE_HZ as FS } from '../../core/eeg';
 import { field, index } from './head';
 import type { Patient } from './patient';
-import type { Random } from './random';
+import type { Random } from '../../core/random';
 
 /**
  * Two independent noises with power ∝ 1/f^slope (flat below 0.5 Hz), unit standard deviation:

@@ -11,7 +11,7 @@ import { writeFileAtomic } from '../fs-atomic';
 import { runPool } from '../workers/pool';
 import { startWorker } from '../workers/entries';
 import type { GeneratedRow, PatientTask } from './patient-task';
-import { Random } from './random';
+import { Random } from '../../core/random';
 
 export type Difficulty = 'easy' | 'realistic' | 'hard';
 

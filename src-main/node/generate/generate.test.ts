@@ -1,6 +1,7 @@
 /**
- * The built-in dataset keeps the statistics of real HMS data (DESIGN §4), every class carries its
- * signature, the files read back through our readers, and its floor is a real bound.
+ * The built-in dataset keeps the statistics of real HMS data (docs/ARCHITECTURE.md §5.5), every
+ * class carries its signature, the files read back through our readers, and its floor is a real
+ * bound.
  */
 import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -22,7 +23,7 @@ import { generateDataset, type GenerateSummary } from './dataset';
 import { uniqueId } from './patient-task';
 import { drawScene, renderScene, truthOf, type Scene } from './patterns';
 import { makePatient } from './patient';
-import { Random } from './random';
+import { Random } from '../../core/random';
 import { raterCount as raterCountFor } from './raters';
 import { background } from './background';
 
@@ -93,7 +94,7 @@ describe('the generated folder', () => {
   });
 });
 
-describe('statistics of real HMS data (DESIGN §4)', () => {
+describe('statistics of real HMS data', () => {
   it('referential amplitude, DC offsets, bipolar amplitude and EKG range', async () => {
     const names = (await readdir(join(dir, 'a', 'train_eegs'))).slice(0, 10);
     const refStd: number[] = [];

@@ -10,7 +10,7 @@ import { regionSpectrogram, SPECTROGRAM_REGION_NAMES } from '../../core/spectrog
 import { writeHmsParquet } from '../formats/parquet';
 import { makePatient } from './patient';
 import { drawScene, truthOf } from './patterns';
-import { Random } from './random';
+import { Random } from '../../core/random';
 import { drawVotes, raterCount } from './raters';
 import { synthesiseRecording } from './recording';
 

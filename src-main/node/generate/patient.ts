@@ -3,7 +3,7 @@
  * another's (background amplitude, spectral slope, alpha, EKG, artifact habits, the bed's mains).
  */
 import { EEG_ELECTRODES } from '../../core/eeg';
-import type { Random } from './random';
+import type { Random } from '../../core/random';
 
 export interface Patient {
   id: string;
@@ -35,7 +35,7 @@ export function makePatient(rng: Random, id: string): Patient {
     alphaHz: rng.uniform(7.5, 11.5),
     alphaUv: rng.uniform(0, 25),
     heartRateBpm: rng.uniform(55, 110),
-    // EKG standard deviation from 80 to 3,000 µV (DESIGN §4), log-uniform.
+    // EKG standard deviation from 80 to 3,000 µV (docs/ARCHITECTURE.md §5.5), log-uniform.
     ekgUv: Math.exp(rng.uniform(Math.log(80), Math.log(3000))),
     ekgLeak: rng.uniform(0, 0.02),
     blinksPerMin: rng.chance(0.5) ? rng.uniform(0, 4) : rng.uniform(4, 20),

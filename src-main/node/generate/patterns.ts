@@ -7,7 +7,7 @@
 import { CLASSES, type ClassName, HMS_SAMPLE_RATE_HZ as FS } from '../../core/eeg';
 import { field } from './head';
 import type { Patient } from './patient';
-import type { Random } from './random';
+import type { Random } from '../../core/random';
 
 type Family = 'seizure' | 'periodic' | 'rhythmic' | 'other';
 

@@ -2,7 +2,7 @@
  * The experts: how many look at a window (bimodal, as in the real data: mostly 3, else 10–28,
  * almost never 7–9) and how they vote (each rater draws from the window's true distribution).
  */
-import type { Random } from './random';
+import type { Random } from '../../core/random';
 
 /** Rater count for a clear window (few raters) or an ambiguous one (many raters). */
 export function raterCount(rng: Random, ambiguous: boolean): number {

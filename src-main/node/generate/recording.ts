@@ -3,7 +3,7 @@ import { HMS_SAMPLE_RATE_HZ as FS } from '../../core/eeg';
 import { addArtifacts, addGap, background, ekg } from './background';
 import type { Patient } from './patient';
 import { renderScene, type Scene } from './patterns';
-import type { Random } from './random';
+import type { Random } from '../../core/random';
 
 export interface GeneratedRecording {
   /** HMS column order: 19 electrodes, then EKG; µV quantised to 0.01 like the real files. */

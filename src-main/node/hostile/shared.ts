@@ -17,7 +17,7 @@ import { writeHmsParquet } from '../formats/parquet';
 import { exportOnnx } from '../onnx/export';
 import { ProtoWriter, readFields } from '../onnx/protobuf';
 import { writeCheckpoint } from '../train/checkpoint';
-import type { ModelCheckpointMeta } from '../train/run';
+import type { ModelCheckpointMeta } from '../train/run-folder';
 
 export interface Shared {
   dir: string;

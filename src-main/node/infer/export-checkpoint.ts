@@ -12,7 +12,7 @@ import { exportEnsembleOnnx, exportOnnxFile } from '../onnx/export';
 import { readInputFile } from '../formats/input-file';
 import { checkpointPath } from '../train/evaluate-folder';
 import { readModelCheckpoint } from '../train/model-checkpoint';
-import { RUN_FILE } from '../train/run';
+import { RUN_FILE } from '../train/run-folder';
 
 /** A run folder's best checkpoint, with the held-out evaluation its run.json holds; or a checkpoint file, with its own KL only. */
 export async function exportCheckpoint(runDirOrFile: string, out: string): Promise<ModelInfo> {

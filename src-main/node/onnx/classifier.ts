@@ -157,8 +157,8 @@ async function createSession(bytes: Uint8Array, path: string, cuda: boolean, thr
 
 /**
  * On Linux onnxruntime-node's install script fetches the CUDA provider next to its binding (opt-in
- * here, DESIGN §6). When it is plainly not there, do not try it: the failed attempt prints an
- * onnxruntime error line of its own, which is no way to fall back "without a word".
+ * here, docs/ARCHITECTURE.md §6). When it is plainly not there, do not try it: the failed attempt
+ * prints an onnxruntime error line of its own, which is no way to fall back "without a word".
  */
 function cudaFilesMissing(): boolean {
   if (process.platform !== 'linux') return false;

@@ -7,7 +7,7 @@ import { type ModelInfo, PREPROCESS_PRESETS } from '../../core/model-info';
 import { describeModel, type ModelSpec } from '../../core/models';
 import { buildCache } from '../cache/build';
 import { generateDataset } from '../generate/dataset';
-import { Random } from '../generate/random';
+import { Random } from '../../core/random';
 import { useWasm } from '../train/backend';
 import { buildModel, readWeights, writeWeights } from '../train/build-model';
 import { fillBatch, loadTrainingSet, NO_AUGMENTATION } from '../train/data';

@@ -6,23 +6,17 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import * as tf from '@tensorflow/tfjs';
+import type { BackendInfo } from '../../core/training';
 import { registerTrainingKernels } from './kernels/register';
 import { hasRelaxedSimd } from './kernels/wasm-asm';
 
-export interface TrainingBackend {
-  name: 'tensorflow' | 'wasm';
-  device: 'gpu' | 'cpu';
-  /** Threads one backend instance computes with (data-parallel workers multiply it). */
-  threads: number;
-}
-
-const NATIVE: { pkg: string; device: TrainingBackend['device'] }[] = [
+const NATIVE: { pkg: string; device: BackendInfo['device'] }[] = [
   { pkg: '@tensorflow/tfjs-node-gpu', device: 'gpu' },
   { pkg: '@tensorflow/tfjs-node', device: 'cpu' },
 ];
 
 /** Sets the native binding's backend when it loads; null otherwise, without a word (it is optional). */
-export async function useNative(): Promise<TrainingBackend | null> {
+export async function useNative(): Promise<BackendInfo | null> {
   for (const { pkg, device } of NATIVE) {
     try {
       // A variable specifier: the packages are optional, so neither tsc nor a bundler may resolve them.
@@ -40,7 +34,7 @@ export async function useNative(): Promise<TrainingBackend | null> {
 }
 
 /** The wasm backend, initialised, with our training kernels in place. */
-export async function useWasm(): Promise<TrainingBackend> {
+export async function useWasm(): Promise<BackendInfo> {
   // Relaxed SIMD makes each multiply-add of our gemm one FMA: 12–25% faster steps. V8 ships it from
   // 11.4 (Node 22, Electron); Node 20's V8 11.3 has it complete behind this flag, which takes
   // effect for modules compiled afterwards, worker threads included.

@@ -4,6 +4,7 @@
  * checkpoint. Failures are reported as an `error` event before it exits with code 1. It speaks
  * through Electron's `process.parentPort` in a utility process, through `process.send` when forked.
  */
+import { errorMessage } from '../../core/errors';
 import type { TrainEvent } from '../../core/training';
 import type { TrainCommand } from './protocol';
 import { trainRun } from './run';
@@ -34,7 +35,7 @@ async function handle(message: TrainCommand): Promise<void> {
     await send({ type: 'done', result });
     process.exit(0);
   } catch (err) {
-    await send({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+    await send({ type: 'error', message: errorMessage(err) });
     process.exit(1);
   }
 }

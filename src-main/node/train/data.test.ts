@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { montageChannelNames } from '../../core/montage';
 import type { CacheManifest, CacheWindow } from '../cache/build';
-import { Random } from '../generate/random';
+import { Random } from '../../core/random';
 import { DEFAULT_AUGMENTATION, fillBatch, hemisphereMirror, NO_AUGMENTATION, patientFolds, type TrainingSet } from './data';
 
 describe('patientFolds', () => {

@@ -11,7 +11,7 @@ import { BIPOLAR_MIRROR_PAIRS, montageChannelNames } from '../../core/montage';
 import { readNpyFloat32Slice, parseNpyHeader } from '../formats/npy';
 import type { CacheManifest, CacheWindow } from '../cache/build';
 import { readCacheManifest } from '../cache/read';
-import { Random } from '../generate/random';
+import { Random } from '../../core/random';
 
 export interface TrainingSet {
   cacheDir: string;

@@ -17,7 +17,7 @@ import { startsAsCheckpoint } from './checkpoint';
 import { loadTrainingSet, type TrainingSet } from './data';
 import { evaluatedRows, predictWindows } from './predict-windows';
 import { readModelCheckpoint } from './model-checkpoint';
-import { BEST_CHECKPOINT } from './run';
+import { BEST_CHECKPOINT } from './run-folder';
 import { startTrainer } from './trainer';
 import { readTruth } from './truth';
 

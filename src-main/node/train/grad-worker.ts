@@ -5,6 +5,7 @@
  * Errors are answered, never thrown, so the trainer can report them.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { errorMessage } from '../../core/errors';
 import { useWasm } from './backend';
 import { buildModel, readWeights, writeWeights } from './build-model';
 import { lossAndGradients, predict } from './gradients';
@@ -13,7 +14,7 @@ import type { GradReply, GradRequest, GradWorkerData } from './parallel';
 const port = parentPort;
 if (!port) throw new Error('grad-worker must run in a worker thread');
 const data = workerData as GradWorkerData;
-const fail = (err: unknown): GradReply => ({ ok: false, error: err instanceof Error ? err.message : String(err) });
+const fail = (err: unknown): GradReply => ({ ok: false, error: errorMessage(err) });
 
 try {
   await useWasm();

@@ -15,7 +15,8 @@ import { initialWeights } from './build-model';
 import { readCheckpoint } from './checkpoint';
 import { loadTrainingSet, patientFolds } from './data';
 import { MAX_RESTARTS, PLATEAU_EPOCHS, plateauReason, priorLoss, restartSeed } from './plateau';
-import { LAST_CHECKPOINT, RUN_FILE, trainRun } from './run';
+import { trainRun } from './run';
+import { LAST_CHECKPOINT, RUN_FILE } from './run-folder';
 
 let dir: string;
 /** The built-in generator at its default difficulty, a third of its default size. */

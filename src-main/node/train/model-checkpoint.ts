@@ -7,7 +7,7 @@ import { DataError } from '../../core/eeg';
 import { describeModel, type ModelSpec } from '../../core/models';
 import { preprocessSpecProblem } from '../../core/preprocess';
 import { readCheckpoint } from './checkpoint';
-import type { ModelCheckpointMeta } from './run';
+import type { ModelCheckpointMeta } from './run-folder';
 
 export async function readModelCheckpoint(path: string): Promise<{ meta: ModelCheckpointMeta; weights: Float32Array }> {
   const { meta, arrays } = await readCheckpoint<ModelCheckpointMeta>(path);

@@ -10,8 +10,8 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { describeModel, type ModelSpec } from '../../core/models';
+import type { BackendInfo } from '../../core/training';
 import { Adam, type AdamOptions } from './adam';
-import type { TrainingBackend } from './backend';
 import { applyStep, stateRanges } from './gradients';
 import type { LossKind } from './loss';
 import type { Trainer } from './trainer-interface';
@@ -50,7 +50,7 @@ interface Buffers {
 }
 
 export class ParallelTrainer implements Trainer {
-  readonly backend: TrainingBackend;
+  readonly backend: BackendInfo;
   readonly optimizer: Adam;
   readonly weights: Float32Array;
   private readonly gradSum: Float32Array;

@@ -5,8 +5,12 @@
  * seed derived from the run's, at most `MAX_RESTARTS` times.
  */
 import { classPrior, klDivergence } from '../../core/metrics';
-import type { EpochRecord } from '../../core/training';
+import type { ModelSpec } from '../../core/models';
+import type { EpochRecord, RestartRecord, StageName } from '../../core/training';
+import { initialWeights } from './build-model';
 import type { LossKind } from './loss';
+import type { RunState } from './run-folder';
+import type { Trainer } from './trainer-interface';
 
 /** Epochs after the warm-up (a stage's first) whose loss must all sit at the prior's. */
 export const PLATEAU_EPOCHS = 3;
@@ -41,4 +45,24 @@ export function plateauReason(history: readonly EpochRecord[], stageEpochs: numb
 /** The seed of the `restart`-th fresh start (1, 2, …) of a run seeded `seed`: far from the seeds other runs start from. */
 export function restartSeed(seed: number, restart: number): number {
   return (Math.imul(seed + 1, 0x9e3779b1) ^ Math.imul(restart, 0x85ebca6b)) >>> 0;
+}
+
+/**
+ * When the stage's training loss has sat at the prior's and restarts are left: fresh weights from
+ * a seed derived from the run's, a fresh optimiser, and the stage's schedule, warm-up and patience
+ * from the start (its epoch budget too; a time limit still holds). The best checkpoint so far
+ * stays the best until a later epoch beats it.
+ */
+export function restartIfStuck(state: RunState, stage: StageName, prior: number, trainer: Trainer, spec: ModelSpec, seed: number): RestartRecord | null {
+  if (state.restarts.length >= MAX_RESTARTS) return null;
+  const reason = plateauReason(state.history, state.stageEpochs, prior);
+  if (!reason) return null;
+  const restart: RestartRecord = { atEpoch: state.epochs, stage, reason, initSeed: restartSeed(seed, state.restarts.length + 1) };
+  trainer.weights.set(initialWeights(spec, restart.initSeed));
+  const size = trainer.weights.length;
+  trainer.optimizer.restoreState({ m: new Float32Array(size), v: new Float32Array(size), t: 0 });
+  state.restarts.push(restart);
+  state.stageEpochs = 0;
+  state.stale = 0;
+  return restart;
 }

@@ -13,7 +13,7 @@ import { LOCK_FILE, lockFileOwner } from '../folder-lock';
 import { writeFileAtomic } from '../fs-atomic';
 import { forkEntry } from '../workers/entries';
 import type { TrainCommand } from './protocol';
-import { RUN_FILE } from './run';
+import { RUN_FILE } from './run-folder';
 
 /** What both a forked Node process and Electron's UtilityProcess offer. */
 export interface TrainingChild {

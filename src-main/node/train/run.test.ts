@@ -8,7 +8,9 @@ import { LOCK_FILE } from '../folder-lock';
 import { generateDataset } from '../generate/dataset';
 import { readCheckpoint } from './checkpoint';
 import { startTrainingProcess, TRAINING_LOG } from './process';
-import { BEST_CHECKPOINT, LAST_CHECKPOINT, learningRate, RUN_FILE, trainRun } from './run';
+import { trainRun } from './run';
+import { BEST_CHECKPOINT, LAST_CHECKPOINT, RUN_FILE } from './run-folder';
+import { learningRate } from './schedule';
 
 let dir: string;
 let config: TrainConfig;
@@ -34,6 +36,13 @@ async function runProcess(runDir: string, cfg: TrainConfig, onEvent: (e: TrainEv
     (err: Error) => err,
   );
   return { events, outcome };
+}
+
+/** A one-epoch run in a folder of its own, for a test that needs a run folder to exist. */
+async function trainedRunFolder(name: string): Promise<string> {
+  const runDir = join(dir, name);
+  await trainRun({ ...config, epochs: 1 }, runDir);
+  return runDir;
 }
 
 describe('a training run', () => {
@@ -131,7 +140,8 @@ describe('a training run', () => {
   }, 120_000);
 
   it('refuses to resume a run folder made with other settings, and reports a failing run as an error', async () => {
-    await expect(trainRun({ ...config, fold: 1, epochs: 1 }, join(dir, 'plain'))).rejects.toThrow('holds a run with other settings');
+    const runDir = await trainedRunFolder('other-settings');
+    await expect(trainRun({ ...config, fold: 1, epochs: 1 }, runDir)).rejects.toThrow('holds a run with other settings');
     const { outcome } = await runProcess(join(dir, 'broken'), { ...config, cacheDir: join(dir, 'nowhere') });
     expect((outcome as Error).message).toContain(`${join(dir, 'nowhere')}: not a finished cache: it has no manifest.json`);
   }, 60_000);
@@ -183,11 +193,11 @@ describe('a training run', () => {
 
 describe('checkpoints', () => {
   it('reject a truncated or foreign file with its name and the problem', async () => {
-    const path = join(dir, 'plain', BEST_CHECKPOINT);
-    const bytes = await readFile(path);
-    await writeFile(join(dir, 'cut.ckpt'), bytes.subarray(0, bytes.length - 8));
-    await expect(readCheckpoint(join(dir, 'cut.ckpt'))).rejects.toThrow(/cut\.ckpt: not a usable checkpoint: it should hold \d+ bytes/);
-    await writeFile(join(dir, 'other.ckpt'), 'hello');
-    await expect(readCheckpoint(join(dir, 'other.ckpt'))).rejects.toThrow('does not start with HMSCKPT1');
-  });
+    const runDir = await trainedRunFolder('damaged');
+    const bytes = await readFile(join(runDir, BEST_CHECKPOINT));
+    await writeFile(join(runDir, 'cut.ckpt'), bytes.subarray(0, bytes.length - 8));
+    await expect(readCheckpoint(join(runDir, 'cut.ckpt'))).rejects.toThrow(/cut\.ckpt: not a usable checkpoint: it should hold \d+ bytes/);
+    await writeFile(join(runDir, 'other.ckpt'), 'hello');
+    await expect(readCheckpoint(join(runDir, 'other.ckpt'))).rejects.toThrow('does not start with HMSCKPT1');
+  }, 60_000);
 });

@@ -5,11 +5,11 @@
  * implementation and `startTrainer`, which picks one, can import it without importing each other.
  */
 import type { Adam } from './adam';
-import type { TrainingBackend } from './backend';
+import type { BackendInfo } from '../../core/training';
 import type { LossKind } from './loss';
 
 export interface Trainer {
-  readonly backend: TrainingBackend;
+  readonly backend: BackendInfo;
   /** Worker threads computing gradients; 0 when they are computed in this thread. */
   readonly workers: number;
   readonly optimizer: Adam;

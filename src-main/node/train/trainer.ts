@@ -5,8 +5,9 @@
  */
 import { availableParallelism } from 'node:os';
 import type { ModelSpec } from '../../core/models';
+import type { BackendInfo } from '../../core/training';
 import { Adam, type AdamOptions } from './adam';
-import { type TrainingBackend, useNative } from './backend';
+import { useNative } from './backend';
 import { buildModel, parameterCount, readWeights, type TfModel, writeWeights } from './build-model';
 import { applyStep, lossAndGradients, predict, stateRanges } from './gradients';
 import type { LossKind } from './loss';
@@ -34,7 +35,7 @@ export class LocalTrainer implements Trainer {
   private readonly state: [number, number][];
 
   constructor(
-    readonly backend: TrainingBackend,
+    readonly backend: BackendInfo,
     private readonly model: TfModel,
     adam: AdamOptions = { lr: 1e-3 },
   ) {

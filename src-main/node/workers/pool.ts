@@ -4,6 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { parentPort, type Worker } from 'node:worker_threads';
+import { errorMessage } from '../../core/errors';
 
 type Reply<R> = { ok: true; result: R } | { ok: false; error: string };
 
@@ -61,7 +62,7 @@ export function serveTasks<T, R>(handle: (task: T) => Promise<R>): void {
     try {
       port.postMessage({ ok: true, result: await handle(task) } satisfies Reply<R>);
     } catch (err) {
-      port.postMessage({ ok: false, error: err instanceof Error ? err.message : String(err) } satisfies Reply<R>);
+      port.postMessage({ ok: false, error: errorMessage(err) } satisfies Reply<R>);
     }
   });
 }

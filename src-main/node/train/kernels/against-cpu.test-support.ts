@@ -3,7 +3,7 @@
  * `wasm` (ours) from the same random inputs, and measures how far apart the results are.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Random } from '../../generate/random';
+import { Random } from '../../../core/random';
 import { useWasm } from '../backend';
 
 export interface KernelCase {

@@ -1,6 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { Random } from '../../generate/random';
+import { Random } from '../../../core/random';
 import { type Epilogue, gemm, type GemmPlan } from './gemm';
 import { hasRelaxedSimd } from './wasm-asm';
 

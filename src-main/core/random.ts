@@ -1,4 +1,4 @@
-/** A seeded random source (xoshiro128**), so every generated dataset is reproducible. */
+/** A seeded random source (xoshiro128**), so every generated dataset and every training run (its shuffles, its augmentation) is reproducible. */
 export class Random {
   private s: Uint32Array;
   private spare: number | null = null;
