@@ -3,6 +3,7 @@
  * stored as ONNX `metadata_props` (string → string) under the `hms.` prefix. A model made
  * elsewhere carries none of it; the user names a preprocessing preset instead.
  */
+import type { ReliabilityBin } from './calibration';
 import { CLASSES, DataError, HMS_SAMPLE_RATE_HZ, WINDOW_SAMPLES } from './eeg';
 import { montageChannelNames } from './montage';
 import { DEFAULT_PREPROCESS, preprocessSpecProblem, type PreprocessSpec } from './preprocess';
@@ -25,6 +26,21 @@ export interface ModelInfo {
   appVersion: string;
   /** An ensemble's members in the graph's order (its output is their probabilities' mean); absent for one model. */
   members?: EnsembleMember[];
+  /** The temperature the graph divides its logits by, and what it did on the held-out windows it was fitted on; absent when uncalibrated. */
+  calibration?: ModelCalibration;
+}
+
+export interface ModelCalibration {
+  temperature: number;
+  /** Held-out windows it was fitted on: the run's validation fold. */
+  windows: number;
+  /** KL and expected calibration error on those windows, before and after. */
+  klBefore: number;
+  klAfter: number;
+  eceBefore: number;
+  eceAfter: number;
+  /** The reliability diagram's bins on those windows, before and after. */
+  reliability: { before: ReliabilityBin[]; after: ReliabilityBin[] };
 }
 
 /** What an ensemble says of each model in it. */
@@ -35,6 +51,7 @@ export interface EnsembleMember {
   dataFingerprint: string;
   /** The member's own held-out figures. */
   validation: Record<string, number | null>;
+  calibration?: ModelCalibration;
 }
 
 const PREFIX = 'hms.';
@@ -82,6 +99,7 @@ export function modelInfoFromMetadata(props: Record<string, string>, file: strin
     validation: json('validation'),
     appVersion: text('appVersion'),
     ...(PREFIX + 'members' in props ? { members: json('members') } : {}),
+    ...(PREFIX + 'calibration' in props ? { calibration: json('calibration') } : {}),
   };
   const problem = modelInfoProblem(info);
   if (problem) throw bad(problem.key, problem.problem);
@@ -89,7 +107,9 @@ export function modelInfoFromMetadata(props: Record<string, string>, file: strin
 }
 
 /** The first entry of a model's description that cannot be used as it says, or null. */
-export function modelInfoProblem(info: Record<Exclude<keyof ModelInfo, 'members'>, unknown> & { members?: unknown }): { key: keyof ModelInfo; problem: string } | null {
+export function modelInfoProblem(
+  info: Record<Exclude<keyof ModelInfo, 'members' | 'calibration'>, unknown> & { members?: unknown; calibration?: unknown },
+): { key: keyof ModelInfo; problem: string } | null {
   const { classes, sampleRateHz: rate, windowSamples, channels, validation } = info;
   const shown = (v: unknown) => JSON.stringify(v)?.slice(0, 80);
   if (!Array.isArray(classes) || classes.length !== CLASSES.length || classes.some((c, i) => c !== CLASSES[i])) {
@@ -111,7 +131,26 @@ export function modelInfoProblem(info: Record<Exclude<keyof ModelInfo, 'members'
   if (members !== undefined && !(Array.isArray(members) && members.length > 0 && members.every(isMember))) {
     return { key: 'members', problem: `${shown(members)}; a list of models, each with its model, source, dataFingerprint and validation figures, is needed` };
   }
+  if (info.calibration !== undefined && !isCalibration(info.calibration)) {
+    return { key: 'calibration', problem: `${shown(info.calibration)}; a positive temperature and its held-out figures are needed` };
+  }
   return null;
+}
+
+function isCalibration(c: unknown): c is ModelCalibration {
+  if (typeof c !== 'object' || c === null) return false;
+  const v = c as Record<string, unknown>;
+  const finite = (k: string) => typeof v[k] === 'number' && Number.isFinite(v[k]);
+  const bins = v.reliability as Record<string, unknown> | undefined;
+  return (
+    finite('temperature') &&
+    (v.temperature as number) > 0 &&
+    ['windows', 'klBefore', 'klAfter', 'eceBefore', 'eceAfter'].every(finite) &&
+    typeof bins === 'object' &&
+    bins !== null &&
+    Array.isArray(bins.before) &&
+    Array.isArray(bins.after)
+  );
 }
 
 function isFigures(v: unknown): v is Record<string, number | null> {
@@ -121,7 +160,14 @@ function isFigures(v: unknown): v is Record<string, number | null> {
 function isMember(m: unknown): m is EnsembleMember {
   if (typeof m !== 'object' || m === null) return false;
   const { model, source, dataFingerprint, validation } = m as Record<string, unknown>;
-  return typeof model === 'string' && typeof source === 'string' && typeof dataFingerprint === 'string' && isFigures(validation);
+  const { calibration } = m as Record<string, unknown>;
+  return (
+    typeof model === 'string' &&
+    typeof source === 'string' &&
+    typeof dataFingerprint === 'string' &&
+    isFigures(validation) &&
+    (calibration === undefined || isCalibration(calibration))
+  );
 }
 
 /** Whether the channels a model takes are what its montage gives (a model from a test may take fewer). */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLASSES } from '../../core/eeg';
 import { DEFAULT_TRAIN_CONFIG } from '../../core/training';
+import { verdict } from '../../core/verdict';
 import { buildCache } from '../cache/build';
 import { readSubmissionCsv } from '../formats/hms-folder';
 import { generateDataset } from '../generate/dataset';
@@ -38,6 +39,12 @@ describe('hms export, classify and submit', () => {
     const { probabilities } = JSON.parse(one.stdout);
     expect(Object.keys(probabilities)).toEqual([...CLASSES]);
     expect(Object.values(probabilities as Record<string, number>).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    // In words, a class is called only when the model is clear about it (core/verdict.ts).
+    const text = await hms('classify', join(data, 'test_eegs', testEeg), '--model', model);
+    const called = verdict(CLASSES.map((c) => probabilities[c]));
+    const said = text.stdout.trim().split('\n').at(-1);
+    if (called.uncertain) expect(said).toBe(`uncertain: ${called.uncertain} (the most probable, ${called.best}, has ${(100 * called.p).toFixed(0)}%)`);
+    else expect(said).toBe(`most likely ${called.best} (${(100 * called.p).toFixed(0)}%)`);
 
     const [trainEeg] = await readdir(join(data, 'train_eegs'));
     const csv = join(dir, 'timeline.csv');

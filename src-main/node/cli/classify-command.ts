@@ -7,6 +7,7 @@ import { extname } from 'node:path';
 import { CLASSES } from '../../core/eeg';
 import { PREPROCESS_PRESETS } from '../../core/model-info';
 import { absentNote, tooManyAbsent } from '../../core/quality';
+import { verdict } from '../../core/verdict';
 import { writeFileAtomic } from '../fs-atomic';
 import { checkFeedable, classifyRecording, classifyTimeline, prepareRecording, type Probabilities, timelineCsv } from '../infer/classify';
 import { OnnxClassifier } from '../onnx/classifier';
@@ -70,10 +71,16 @@ export const classifyCommand: Command = {
 };
 
 function formatProbabilities(p: Probabilities): string {
-  return CLASSES.map((c) => `${c.padEnd(8)} ${p[c].toFixed(3)}  ${'█'.repeat(Math.round(p[c] * 40))}`).join('\n');
+  const bars = CLASSES.map((c) => `${c.padEnd(8)} ${p[c].toFixed(3)}  ${'█'.repeat(Math.round(p[c] * 40))}`);
+  const called = verdict(CLASSES.map((c) => p[c]));
+  const line = called.uncertain
+    ? `uncertain: ${called.uncertain} (the most probable, ${called.best}, has ${(100 * called.p).toFixed(0)}%)`
+    : `most likely ${called.best} (${(100 * called.p).toFixed(0)}%)`;
+  return [...bars, line].join('\n');
 }
 
 function top(p: Probabilities): string {
-  const best = CLASSES.reduce((a, b) => (p[b] > p[a] ? b : a));
-  return `${best.padEnd(8)} ${p[best].toFixed(2)}   ${CLASSES.map((c) => `${c} ${p[c].toFixed(2)}`).join('  ')}`;
+  const called = verdict(CLASSES.map((c) => p[c]));
+  const head = called.uncertain ? `uncertain (${called.uncertain}; ${called.best} ${called.p.toFixed(2)})` : `${called.best.padEnd(8)} ${called.p.toFixed(2)}`;
+  return `${head}   ${CLASSES.map((c) => `${c} ${p[c].toFixed(2)}`).join('  ')}`;
 }

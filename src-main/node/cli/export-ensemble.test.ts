@@ -1,12 +1,14 @@
 /**
- * `hms export --ensemble`: the runs of a cross-validation as one ONNX model whose output is the
- * mean of its members' probabilities — checked against the members exported alone, in
+ * `hms export`'s calibration and `--ensemble`: a temperature fitted on the run's held-out fold
+ * and applied inside the graph; the runs of a cross-validation as one ONNX model whose output is
+ * the mean of its members' probabilities — checked against the members exported alone, in
  * onnxruntime — that classify uses as it is, and that refuses members fed otherwise.
  */
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withTemperature } from '../../core/calibration';
 import { CLASSES } from '../../core/eeg';
 import { poolEvaluations } from '../../core/evaluation';
 import { DEFAULT_TRAIN_CONFIG, type TrainResult } from '../../core/training';
@@ -28,7 +30,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'hms-ensemble-'));
   data = join(dir, 'data');
   cv = join(dir, 'cv');
-  await generateDataset({ out: data, patients: 3, recordings: 1, testRecordings: 1, seed: 8 });
+  await generateDataset({ out: data, patients: 4, recordings: 7, testRecordings: 1, seed: 8 });
   await buildCache(data, join(dir, 'cache'));
   results = [];
   for (const fold of [0, 1])
@@ -40,6 +42,53 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 function input(rows: number, channels: number, samples: number): Float32Array {
   return Float32Array.from({ length: rows * channels * samples }, (_, i) => 80 * Math.sin(i * 0.0137) + 30 * Math.sin(i * 0.31 + (i % 7)));
 }
+
+describe('hms export calibration', () => {
+  it("fits a temperature on the run's held-out windows and applies it inside the graph", async () => {
+    const calibrated = join(dir, 'calibrated.onnx');
+    const plain = join(dir, 'plain.onnx');
+    const [a, b] = await Promise.all([
+      hms('export', join(cv, 'fold-1'), '--out', calibrated, '--json'),
+      hms('export', join(cv, 'fold-1'), '--out', plain, '--no-calibrate', '--json'),
+    ]);
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.code, b.stderr).toBe(0);
+    const { calibration } = JSON.parse(a.stdout);
+    expect(a.stderr).toBe('');
+    expect(JSON.parse(b.stdout).calibration).toBeUndefined();
+    expect(calibration.windows).toBe(results[0].valWindows);
+    expect(calibration.temperature).toBeGreaterThan(0);
+    expect(calibration.klAfter).toBeLessThanOrEqual(calibration.klBefore + 1e-9);
+    const text = await hms('export', join(cv, 'fold-1'), '--out', calibrated);
+    expect(text.stdout).toContain(`calibrated on ${calibration.windows} held-out windows: temperature ${calibration.temperature.toFixed(3)}`);
+
+    const [withT, without] = await Promise.all([OnnxClassifier.open(calibrated), OnnxClassifier.open(plain)]);
+    try {
+      expect(withT.info.calibration).toEqual(calibration);
+      const x = input(2, withT.info.channels.length, withT.info.windowSamples);
+      const [p, q] = await Promise.all([withT.run(x, 2), without.run(x, 2)]);
+      for (let r = 0; r < 2; r++) {
+        const expected = withTemperature(Array.from(q.subarray(r * 6, r * 6 + 6)), calibration.temperature);
+        expected.forEach((v, k) => expect(Math.abs(p[r * 6 + k] - v), `row ${r} class ${k}`).toBeLessThan(1e-5));
+      }
+    } finally {
+      await Promise.all([withT.close(), without.close()]);
+    }
+  }, 60_000);
+
+  it("exports uncalibrated, saying why, when the run's cache is gone", async () => {
+    const moved = join(dir, 'cache-moved');
+    await rename(join(dir, 'cache'), moved);
+    try {
+      const r = await hms('export', join(cv, 'fold-2'), '--out', join(dir, 'uncalibrated.onnx'), '--json');
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(new RegExp(`^warning: ${join(cv, 'fold-2')}: not calibrated: the run's cache cannot be read \\(.*${join(dir, 'cache')}.*\\)\n$`));
+      expect(JSON.parse(r.stdout).calibration).toBeUndefined();
+    } finally {
+      await rename(moved, join(dir, 'cache'));
+    }
+  }, 60_000);
+});
 
 describe('hms export --ensemble', () => {
   it('averages the fold models in one graph, says what it is made of, and classifies as any model does', async () => {

@@ -1,4 +1,5 @@
 /** demo-out/report.html: one self-contained page of what the demo did and found, pictures inline. */
+import type { ReliabilityBin } from '../../core/calibration';
 import { CLASSES } from '../../core/eeg';
 import type { summariseTrainRows } from '../../core/dataset';
 import type { Evaluation } from '../../core/evaluation';
@@ -110,6 +111,7 @@ ${confusionChart(e.confusion)}
 
 <h2>The exported model</h2>
 <p><code>${esc(d.out)}/model.onnx</code>, ${(d.modelBytes / 1024).toFixed(0)} KB, opset 17: input <code>eeg</code> [batch, ${d.info.channels.length}, ${d.info.windowSamples}] µV (${esc(d.info.channels.join(' '))}), ${d.info.sampleRateHz} Hz, preprocessing ${esc(JSON.stringify(d.info.preprocess))}; output <code>probabilities</code> [batch, 6]. Training data fingerprint ${d.info.dataFingerprint.slice(0, 12)}…</p>
+${calibrationParagraph(d.info)}
 
 <h2>An unseen recording (EEG ${esc(d.classified.eegId)})</h2>
 <table><tr><th>class</th><th>model</th><th>truth</th><th>expert votes</th><th></th></tr>${classRows}</table>
@@ -131,4 +133,28 @@ ${timelineChart(d.timeline.points, d.info.windowSamples / d.info.sampleRateHz, d
 <h2>Time taken</h2><table>${timings}</table>
 </body></html>
 `;
+}
+
+/** The temperature fitted at export, and what it did to the held-out fold's KL and calibration error. */
+function calibrationParagraph({ calibration: c }: ModelInfo): string {
+  if (!c) return '<p>Not calibrated (too few held-out windows, or the cache was gone at export).</p>';
+  const points = (bins: readonly ReliabilityBin[]) => bins.filter((b) => b.windows > 0).map((b): [number, number] => [b.confidence, b.accuracy]);
+  const diagram = lineChart(
+    [
+      {
+        name: 'calibrated',
+        colour: '#2f6fca',
+        points: [
+          [0, 0],
+          [1, 1],
+        ],
+        dashed: true,
+      },
+      { name: 'before', colour: '#c0392b', points: points(c.reliability.before) },
+      { name: `after (T ${c.temperature.toFixed(2)})`, colour: '#27ae60', points: points(c.reliability.after) },
+    ],
+    { xLabel: 'top probability', yLabel: 'share right (experts’ majority)' },
+  );
+  return `<p>Calibrated by temperature scaling on the ${c.windows} held-out windows: T = ${c.temperature.toFixed(3)}, KL ${c.klBefore.toFixed(4)} → ${c.klAfter.toFixed(4)}, expected calibration error ${c.eceBefore.toFixed(3)} → ${c.eceAfter.toFixed(3)} (fitted on the same windows: the “after” is optimistic).</p>
+${diagram}`;
 }

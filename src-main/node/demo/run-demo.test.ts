@@ -35,7 +35,10 @@ describe('the demo', () => {
     expect(facts!.timeline.points.length).toBe(Math.floor((facts!.timeline.bands.at(-1)!.endSec - 50) / 10) + 1);
 
     const html = await readFile(join(dir, 'report.html'), 'utf8');
-    expect(html.match(/<svg/g)?.length).toBe(3);
+    // Learning curves, confusion, timeline, and the reliability diagram of the calibration fitted at export.
+    expect(model.info.calibration?.windows).toBe(facts!.trained.valWindows);
+    expect(html.match(/<svg/g)?.length).toBe(4);
+    expect(html).toContain(`Calibrated by temperature scaling on the ${model.info.calibration!.windows} held-out windows`);
     expect(html).toContain('floor KL');
     expect((await stat(join(dir, 'stitched-test.edf'))).size).toBeGreaterThan(1_000_000);
   }, 240_000);

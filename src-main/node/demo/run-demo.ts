@@ -80,7 +80,11 @@ export async function runDemo(o: DemoOptions): Promise<DemoFacts | null> {
 
   o.say(`4/${DEMO_STEPS} exporting ${join(out, 'model.onnx')}`);
   const modelPath = join(out, 'model.onnx');
-  const info = await timed('export', () => exportCheckpoint(runDir, modelPath));
+  const info = await timed('export', () => exportCheckpoint(runDir, modelPath, { onUncalibrated: (reason) => o.say(`    ${reason}`) }));
+  if (info.calibration)
+    o.say(
+      `    calibrated on ${info.calibration.windows} held-out windows: temperature ${info.calibration.temperature.toFixed(2)}, KL ${info.calibration.klBefore.toFixed(3)} → ${info.calibration.klAfter.toFixed(3)}`,
+    );
   const modelBytes = (await stat(modelPath)).size;
 
   o.say(`5/${DEMO_STEPS} classifying unseen recordings with onnxruntime`);

@@ -32,7 +32,7 @@ export async function evaluateOnnxOnFolder(path: string, folder: string, options
 }
 
 /** Every window of the set, channel-major as the model takes it, a batch at a time. */
-async function predictSet(model: OnnxClassifier, set: TrainingSet, onProgress?: (done: number, total: number) => void): Promise<number[][]> {
+export async function predictSet(model: OnnxClassifier, set: TrainingSet, onProgress?: (done: number, total: number) => void): Promise<number[][]> {
   const { channels, windowSamples, windows } = set;
   const perRow = channels * windowSamples;
   const x = new Float32Array(Math.min(EVALUATION_BATCH, windows.length) * perRow);

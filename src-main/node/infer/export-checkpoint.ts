@@ -6,18 +6,26 @@ import { APP_VERSION } from '../app-version';
 import { type Evaluation, poolEvaluations } from '../../core/evaluation';
 import type { ModelInfo } from '../../core/model-info';
 import type { ModelSpec } from '../../core/models';
-import type { TrainResult } from '../../core/training';
+import type { TrainConfig, TrainResult } from '../../core/training';
 import { writeFileAtomic } from '../fs-atomic';
 import { exportEnsembleOnnx, exportOnnxFile } from '../onnx/export';
+import { calibrateOnHeldOut } from './calibrate';
 import { readInputFile } from '../formats/input-file';
 import { checkpointPath } from '../train/evaluate-folder';
 import { readModelCheckpoint } from '../train/model-checkpoint';
 import { RUN_FILE } from '../train/run-folder';
 
+export interface ExportOptions {
+  /** Fit a temperature on each model's held-out fold (infer/calibrate.ts); on unless told. */
+  calibrate?: boolean;
+  /** Why a model was exported uncalibrated, in words. */
+  onUncalibrated?: (reason: string) => void;
+}
+
 /** A run folder's best checkpoint, with the held-out evaluation its run.json holds; or a checkpoint file, with its own KL only. */
-export async function exportCheckpoint(runDirOrFile: string, out: string): Promise<ModelInfo> {
-  const { spec, weights, info } = await exportable(runDirOrFile);
-  await exportOnnxFile(out, spec, weights, info);
+export async function exportCheckpoint(runDirOrFile: string, out: string, options: ExportOptions = {}): Promise<ModelInfo> {
+  const { spec, weights, info, temperature } = await calibrated(await exportable(runDirOrFile), options);
+  await exportOnnxFile(out, spec, weights, info, temperature);
   return info;
 }
 
@@ -27,14 +35,15 @@ export async function exportCheckpoint(runDirOrFile: string, out: string): Promi
  * figures are the members' held-out folds pooled — each member scored on patients it never saw,
  * as no held-out set exists for the ensemble itself — with `pooledFolds` saying how many.
  */
-export async function exportEnsemble(paths: readonly string[], out: string): Promise<ModelInfo> {
+export async function exportEnsemble(paths: readonly string[], out: string, options: ExportOptions = {}): Promise<ModelInfo> {
   const runs = await ensembleRuns(paths);
-  const members = await Promise.all(runs.map(exportable));
-  const [first] = members;
-  for (const [i, m] of members.entries()) {
-    const differs = FED_ALIKE.find((key) => JSON.stringify(m.info[key]) !== JSON.stringify(first.info[key]));
+  const loaded = await Promise.all(runs.map(exportable));
+  for (const [i, m] of loaded.entries()) {
+    const differs = FED_ALIKE.find((key) => JSON.stringify(m.info[key]) !== JSON.stringify(loaded[0].info[key]));
     if (differs) throw new DataError(runs[i], `its model is fed otherwise (${differs}) than ${runs[0]}'s: an ensemble's members share one input`);
   }
+  const members = await Promise.all(loaded.map((m) => calibrated(m, options)));
+  const [first] = members;
   const evaluations = members.flatMap((m) => (m.evaluation ? [m.evaluation] : []));
   const pooled = evaluations.length === members.length ? poolEvaluations(evaluations) : undefined;
   const names = [...new Set(members.map((m) => m.info.model))];
@@ -44,8 +53,15 @@ export async function exportEnsemble(paths: readonly string[], out: string): Pro
     model: `ensemble of ${members.length} ${names.join('+')}`,
     dataFingerprint: fingerprints.size === 1 ? first.info.dataFingerprint : '',
     validation: pooled ? { valKL: pooled.valKL, ...figures(pooled), pooledFolds: members.length } : { pooledFolds: null },
-    members: members.map((m, i) => ({ model: m.info.model, source: basename(runs[i]), dataFingerprint: m.info.dataFingerprint, validation: m.info.validation })),
+    members: members.map((m, i) => ({
+      model: m.info.model,
+      source: basename(runs[i]),
+      dataFingerprint: m.info.dataFingerprint,
+      validation: m.info.validation,
+      ...calibrationOf(m.info),
+    })),
   };
+  delete info.calibration;
   await writeFileAtomic(out, exportEnsembleOnnx(members, info));
   return info;
 }
@@ -67,8 +83,20 @@ async function ensembleRuns(paths: readonly string[]): Promise<string[]> {
   return [...paths];
 }
 
-/** A run or checkpoint as an exportable model: its spec, weights, metadata and (for a run folder) held-out evaluation. */
-async function exportable(runDirOrFile: string): Promise<{ spec: ModelSpec; weights: Float32Array; info: ModelInfo; evaluation?: Evaluation }> {
+interface Exportable {
+  spec: ModelSpec;
+  weights: Float32Array;
+  info: ModelInfo;
+  /** Its run folder's held-out evaluation. */
+  evaluation?: Evaluation;
+  /** The training run's settings, when the checkpoint names them: where its held-out fold is. */
+  config?: TrainConfig;
+  source: string;
+  temperature?: number;
+}
+
+/** A run or checkpoint as an exportable model: its spec, weights, metadata and held-out evaluation (for a run folder). */
+async function exportable(runDirOrFile: string): Promise<Exportable> {
   const checkpoint = await checkpointPath(runDirOrFile);
   const { meta, weights } = await readModelCheckpoint(checkpoint);
   const evaluation = checkpoint === runDirOrFile ? undefined : await runEvaluation(runDirOrFile);
@@ -85,8 +113,22 @@ async function exportable(runDirOrFile: string): Promise<{ spec: ModelSpec; weig
     validation: { epoch: meta.epoch, valKL: meta.valKL, ...(evaluation ? figures(evaluation) : {}) },
     appVersion: APP_VERSION,
   };
-  return { spec: meta.spec, weights, info, ...(evaluation ? { evaluation } : {}) };
+  return { spec: meta.spec, weights, info, source: runDirOrFile, ...(evaluation ? { evaluation } : {}), ...(meta.config ? { config: meta.config } : {}) };
 }
+
+/** The model with a temperature fitted on its held-out fold, or as it was, saying why, when none can be. */
+async function calibrated(model: Exportable, { calibrate = true, onUncalibrated = () => {} }: ExportOptions): Promise<Exportable> {
+  if (!calibrate) return model;
+  const { config } = model;
+  const outcome = config ? await calibrateOnHeldOut({ ...model, config }) : { skipped: 'the checkpoint does not say which run made it' };
+  if ('skipped' in outcome) {
+    onUncalibrated(`${model.source}: not calibrated: ${outcome.skipped}`);
+    return model;
+  }
+  return { ...model, info: { ...model.info, calibration: outcome.calibration }, temperature: outcome.calibration.temperature };
+}
+
+const calibrationOf = ({ calibration }: ModelInfo) => (calibration ? { calibration } : {});
 
 /** The held-out figures a model file carries. */
 function figures(e: Evaluation): Record<string, number | null> {

@@ -20,8 +20,15 @@ const BN_EPSILON = 1e-5;
 /** ModelProto.producer_name of our files. */
 export const PRODUCER = 'HMS Studio';
 
-export function exportOnnx(spec: ModelSpec, weights: Float32Array, info: ModelInfo): Uint8Array {
-  return exportEnsembleOnnx([{ spec, weights }], info);
+/** A member of a graph: a model, its weights, and the temperature its logits are divided by (1 when absent). */
+export interface GraphMember {
+  spec: ModelSpec;
+  weights: Float32Array;
+  temperature?: number;
+}
+
+export function exportOnnx(spec: ModelSpec, weights: Float32Array, info: ModelInfo, temperature?: number): Uint8Array {
+  return exportEnsembleOnnx([{ spec, weights, temperature }], info);
 }
 
 /**
@@ -29,7 +36,7 @@ export function exportOnnx(spec: ModelSpec, weights: Float32Array, info: ModelIn
  * member is a plain model). Averaging probabilities, not logits, is what the fold ensembles of
  * the HMS competition did, and what the KL of an averaged prediction rewards.
  */
-export function exportEnsembleOnnx(members: readonly { spec: ModelSpec; weights: Float32Array }[], info: ModelInfo): Uint8Array {
+export function exportEnsembleOnnx(members: readonly GraphMember[], info: ModelInfo): Uint8Array {
   const [first] = members;
   if (!first) throw new Error('an ensemble needs at least one model');
   const { input } = first.spec;
@@ -38,9 +45,12 @@ export function exportEnsembleOnnx(members: readonly { spec: ModelSpec; weights:
     throw new Error(`model "${misfit.spec.name}" takes [${misfit.spec.input.channels}, ${misfit.spec.input.samples}]; the first takes [${input.channels}, ${input.samples}]`);
   const graph = graphParts();
   const alone = members.length === 1;
-  const probabilities = members.map(({ spec, weights }, i) => {
+  const probabilities = members.map(({ spec, weights, temperature = 1 }, i) => {
     const b = graph.builder(alone ? '' : `m${i + 1}/`);
-    return b.node('Softmax', [modelLogits(b, spec, weights, INPUT_NAME)], { axis: 1 }, alone ? [OUTPUT_NAME] : undefined);
+    const logits = modelLogits(b, spec, weights, INPUT_NAME);
+    // Temperature scaling (core/calibration.ts), inside the graph: every user of the file gets calibrated probabilities.
+    const scaled = temperature === 1 ? logits : b.node('Mul', [logits, b.constant('inverse_temperature', [], Float32Array.of(1 / temperature))]);
+    return b.node('Softmax', [scaled], { axis: 1 }, alone ? [OUTPUT_NAME] : undefined);
   });
   if (!alone) {
     const b = graph.builder('ensemble/');
@@ -195,8 +205,8 @@ function hemisphereSymmetric(shape: LayerShape, x: string, { node, constant }: B
   return node('Reshape', [node('Concat', parts, { axis: 1 }), constant(`${shape.name}/flat`, [2], [-1, chains * features], true)]);
 }
 
-export async function exportOnnxFile(path: string, spec: ModelSpec, weights: Float32Array, info: ModelInfo): Promise<void> {
-  await writeFileAtomic(path, exportOnnx(spec, weights, info));
+export async function exportOnnxFile(path: string, spec: ModelSpec, weights: Float32Array, info: ModelInfo, temperature?: number): Promise<void> {
+  await writeFileAtomic(path, exportOnnx(spec, weights, info, temperature));
 }
 
 /** The bytes of a model file, with the file named when it cannot be read. */
