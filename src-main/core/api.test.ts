@@ -37,4 +37,37 @@ describe('the API contract', () => {
     expect(API_VALIDATORS.listJobs({})).toEqual({});
     expect(() => API_VALIDATORS.listJobs({ kind: 'training' })).toThrow('listJobs takes no arguments');
   });
+
+  it('checks every field of a batch request, optional ones included, and drops nothing it needs', () => {
+    const ok = { input: '/archive', model: '/m.onnx' };
+    expect(API_VALIDATORS.startBatch({ ...ok, out: '/r', strideSec: 5, threshold: 0, workers: 4 })).toEqual({ ...ok, out: '/r', strideSec: 5, threshold: 0, workers: 4 });
+    expect(API_VALIDATORS.startBatch(ok)).toEqual(ok);
+    const refused: [unknown, string][] = [
+      [null, 'input must be a non-empty string'],
+      ['/archive', 'input must be a non-empty string'],
+      [{ model: '/m.onnx' }, 'input must be a non-empty string'],
+      [{ input: ['/archive'], model: '/m.onnx' }, 'input must be a non-empty string'],
+      [{ input: '/archive' }, 'model must be a non-empty string'],
+      [{ ...ok, out: '' }, 'out must be a non-empty string'],
+      [{ ...ok, out: '/r\0' }, 'out must be a non-empty string'],
+      [{ ...ok, out: 'x'.repeat(5000) }, 'out must be a non-empty string'],
+      [{ ...ok, strideSec: '10' }, 'strideSec must be a number from 1 to 3600'],
+      [{ ...ok, strideSec: 0 }, 'strideSec must be a number from 1 to 3600'],
+      [{ ...ok, strideSec: NaN }, 'strideSec must be a number from 1 to 3600'],
+      [{ ...ok, threshold: 1 }, 'threshold must be a probability from 0 to below 1'],
+      [{ ...ok, threshold: -0.1 }, 'threshold must be a probability from 0 to below 1'],
+      [{ ...ok, threshold: '0.5' }, 'threshold must be a probability from 0 to below 1'],
+      [{ ...ok, workers: 0 }, 'workers must be a whole number from 1 to 256'],
+      [{ ...ok, workers: 1.5 }, 'workers must be a whole number from 1 to 256'],
+      [{ ...ok, workers: 1e9 }, 'workers must be a whole number from 1 to 256'],
+    ];
+    for (const [request, message] of refused) expect(() => API_VALIDATORS.startBatch(request), JSON.stringify(request)).toThrow(message);
+    for (const name of ['stopBatch', 'batchStatus', 'batchResults'] as const) {
+      expect(API_VALIDATORS[name]({ out: '/r' })).toEqual({ out: '/r' });
+      expect(() => API_VALIDATORS[name]({ out: 7 })).toThrow('out must be a non-empty string');
+      expect(() => API_VALIDATORS[name](undefined)).toThrow('out must be a non-empty string');
+    }
+    expect(API_VALIDATORS.readBatchTimeline({ out: '/r', recording: 'a/b.edf' })).toEqual({ out: '/r', recording: 'a/b.edf' });
+    expect(() => API_VALIDATORS.readBatchTimeline({ out: '/r' })).toThrow('recording must be a non-empty string');
+  });
 });

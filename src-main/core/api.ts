@@ -2,6 +2,7 @@
  * The one API contract between the UI and the backend. Electron IPC and the local web host are
  * both generated from these maps, so a renamed field is a compile error on both ends.
  */
+import type { BatchJob, BatchRequest, BatchStatus, BatchTimeline, SummaryRow } from './batch';
 import type { DatasetSummary } from './dataset';
 import type { Annotation } from './eeg';
 import { MONTAGES, type MontageKind } from './montage';
@@ -153,7 +154,7 @@ export interface ClassifyResult {
 }
 
 /** Long work the backend does whoever asked for it: the UI lists it to attach to it again after a tab switch, a reload or a reconnect. */
-export type JobKind = 'training' | 'generate';
+export type JobKind = 'training' | 'generate' | 'batch';
 export type JobState = 'running' | 'finished' | 'cancelled' | 'failed';
 
 export interface JobProgress {
@@ -191,11 +192,13 @@ export interface JobInfo {
   /** Why it failed. */
   error?: string;
   training?: TrainingJob;
+  batch?: BatchJob;
 }
 
-/** The ids listJobs gives: one built-in dataset, one job per training run folder. */
+/** The ids listJobs gives: one built-in dataset, one job per training run folder and per batch results folder. */
 export const BUILT_IN_JOB = 'generate:built-in';
 export const trainingJobId = (runDir: string) => `training:${runDir}`;
+export const batchJobId = (out: string) => `batch:${out}`;
 
 /** Every call the UI makes: request → response. */
 export interface ApiCalls {
@@ -217,6 +220,16 @@ export interface ApiCalls {
   /** The run's best checkpoint as `<runDir>/model.onnx`. */
   exportModel: { request: { runDir: string }; response: { path: string; info: ModelInfo } };
   classify: { request: ClassifyRequest; response: ClassifyResult };
+  /** Classifies every recording of a folder or list on this machine's cores into a results folder; `batch` events follow. */
+  startBatch: { request: BatchRequest; response: { out: string } };
+  /** Stops after the recordings under way, keeping what is done; the same start again goes on. */
+  stopBatch: { request: { out: string }; response: Record<string, never> };
+  /** Where the batch into a results folder stands: this backend's, or one the CLI runs or ran there. */
+  batchStatus: { request: { out: string }; response: BatchStatus };
+  /** The summary rows so far of a batch this backend ran, in order of path. */
+  batchResults: { request: { out: string }; response: SummaryRow[] };
+  /** A recording's timeline from a batch this backend ran (`recording`: its path below the batch's root). */
+  readBatchTimeline: { request: { out: string; recording: string }; response: BatchTimeline };
   /** Running jobs and the last finished ones, oldest first. */
   listJobs: { request: Record<string, never>; response: JobInfo[] };
 }
@@ -232,9 +245,11 @@ export interface ApiEvents {
   progress: JobProgress & { jobId?: string };
   /** A training run's events; `runDir` says which run. A crash of its process arrives as an error event. */
   training: { runDir: string; event: TrainEvent };
+  /** A batch's status (every second while it runs) and, at its end, how it ended. */
+  batch: { out: string; state: JobState; status?: BatchStatus; error?: string };
 }
 
-export type { TrainEvent, TrainResult };
+export type { BatchJob, BatchRequest, BatchStatus, BatchTimeline, SummaryRow, TrainEvent, TrainResult };
 export type ApiEventName = keyof ApiEvents;
 export type ApiEmit = <E extends ApiEventName>(event: E, payload: ApiEvents[E]) => void;
 
@@ -279,6 +294,22 @@ export const API_VALIDATORS: { [K in ApiName]: (request: unknown) => ApiRequest<
   readTrainingLog: (r) => ({ runDir: nonEmptyString(r, 'runDir') }),
   exportModel: (r) => ({ runDir: nonEmptyString(r, 'runDir') }),
   listJobs: (r) => noArguments(r, 'listJobs'),
+  startBatch: (r) => {
+    const [out, strideSec, threshold, workers] = ['out', 'strideSec', 'threshold', 'workers'].map((k) => field(r, k));
+    if (threshold !== undefined && !(typeof threshold === 'number' && threshold >= 0 && threshold < 1)) throw new Error('threshold must be a probability from 0 to below 1');
+    return {
+      input: nonEmptyString(r, 'input'),
+      model: nonEmptyString(r, 'model'),
+      ...(out === undefined ? {} : { out: nonEmptyString(r, 'out') }),
+      ...(strideSec === undefined ? {} : { strideSec: finiteNumber(r, 'strideSec', 1, 3600) }),
+      ...(threshold === undefined ? {} : { threshold: threshold as number }),
+      ...(workers === undefined ? {} : { workers: wholeNumber(r, 'workers', 1, 256) }),
+    };
+  },
+  stopBatch: (r) => ({ out: nonEmptyString(r, 'out') }),
+  batchStatus: (r) => ({ out: nonEmptyString(r, 'out') }),
+  batchResults: (r) => ({ out: nonEmptyString(r, 'out') }),
+  readBatchTimeline: (r) => ({ out: nonEmptyString(r, 'out'), recording: nonEmptyString(r, 'recording') }),
   classify: (r) => {
     const timeline = field(r, 'timeline');
     if (typeof timeline !== 'boolean') throw new Error('timeline must be true or false');

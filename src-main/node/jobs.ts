@@ -1,7 +1,7 @@
 /**
- * The backend's long work — training runs (with their preprocessing) and the built-in dataset's
- * generation — kept whoever started it, so that any page can list it and attach to it again: after
- * a tab switch, a reload or a lost connection. Finished jobs stay listed for a while with their
+ * The backend's long work — training runs (with their preprocessing), batches of recordings and
+ * the built-in dataset's generation — kept whoever started it, so that any page can list it and
+ * attach to it again: after a tab switch, a reload or a lost connection. Finished jobs stay listed for a while with their
  * outcome, so a page that comes back after the end still sees how it ended.
  */
 import type { JobInfo, JobKind, JobProgress, JobState } from '../core/api';
@@ -13,7 +13,7 @@ export class Jobs {
   private readonly jobs = new Map<string, JobInfo>();
 
   /** Registers a job under `id`, replacing a finished one of the same id. */
-  start(id: string, kind: JobKind, extra: Partial<Pick<JobInfo, 'training' | 'progress'>> = {}): JobInfo {
+  start(id: string, kind: JobKind, extra: Partial<Pick<JobInfo, 'training' | 'batch' | 'progress'>> = {}): JobInfo {
     if (this.jobs.get(id)?.state === 'running') throw new Error(`job ${id} is already running`);
     this.jobs.delete(id);
     const job: JobInfo = { id, kind, state: 'running', since: Date.now(), ...extra };

@@ -12,6 +12,7 @@ import { generateDataset } from './generate/dataset';
 import { inspectFolder, inspectPath } from './inspect';
 import { RecordingPages } from './recording-pages';
 import { Jobs } from './jobs';
+import { createBatchHandlers } from './service-batch';
 import { createModelHandlers } from './service-models';
 import { createTrainingHandlers, type TrainingLauncher } from './service-training';
 
@@ -41,6 +42,7 @@ export function createService({ dataDir = join(homedir(), '.hms-studio'), emit =
     listJobs: async () => jobs.list(),
     ...createModelHandlers(),
     ...createTrainingHandlers(dataDir, emit, jobs, launchTraining),
+    ...createBatchHandlers(dataDir, emit, jobs),
   };
 }
 

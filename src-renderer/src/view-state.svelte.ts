@@ -3,7 +3,18 @@
  * lose settings or results: a view is unmounted when another is shown and finds its state here
  * when it comes back. Long work lives in the backend (listJobs); this is only the UI's side.
  */
-import type { ClassifyResult, DatasetRecording, FileInspection, FolderInspection, JobProgress, Page, PageRequest, RecordingInfo, SpectrogramView } from '../../src-main/core/api';
+import type {
+  BatchTimeline,
+  ClassifyResult,
+  DatasetRecording,
+  FileInspection,
+  FolderInspection,
+  JobProgress,
+  Page,
+  PageRequest,
+  RecordingInfo,
+  SpectrogramView,
+} from '../../src-main/core/api';
 import { LABELLED_START_SEC } from '../../src-main/core/eeg';
 import type { MontageKind } from '../../src-main/core/montage';
 
@@ -29,6 +40,8 @@ class ViewerState {
   info = $state.raw<RecordingInfo | null>(null);
   page = $state.raw<LoadedPage | null>(null);
   spectrogram = $state.raw<SpectrogramView | null>(null);
+  /** A batch's timeline of the recording, drawn as the classifier strip; none when opened from elsewhere. */
+  strip = $state.raw<BatchTimeline | null>(null);
   /** The recording could not be opened. */
   openError = $state('');
   /** The latest page could not be read; the one shown stays. */
@@ -37,8 +50,9 @@ class ViewerState {
   latestRequest: PageRequest | null = null;
 
   /** A recording to read: from a dataset where the experts looked first, else at `atSec` or its start. */
-  open(path: string, labels: DatasetRecording['labels'] = [], atSec?: number): void {
+  open(path: string, labels: DatasetRecording['labels'] = [], atSec?: number, strip: BatchTimeline | null = null): void {
     this.path = path;
+    this.strip = strip;
     this.labels = labels;
     this.startSec = atSec ?? (labels.length ? Math.min(...labels.map((l) => l.offsetSec)) + LABELLED_START_SEC : 0);
     this.info = null;
@@ -84,7 +98,21 @@ class TrainForm {
   runDir = $state('');
 }
 
+class BatchForm {
+  input = $state('');
+  model = $state('');
+  /** Empty: a new folder in the app's batches folder. */
+  out = $state('');
+  strideSec = $state(10);
+  threshold = $state(0.5);
+  /** 0: one per core. */
+  workers = $state(0);
+  /** The results folder of the batch this view shows; the backend's job list says how it stands. */
+  shown = $state('');
+}
+
 export const viewer = new ViewerState();
 export const classify = new ClassifyState();
 export const library = new LibraryState();
 export const trainForm = new TrainForm();
+export const batchForm = new BatchForm();

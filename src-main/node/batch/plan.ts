@@ -12,7 +12,7 @@ import { fileSystemProblem } from '../formats/input-file';
 import { findRecordings, relativeTo } from './find-recordings';
 import type { BatchJob, BatchResult, JobSettings } from './job';
 import { finishedResult, writeResult } from './results';
-import { doneRow, failedRow, type SummaryRow, summaryCsv } from './summary';
+import { byPath, doneRow, failedRow, type SummaryRow, summaryCsv } from './summary';
 
 export interface BatchSetup {
   input: string;
@@ -92,6 +92,11 @@ export class BatchBook {
   failure(rel: string, error: string): void {
     this.count(this.rows.get(rel), 0, +1);
     this.rows.set(rel, failedRow(rel, this.settings.fingerprint, error));
+  }
+
+  /** Every recording's row so far, in order of path: the skipped, the classified and the failed. */
+  summaryRows(): SummaryRow[] {
+    return [...this.rows.values()].sort(byPath);
   }
 
   failures(): SummaryRow[] {

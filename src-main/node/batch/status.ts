@@ -7,54 +7,16 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataError } from '../../core/eeg';
+import { alive, batchPace, type BatchStatus, WORKER_GONE_MS, workerRate } from '../../core/batch';
 import { writeFileAtomic } from '../fs-atomic';
 import { formatDuration } from '../cli/progress';
 
-export interface WorkerStatus {
-  name: string;
-  concurrency: number;
-  running: number;
-  done: number;
-  failed: number;
-  /** Epoch ms: when it started, and when it last reported. */
-  started: number;
-  seen: number;
-}
-
-export interface BatchStatus {
-  /** What the status is of: a results folder, or a queue. */
-  source: string;
-  state: 'running' | 'finished' | 'stopped';
-  updated: number;
-  /** Recordings of the batch; a queue serving many batches has none. */
-  total?: number;
-  /** Already done when the batch started (results kept from an earlier run). */
-  skipped?: number;
-  queued: number;
-  running: number;
-  done: number;
-  failed: number;
-  workers: WorkerStatus[];
-}
-
-/** A worker that has not reported for this long is taken to be gone. */
-export const WORKER_GONE_MS = 30_000;
-const STATUS_FILE = '.batch-status.json';
-
-export function alive(w: WorkerStatus, now: number): boolean {
-  return now - w.seen < WORKER_GONE_MS;
-}
-
-function rate(w: WorkerStatus): number {
-  const sec = (w.seen - w.started) / 1000;
-  return sec > 0 ? (w.done + w.failed) / sec : 0;
-}
+export { alive, WORKER_GONE_MS, type BatchStatus, type WorkerStatus } from '../../core/batch';
+export const STATUS_FILE = '.batch-status.json';
 
 export function formatStatus(s: BatchStatus, now = Date.now()): string[] {
-  const live = s.workers.filter((w) => alive(w, now));
-  const perSec = live.reduce((sum, w) => sum + rate(w), 0);
-  const left = s.queued + s.running;
-  const eta = left === 0 ? '0s' : formatDuration(perSec > 0 ? left / perSec : Infinity);
+  const { perSec, etaSec } = batchPace(s, now);
+  const eta = formatDuration(etaSec);
   const ago = formatDuration((now - s.updated) / 1000);
   const state = s.state === 'running' && now - s.updated > WORKER_GONE_MS ? `not running (last report ${ago} ago)` : `${s.state}, reported ${ago} ago`;
   const of = s.total === undefined ? '' : ` of ${s.total}${s.skipped ? ` (${s.skipped} done before)` : ''}`;
@@ -65,7 +27,7 @@ export function formatStatus(s: BatchStatus, now = Date.now()): string[] {
   for (const w of s.workers) {
     const seen = alive(w, now) ? `${formatDuration((now - w.seen) / 1000)} ago` : `gone (${formatDuration((now - w.seen) / 1000)} ago)`;
     lines.push(
-      `  ${w.name.padEnd(width)}  ${`${w.running}/${w.concurrency}`.padStart(7)}  ${String(w.done).padStart(4)}  ${String(w.failed).padStart(6)}  ${rate(w).toFixed(2).padStart(12)}  ${seen}`,
+      `  ${w.name.padEnd(width)}  ${`${w.running}/${w.concurrency}`.padStart(7)}  ${String(w.done).padStart(4)}  ${String(w.failed).padStart(6)}  ${workerRate(w).toFixed(2).padStart(12)}  ${seen}`,
     );
   }
   return lines;

@@ -4,22 +4,11 @@
  * seconds — or why it failed. A run is of windows one stride apart (a window the NaN policy left
  * out ends it), and each window counts one stride, the time its centre stands for.
  */
-import { CLASSES } from '../../core/eeg';
+import type { SummaryRow } from '../../core/batch';
+import { CLASSES, type ClassName } from '../../core/eeg';
 import type { TimelinePoint } from '../infer/classify';
 
-type ClassName = (typeof CLASSES)[number];
-
-export interface SummaryRow {
-  /** The recording's path below the batch's root. */
-  path: string;
-  status: 'done' | 'failed';
-  fingerprint: string;
-  durationSec?: number;
-  windows?: number;
-  share?: Record<ClassName, number>;
-  longestSec?: Record<ClassName, number>;
-  error?: string;
-}
+export type { SummaryRow } from '../../core/batch';
 
 export function doneRow(path: string, fingerprint: string, durationSec: number, timeline: readonly TimelinePoint[], strideSec: number, threshold: number): SummaryRow {
   const share = {} as Record<ClassName, number>;
@@ -45,10 +34,13 @@ export function failedRow(path: string, fingerprint: string, error: string): Sum
   return { path, status: 'failed', fingerprint, error };
 }
 
+/** Rows in order of path, as summary.csv and the Batch view list them. */
+export const byPath = (a: SummaryRow, b: SummaryRow) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+
 export const SUMMARY_COLUMNS = ['path', 'status', 'duration_sec', 'windows', ...CLASSES.flatMap((c) => [`${c}_share`, `${c}_longest_sec`]), 'model_fingerprint', 'error'];
 
 export function summaryCsv(rows: readonly SummaryRow[]): string {
-  const sorted = [...rows].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const sorted = [...rows].sort(byPath);
   const lines = sorted.map((r) =>
     [
       r.path,

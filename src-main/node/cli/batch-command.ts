@@ -7,14 +7,13 @@
 import { resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { PREPROCESS_PRESETS } from '../../core/model-info';
-import { type JobSettings, modelFingerprint } from '../batch/job';
+import type { JobSettings } from '../batch/job';
 import { runLocal } from '../batch/local';
 import { type BatchPlan, planBatch } from '../batch/plan';
+import { batchSettings } from '../batch/settings';
 import { connectRedis, queueStatus, queueUrlProblem, safeUrl } from '../batch/queue';
 import { runOnQueue } from '../batch/queue-batch';
 import { type BatchStatus, formatStatus, readLocalStatus } from '../batch/status';
-import { checkFeedable } from '../infer/classify';
-import { OnnxClassifier } from '../onnx/classifier';
 import { flag, numberOption, stringOption, wholeNumberOption } from './args';
 import { type CliIo, type Command, type ParsedArgs, UsageError } from './command';
 import { maxMissingFromArgs } from './preprocess-options';
@@ -72,18 +71,11 @@ export const batchCommand: Command = {
   },
 };
 
-/** The model is opened here once, so a model that cannot classify stops the batch before any job is made. */
 async function settingsFromArgs(args: ParsedArgs, model: string): Promise<JobSettings> {
   const strideSec = numberOption(args, 'stride', 10)!;
   if (!(strideSec > 0)) throw new UsageError(`--stride must be a positive number of seconds, got ${strideSec}`);
   const preset = stringOption(args, 'preset');
-  const classifier = await OnnxClassifier.open(model, { preset, threads: 1 });
-  try {
-    checkFeedable(classifier);
-  } finally {
-    await classifier.close();
-  }
-  return { model, fingerprint: await modelFingerprint(model), preset, strideSec, maxMissing: maxMissingFromArgs(args) };
+  return (await batchSettings(model, { preset, strideSec, maxMissing: maxMissingFromArgs(args) })).settings;
 }
 
 async function report(plan: BatchPlan, final: BatchStatus, args: ParsedArgs, io: CliIo): Promise<number> {
