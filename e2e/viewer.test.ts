@@ -137,6 +137,39 @@ describe('the viewer', () => {
     ws.close();
   });
 
+  it("lists an EDF+ file's annotations, goes to each by click and by N / P, and marks the ones on the page", async () => {
+    const rec = await readHmsEegParquet(recording);
+    const path = join(data, 'annotated.edf');
+    const annotations = [
+      { onsetSec: 12.5, durationSec: 0, text: 'spike' },
+      { onsetSec: 31, durationSec: 5, text: 'eyes open' },
+      { onsetSec: 44, durationSec: 0, text: 'seizure onset' },
+    ];
+    await writeEdf(path, { ...rec, annotations });
+    const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
+    await openInViewer(page, path);
+    const list = page.getByRole('region', { name: 'annotations' });
+    await expect.poll(() => list.getByRole('button').allInnerTexts()).toEqual(['0:12 spike', '0:31 eyes open (5.0 s)', '0:44 seizure onset']);
+    const position = page.getByTestId('page-position');
+    const current = () => list.locator('[aria-current="true"]').allInnerTexts();
+
+    await list.getByRole('button', { name: /eyes open/ }).click();
+    await expect.poll(() => position.innerText()).toMatch(/^30–40 s of/);
+    expect(await current()).toEqual(['0:31 eyes open (5.0 s)']);
+    await page.screenshot({ path: join(ARTIFACTS, 'viewer-annotations.png') });
+
+    await page.getByTestId('eeg-traces').click();
+    await page.keyboard.press('n');
+    await expect.poll(() => position.innerText()).toMatch(/^40–50 s of/);
+    expect(await current()).toEqual(['0:44 seizure onset']);
+    await page.keyboard.press('p');
+    await page.keyboard.press('p');
+    await expect.poll(() => position.innerText()).toMatch(/^10–20 s of/);
+    expect(await current()).toEqual(['0:12 spike']);
+    await page.keyboard.press('p');
+    await expect.poll(() => position.innerText()).toMatch(/^10–20 s of/);
+  });
+
   it('explains a file it cannot read and keeps working', async () => {
     const page = await browser.newPage();
     await page.goto(host.url);
