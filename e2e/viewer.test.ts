@@ -170,12 +170,16 @@ describe('the viewer', () => {
     await expect.poll(() => position.innerText()).toMatch(/^10–20 s of/);
   });
 
-  it('explains a file it cannot read and keeps working', async () => {
+  it('explains a file it cannot read, as a problem with the file rather than a bug, and keeps working', async () => {
     const page = await browser.newPage();
     await page.goto(host.url);
     await page.getByLabel('path').fill(join(data, 'train.csv'));
     await page.getByRole('button', { name: 'Open', exact: true }).click();
-    await expect.poll(() => page.getByRole('alert').innerText()).toContain('unknown recording format ".csv"');
+    const alert = page.getByRole('alert');
+    await expect.poll(() => alert.innerText()).toContain('unknown recording format ".csv"');
+    // The backend called it input (the user's file): shown as its message, not as a bug to report.
+    expect(await alert.getAttribute('data-kind')).toBe('input');
+    expect(await alert.innerText()).not.toContain('please report it');
     await page.getByLabel('path').fill(recording);
     await page.getByRole('button', { name: 'Open', exact: true }).click();
     await expect.poll(() => page.locator('main').innerText()).toContain('hms-parquet');

@@ -84,9 +84,13 @@ describe('the web host guards its door', () => {
         ws.once('message', (d) => resolve(JSON.parse(String(d))));
         ws.send(typeof msg === 'string' ? msg : JSON.stringify(msg));
       });
-    expect(await ask({ id: 1, name: 'inspect', request: { path: 42 } })).toEqual({ id: 1, ok: false, error: { message: 'path must be a non-empty string' } });
-    expect(await ask({ id: 2, name: 'rm -rf', request: {} })).toEqual({ id: 2, ok: false, error: { message: 'unknown call "rm -rf"' } });
-    expect(await ask('not json')).toMatchObject({ ok: false, error: { message: 'messages must be JSON' } });
+    expect(await ask({ id: 1, name: 'inspect', request: { path: 42 } })).toEqual({
+      id: 1,
+      ok: false,
+      error: { kind: 'usage', code: 'bad-request', message: 'path must be a non-empty string' },
+    });
+    expect(await ask({ id: 2, name: 'rm -rf', request: {} })).toEqual({ id: 2, ok: false, error: { kind: 'usage', code: 'unknown-call', message: 'unknown call "rm -rf"' } });
+    expect(await ask('not json')).toMatchObject({ ok: false, error: { kind: 'usage', code: 'bad-message', message: 'messages must be JSON' } });
     ws.close();
   });
 

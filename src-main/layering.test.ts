@@ -87,12 +87,12 @@ describe('import direction', () => {
 
   it('catches the mistakes it exists for', () => {
     expect(violation('src-main/core/eeg.ts', 'node:fs')).toMatch(/core may not/);
-    expect(violation('src-main/core/eeg.ts', '../node/service')).toMatch(/core may import only core/);
+    expect(violation('src-main/core/eeg.ts', '../node/backend/service')).toMatch(/core may import only core/);
     expect(violation('src-main/node/cli/main.ts', 'electron')).toMatch(/node code may not import electron/);
     expect(violation('src-main/node/cli/main.ts', '../../electron/main')).toMatch(/may not import src-main\/electron/);
     expect(violation('src-renderer/src/App.svelte', 'node:path')).toMatch(/renderer may not/);
-    expect(violation('src-renderer/src/App.svelte', '../../src-main/node/service')).toMatch(/renderer may not import src-main\/node/);
-    expect(violation('src-preload/index.ts', '../src-main/node/service')).toMatch(/preload may import only/);
+    expect(violation('src-renderer/src/App.svelte', '../../src-main/node/backend/service')).toMatch(/renderer may not import src-main\/node/);
+    expect(violation('src-preload/index.ts', '../src-main/node/backend/service')).toMatch(/preload may import only/);
     expect(violation('src-main/node/train/trainer.ts', './small-nets.test-support')).toMatch(/may not import test code/);
   });
 });

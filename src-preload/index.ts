@@ -1,13 +1,17 @@
 /** Exposes the typed API to the renderer through contextBridge, and nothing else. */
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
-import { IPC_CHANNEL, IPC_EVENT_CHANNEL, type ApiClient, type ApiEventName, type ApiEvents, type ApiName, type ApiRequest, type ApiResponse } from '../src-main/core/api';
+import { IPC_CHANNEL, IPC_EVENT_CHANNEL, type ApiClient, type ApiEventName, type ApiEvents, type ApiName, type ApiReply, type ApiRequest } from '../src-main/core/api';
 
-const client: ApiClient & { onOpen(listener: (path: string) => void): void; pathForFile(file: File): string | null } = {
-  async call<K extends ApiName>(name: K, request: ApiRequest<K>): Promise<ApiResponse<K>> {
-    const reply = (await ipcRenderer.invoke(IPC_CHANNEL, name, request)) as { ok: true; value: ApiResponse<K> } | { ok: false; error: { message: string } };
-    if (!reply.ok) throw new Error(reply.error.message);
-    return reply.value;
-  },
+/**
+ * The reply itself, not a thrown error: contextBridge copies an Error's message only, and the page
+ * needs the failure's kind and code (the renderer's api-client throws it there).
+ */
+const client: Pick<ApiClient, 'on'> & {
+  invoke<K extends ApiName>(name: K, request: ApiRequest<K>): Promise<ApiReply>;
+  onOpen(listener: (path: string) => void): void;
+  pathForFile(file: File): string | null;
+} = {
+  invoke: (name, request) => ipcRenderer.invoke(IPC_CHANNEL, name, request) as Promise<ApiReply>,
   on<E extends ApiEventName>(event: E, listener: (payload: ApiEvents[E]) => void) {
     const relay = (_e: unknown, name: string, payload: ApiEvents[E]) => {
       if (name === event) listener(payload);

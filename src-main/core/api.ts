@@ -1,13 +1,14 @@
 /**
- * The one API contract between the UI and the backend. Electron IPC and the local web host are
- * both generated from these maps, so a renamed field is a compile error on both ends.
+ * The one API contract between the UI and the backend: the calls, the events, the failures and the
+ * IPC channels. Electron IPC and the local web host are both generated from these maps, so a
+ * renamed field is a compile error on both ends. Each request's check is in api-validators.ts.
  */
 import type { BatchJob, BatchRequest, BatchStatus, BatchTimeline, SummaryRow } from './batch';
 import type { DatasetSummary } from './dataset';
 import type { Annotation } from './eeg';
-import { MONTAGES, type MontageKind } from './montage';
+import type { MontageKind } from './montage';
 import type { ModelInfo } from './model-info';
-import { STAGE_NAMES, type EpochRecord, type RestartRecord, type StageName, type TrainConfig, type TrainEvent, type TrainResult } from './training';
+import type { EpochRecord, RestartRecord, StageName, TrainConfig, TrainEvent, TrainResult } from './training';
 
 export interface ChannelStats {
   name: string;
@@ -24,8 +25,8 @@ export interface FileInspection {
   path: string;
   format: string;
   channels: string[];
-  /** Hz; 0.5 for an HMS spectrogram (one row per 2 s). */
-  sampleRate: number;
+  /** 0.5 for an HMS spectrogram (one row per 2 s). */
+  sampleRateHz: number;
   samples: number;
   durationSec: number;
   channelStats: ChannelStats[];
@@ -137,7 +138,7 @@ export interface TrainRequest {
 export interface ClassifyRequest {
   recording: string;
   /** An .onnx file. */
-  model: string;
+  modelPath: string;
   /** Probabilities along the recording every `strideSec` instead of one window. */
   timeline: boolean;
   strideSec: number;
@@ -260,113 +261,22 @@ export interface ApiClient {
   on<E extends ApiEventName>(event: E, listener: (payload: ApiEvents[E]) => void): () => void;
 }
 
-/** Error text that crosses the transport; the UI shows `message` as it is. */
+/**
+ * Why a call failed, as it crosses the transport. `usage`: the request itself is malformed (the
+ * calling code's mistake); `input`: the user's file, folder or model is wrong, or busy — the UI
+ * shows `message` as it is; `internal`: anything else, a bug in HMS Studio to report.
+ * `code` says which within the kind (a validator's `bad-request`, an errno such as `ENOENT`, an
+ * Error's class name).
+ */
+export type ApiFailureKind = 'usage' | 'input' | 'internal';
 export interface ApiFailure {
+  kind: ApiFailureKind;
+  code: string;
   message: string;
 }
 
-/** Every argument that crosses a process boundary is checked before a handler sees it. */
-export const API_VALIDATORS: { [K in ApiName]: (request: unknown) => ApiRequest<K> } = {
-  appInfo: (r) => noArguments(r, 'appInfo'),
-  inspect: (r) => ({ path: nonEmptyString(r, 'path') }),
-  openRecording: (r) => ({ path: nonEmptyString(r, 'path') }),
-  listRecordings: (r) => ({ path: nonEmptyString(r, 'path') }),
-  openBuiltInDataset: (r) => noArguments(r, 'openBuiltInDataset'),
-  readSpectrogram: (r) => ({ path: nonEmptyString(r, 'path') }),
-  listModels: (r) => noArguments(r, 'listModels'),
-  startTraining: (r) => {
-    const stages = field(r, 'stages');
-    if (!Array.isArray(stages) || stages.length === 0 || stages.some((s) => !STAGE_NAMES.includes(s as StageName))) {
-      throw new Error(`stages must be a list of ${STAGE_NAMES.join(', ')}`);
-    }
-    const minutes = field(r, 'minutes');
-    const runDir = field(r, 'runDir');
-    return {
-      dataset: nonEmptyString(r, 'dataset'),
-      model: nonEmptyString(r, 'model'),
-      epochs: wholeNumber(r, 'epochs', 1, 10_000),
-      stages: stages as StageName[],
-      ...(minutes === undefined ? {} : { minutes: finiteNumber(r, 'minutes', 0.05, 10_000) }),
-      ...(runDir === undefined ? {} : { runDir: nonEmptyString(r, 'runDir') }),
-    };
-  },
-  cancelTraining: (r) => ({ runDir: nonEmptyString(r, 'runDir') }),
-  readTrainingLog: (r) => ({ runDir: nonEmptyString(r, 'runDir') }),
-  exportModel: (r) => ({ runDir: nonEmptyString(r, 'runDir') }),
-  listJobs: (r) => noArguments(r, 'listJobs'),
-  startBatch: (r) => {
-    const [out, strideSec, threshold, workers] = ['out', 'strideSec', 'threshold', 'workers'].map((k) => field(r, k));
-    if (threshold !== undefined && !(typeof threshold === 'number' && threshold >= 0 && threshold < 1)) throw new Error('threshold must be a probability from 0 to below 1');
-    return {
-      input: nonEmptyString(r, 'input'),
-      model: nonEmptyString(r, 'model'),
-      ...(out === undefined ? {} : { out: nonEmptyString(r, 'out') }),
-      ...(strideSec === undefined ? {} : { strideSec: finiteNumber(r, 'strideSec', 1, 3600) }),
-      ...(threshold === undefined ? {} : { threshold: threshold as number }),
-      ...(workers === undefined ? {} : { workers: wholeNumber(r, 'workers', 1, 256) }),
-    };
-  },
-  stopBatch: (r) => ({ out: nonEmptyString(r, 'out') }),
-  batchStatus: (r) => ({ out: nonEmptyString(r, 'out') }),
-  batchResults: (r) => ({ out: nonEmptyString(r, 'out') }),
-  readBatchTimeline: (r) => ({ out: nonEmptyString(r, 'out'), recording: nonEmptyString(r, 'recording') }),
-  classify: (r) => {
-    const timeline = field(r, 'timeline');
-    if (typeof timeline !== 'boolean') throw new Error('timeline must be true or false');
-    const preset = field(r, 'preset');
-    return {
-      recording: nonEmptyString(r, 'recording'),
-      model: nonEmptyString(r, 'model'),
-      timeline,
-      strideSec: finiteNumber(r, 'strideSec', 1, 3600),
-      ...(preset === undefined ? {} : { preset: nonEmptyString(r, 'preset') }),
-    };
-  },
-  readPage: (r) => {
-    const montage = field(r, 'montage');
-    if (!MONTAGES.includes(montage as MontageKind)) throw new Error(`montage must be one of ${MONTAGES.join(', ')}`);
-    return {
-      path: nonEmptyString(r, 'path'),
-      startSec: finiteNumber(r, 'startSec', 0, 1e7),
-      durationSec: finiteNumber(r, 'durationSec', 0.1, 600),
-      contextSec: finiteNumber(r, 'contextSec', 0, 60),
-      montage: montage as MontageKind,
-    };
-  },
-};
-
-export function isApiName(name: unknown): name is ApiName {
-  return typeof name === 'string' && Object.hasOwn(API_VALIDATORS, name);
-}
-
-function noArguments(r: unknown, call: string): Record<string, never> {
-  if (r !== undefined && (typeof r !== 'object' || r === null || Object.keys(r).length > 0)) throw new Error(`${call} takes no arguments`);
-  return {};
-}
-
-function field(r: unknown, name: string): unknown {
-  return typeof r === 'object' && r !== null ? (r as Record<string, unknown>)[name] : undefined;
-}
-
-function nonEmptyString(r: unknown, name: string): string {
-  const v = field(r, name);
-  if (typeof v !== 'string' || v.length === 0 || v.length > 4096 || v.includes('\0')) {
-    throw new Error(`${name} must be a non-empty string`);
-  }
-  return v;
-}
-
-function wholeNumber(r: unknown, name: string, min: number, max: number): number {
-  const v = field(r, name);
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new Error(`${name} must be a whole number from ${min} to ${max}`);
-  return v;
-}
-
-function finiteNumber(r: unknown, name: string, min: number, max: number): number {
-  const v = field(r, name);
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) throw new Error(`${name} must be a number from ${min} to ${max}`);
-  return v;
-}
+/** What a transport carries back for one call. */
+export type ApiReply<T = unknown> = { ok: true; value: T } | { ok: false; error: ApiFailure };
 
 export const IPC_CHANNEL = 'hms:call';
 export const IPC_EVENT_CHANNEL = 'hms:event';

@@ -49,7 +49,7 @@ export interface BatchRequest {
   /** A folder of recordings (searched below) or a .txt list of them, one a line. */
   input: string;
   /** An .onnx file. */
-  model: string;
+  modelPath: string;
   /** A new folder below the app's batches folder, or one an earlier batch wrote (to go on); a new one in the batches folder when absent. */
   out?: string;
   /** Seconds between windows (10 unless given). */

@@ -2,6 +2,7 @@
  * The EEG vocabulary every layer shares: the HMS electrode set, the six classes, the window
  * geometry, and the in-memory `Recording` every reader returns.
  */
+import { InputError } from './errors';
 
 /** The 19 scalp electrodes of the HMS files, in their column order. */
 export const EEG_ELECTRODES = ['Fp1', 'F3', 'C3', 'P3', 'F7', 'T3', 'T5', 'O1', 'Fz', 'Cz', 'Pz', 'Fp2', 'F4', 'C4', 'P4', 'F8', 'T4', 'T6', 'O2'] as const;
@@ -56,12 +57,12 @@ export function recordingDurationSec(rec: Recording): number {
 }
 
 /** A problem with a user's file: always says which file and what is wrong. */
-export class DataError extends Error {
+export class DataError extends InputError {
   constructor(
     readonly file: string,
     readonly problem: string,
   ) {
-    super(`${file}: ${problem}`);
+    super(`${file}: ${problem}`, 'data');
     this.name = 'DataError';
   }
 }

@@ -5,9 +5,9 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, shell } from 'electron';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { IPC_CHANNEL, IPC_EVENT_CHANNEL } from '../core/api';
+import { IPC_CHANNEL, IPC_EVENT_CHANNEL, type ApiReply } from '../core/api';
 import { RECORDING_EXTENSIONS } from '../core/eeg';
-import { createService, dispatch } from '../node/service';
+import { createService, dispatch } from '../node/backend/service';
 import { devServerUrl } from './dev-server';
 import { launchTrainingUtility } from './training-launcher';
 
@@ -96,9 +96,9 @@ function buildMenu(win: BrowserWindow): Menu {
 }
 
 app.whenReady().then(() => {
-  ipcMain.handle(IPC_CHANNEL, (event, name: unknown, request: unknown) => {
+  ipcMain.handle(IPC_CHANNEL, (event, name: unknown, request: unknown): ApiReply | Promise<ApiReply> => {
     // Only our own window's top frame may call the backend.
-    if (event.senderFrame !== event.sender.mainFrame) return { ok: false, error: { message: 'calls are accepted from the main frame only' } };
+    if (event.senderFrame !== event.sender.mainFrame) return { ok: false, error: { kind: 'usage', code: 'wrong-frame', message: 'calls are accepted from the main frame only' } };
     return dispatch(handlers, name, request);
   });
   const win = createWindow();

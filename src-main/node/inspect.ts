@@ -28,7 +28,7 @@ export async function inspectFile(path: string): Promise<FileInspection> {
       path,
       format: 'hms-spectrogram',
       channels: [...SPECTROGRAM_REGION_NAMES],
-      sampleRate: 0.5,
+      sampleRateHz: 0.5,
       samples: rows,
       durationSec: rows * 2,
       channelStats: spectrogram.power.map((bins, r) =>
@@ -51,7 +51,7 @@ function describeRecording(rec: Recording): FileInspection {
     path: rec.source.path,
     format: rec.source.format,
     channels: rec.channels,
-    sampleRate: rec.sampleRateHz,
+    sampleRateHz: rec.sampleRateHz,
     samples: recordingSamples(rec),
     durationSec: recordingDurationSec(rec),
     channelStats: rec.channels.map((name, i) => channelStats(name, rec.units[i], rec.data[i])),

@@ -4,7 +4,7 @@
  * WebSocket reconnects with backoff when the connection drops; views re-attach to the backend's
  * jobs when it is open again (`onConnection`).
  */
-import type { ApiClient, ApiEventName, ApiEvents, ApiName, ApiRequest, ApiResponse } from '../../src-main/core/api';
+import type { ApiClient, ApiEventName, ApiEvents, ApiFailure, ApiFailureKind, ApiName, ApiReply, ApiRequest, ApiResponse } from '../../src-main/core/api';
 
 /** `lost`: not connected, retrying (`everOpen` tells a dropped connection from one never made); `denied`: the token was refused — no retry helps. */
 export type Connection = { state: 'connecting' } | { state: 'open' } | { state: 'lost'; everOpen: boolean } | { state: 'denied' };
@@ -18,17 +18,45 @@ export interface BackendClient extends ApiClient {
   onConnection(listener: (connection: Connection) => void): () => void;
 }
 
+/** What the Electron preload exposes: replies rather than thrown errors, which contextBridge would strip of their kind. */
+type Bridge = Omit<BackendClient, 'onConnection' | 'call'> & { invoke(name: ApiName, request: unknown): Promise<ApiReply> };
+
 declare global {
   interface Window {
-    hms?: Omit<BackendClient, 'onConnection'>;
+    hms?: Bridge;
   }
+}
+
+/** A call the backend answered with a failure: its kind tells the user's mistake (input) from a bug (internal). */
+export class ApiError extends Error {
+  readonly kind: ApiFailureKind;
+  readonly code: string;
+  constructor(failure: ApiFailure) {
+    super(failure.message);
+    this.name = 'ApiError';
+    this.kind = failure.kind;
+    this.code = failure.code;
+  }
+}
+
+/** What a view shows when something failed: a failed call with its kind, or a plain message (a job's outcome, a lost connection). */
+export type Problem = ApiError | string;
+
+/** The Problem a caught value is: a failed call keeps its kind; anything else is its message. */
+export function problemOf(err: unknown): Problem {
+  return err instanceof ApiError ? err : err instanceof Error ? err.message : String(err);
+}
+
+function valueOf<T>(reply: ApiReply): T {
+  if (!reply.ok) throw new ApiError(reply.error);
+  return reply.value as T;
 }
 
 export const LOST = 'the connection to the backend was lost';
 export const DENIED = 'wrong or expired token: open the address `hms serve` printed (a restarted server has a new token)';
 const RETRY_MS = { first: 250, most: 5000 };
 
-type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { message: string } };
+type Reply = ApiReply & { id: number };
 type Pushed = { event: ApiEventName; payload: unknown };
 type Waiter = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 
@@ -75,7 +103,7 @@ function webSocketClient(socketUrl: string, statusUrl: string): BackendClient {
     if (!waiter) return;
     pending.delete(message.id);
     if (message.ok) waiter.resolve(message.value);
-    else waiter.reject(new Error(message.error.message));
+    else waiter.reject(new ApiError(message.error));
   };
   const retry = async () => {
     const status = await probe(statusUrl);
@@ -139,7 +167,14 @@ function webSocketClient(socketUrl: string, statusUrl: string): BackendClient {
 
 export function connectBackend(): BackendClient | null {
   // The window lives and dies with Electron's main process, which is the backend: IPC is always there.
-  if (window.hms) return { ...window.hms, onConnection: (fn) => (fn({ state: 'open' }), () => {}) };
+  const bridge = window.hms;
+  if (bridge) {
+    return {
+      ...bridge,
+      call: async <K extends ApiName>(name: K, request: ApiRequest<K>) => valueOf<ApiResponse<K>>(await bridge.invoke(name, request)),
+      onConnection: (fn) => (fn({ state: 'open' }), () => {}),
+    };
+  }
   const token = new URLSearchParams(location.search).get('token');
   if (!token || !location.host) return null;
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';

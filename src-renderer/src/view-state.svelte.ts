@@ -3,6 +3,7 @@
  * lose settings or results: a view is unmounted when another is shown and finds its state here
  * when it comes back. Long work lives in the backend (listJobs); this is only the UI's side.
  */
+import type { Problem } from './api-client';
 import type {
   BatchTimeline,
   ClassifyResult,
@@ -70,7 +71,7 @@ class ClassifyState {
   strideSec = $state(10);
   preset = $state('');
   busy = $state(false);
-  error = $state('');
+  error = $state<Problem>('');
   result = $state.raw<ClassifyResult | null>(null);
 }
 
@@ -80,7 +81,7 @@ class LibraryState {
   path = $state('');
   inspection = $state.raw<FileInspection | FolderInspection | null>(null);
   recordings = $state.raw<DatasetRecording[]>([]);
-  error = $state('');
+  error = $state<Problem>('');
   busy = $state(false);
   progress = $state.raw<JobProgress | null>(null);
   search = $state('');

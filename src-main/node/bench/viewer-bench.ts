@@ -9,13 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateDataset } from '../generate/dataset';
 import { CHROMIUM, launchChromium } from '../chromium';
-import { createService } from '../service';
-import { startWebHost } from '../web-host';
+import { createService } from '../backend/service';
+import { startWebHost } from '../backend/web-host';
 
 export async function benchViewer(pages = 30): Promise<Record<string, unknown>> {
   if (!existsSync(CHROMIUM)) return { skipped: `no Chromium at ${CHROMIUM}` };
   const dir = await mkdtemp(join(tmpdir(), 'hms-bench-viewer-'));
-  const host = await startWebHost({ handlers: createService() });
+  const host = await startWebHost({ service: (emit) => createService({ emit }) });
   const browser = await launchChromium();
   try {
     await generateDataset({ out: dir, patients: 1, recordings: 1, testRecordings: 1, seed: 5 });

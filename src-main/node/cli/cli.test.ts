@@ -46,7 +46,7 @@ describe('hms CLI', () => {
     const { code, stdout } = await hms('inspect', join(folder, 'train_eegs', '1000.parquet'), '--json');
     expect(code).toBe(0);
     const info = JSON.parse(stdout);
-    expect(info).toMatchObject({ format: 'hms-parquet', sampleRate: 200, samples: 10_000, durationSec: 50 });
+    expect(info).toMatchObject({ format: 'hms-parquet', sampleRateHz: 200, samples: 10_000, durationSec: 50 });
     expect(info.channels).toHaveLength(20);
     expect(info.channelStats[0].missingFraction).toBe(0);
     expect(info.channelStats[0].std).toBeGreaterThan(1);

@@ -25,7 +25,7 @@ function describeFile(f: FileInspection): string[] {
     `${f.path}`,
     `  format     ${f.format}`,
     `  channels   ${f.channels.length}: ${f.channels.join(' ')}`,
-    `  rate       ${f.sampleRate} Hz`,
+    `  rate       ${f.sampleRateHz} Hz`,
     `  duration   ${f.durationSec.toFixed(1)} s (${f.samples} samples)`,
   ];
   if (f.annotations) lines.push(`  annotations ${f.annotations}`);

@@ -1,7 +1,6 @@
 /** `hms serve [--port P] [--data-dir D]`: the UI in a browser, on 127.0.0.1 with a token. */
-import { EventEmitter } from 'node:events';
-import { createService } from '../service';
-import { startWebHost } from '../web-host';
+import { createService } from '../backend/service';
+import { startWebHost } from '../backend/web-host';
 import { stringOption, wholeNumberOption } from './args';
 import type { Command } from './command';
 
@@ -11,9 +10,8 @@ export const serveCommand: Command = {
   usage: 'hms serve [--port P] [--data-dir D]   (D: where the app keeps what it makes; ~/.hms-studio by default)',
   options: { port: { values: 1 }, 'data-dir': { values: 1 } },
   async run(args, io) {
-    const events = new EventEmitter();
-    const handlers = createService({ dataDir: stringOption(args, 'data-dir'), emit: (event, payload) => events.emit('api', event, payload) });
-    const host = await startWebHost({ handlers, events, port: wholeNumberOption(args, 'port', { min: 0, max: 65535 }, 0) });
+    const dataDir = stringOption(args, 'data-dir');
+    const host = await startWebHost({ service: (emit) => createService({ dataDir, emit }), port: wholeNumberOption(args, 'port', { min: 0, max: 65535 }, 0) });
     io.out(`HMS Studio is at ${host.url}`);
     io.out('Only this machine can connect; the address carries the access token. Ctrl-C stops.');
     await new Promise<void>((resolve) => io.signal.addEventListener('abort', () => resolve(), { once: true }));

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { CLASSES } from '../../core/eeg';
+import { CLASSES, DataError } from '../../core/eeg';
 import { type ModelInfo, modelInfoFromMetadata, PREPROCESS_PRESETS } from '../../core/model-info';
 import { PRODUCER, readModelBytes } from './export';
 import { outlineModel } from './onnx-model';
@@ -40,40 +40,42 @@ export class OnnxClassifier {
 
   static async open(path: string, options: ClassifierOptions = {}): Promise<OnnxClassifier> {
     const bytes = await readModelBytes(path);
-    if (bytes.length === 0) throw new Error(`${path}: the model file is empty`);
+    if (bytes.length === 0) throw new DataError(path, 'the model file is empty');
     let outline: ReturnType<typeof outlineModel>;
     try {
       outline = outlineModel(bytes);
     } catch {
-      throw new Error(`${path}: ${unreadable(bytes)}`);
+      throw new DataError(path, unreadable(bytes));
     }
     // A file cut right after its graph still decodes, but lost what follows: the opset, our metadata.
-    if (outline.opset === 0) throw new Error(`${path}: the model file is incomplete or damaged: it names no ONNX opset`);
+    if (outline.opset === 0) throw new DataError(path, 'the model file is incomplete or damaged: it names no ONNX opset');
     const own = modelInfoFromMetadata(outline.metadata, path);
-    if (!own && outline.producer === PRODUCER) throw new Error(`${path}: the model file is incomplete or damaged: HMS Studio made it, but its metadata is missing`);
+    if (!own && outline.producer === PRODUCER) throw new DataError(path, 'the model file is incomplete or damaged: HMS Studio made it, but its metadata is missing');
     let info: ModelInfo;
     if (own) info = own;
     else {
       const presets = Object.keys(PREPROCESS_PRESETS);
-      if (!options.preset) throw new Error(`${path}: this model was not made by HMS Studio and does not say how to feed it; name a preprocessing preset (${presets.join(', ')})`);
+      if (!options.preset) throw new DataError(path, `this model was not made by HMS Studio and does not say how to feed it; name a preprocessing preset (${presets.join(', ')})`);
       const preset = PREPROCESS_PRESETS[options.preset];
-      if (!preset) throw new Error(`${path}: unknown preset "${options.preset}"; choose one of ${presets.join(', ')}`);
+      if (!preset) throw new DataError(path, `unknown preset "${options.preset}"; choose one of ${presets.join(', ')}`);
       info = { ...preset, model: 'external', dataFingerprint: '', validation: {}, appVersion: outline.producer };
     }
     const input = outline.inputs[0];
-    if (outline.inputs.length !== 1 || !input) throw new Error(`${path}: the model takes ${outline.inputs.length} inputs; a classifier here takes one, [batch, channels, samples]`);
+    if (outline.inputs.length !== 1 || !input)
+      throw new DataError(path, `the model takes ${outline.inputs.length} inputs; a classifier here takes one, [batch, channels, samples]`);
     const [batch, channels, samples] = input.dims;
     // A named dimension is one the model leaves open (exported with dynamic axes): it fits any size.
     const fits = input.dims.length === 3 && (channels === info.channels.length || typeof channels === 'string') && (samples === info.windowSamples || typeof samples === 'string');
     if (!fits) {
-      throw new Error(
-        `${path}: the model's input is [${input.dims.join(', ')}], but ${own ? 'its metadata' : `the "${options.preset}" preset`} feeds [batch, ${info.channels.length}, ${info.windowSamples}] ` +
+      throw new DataError(
+        path,
+        `the model's input is [${input.dims.join(', ')}], but ${own ? 'its metadata' : `the "${options.preset}" preset`} feeds [batch, ${info.channels.length}, ${info.windowSamples}] ` +
           `(${info.channels.length} channels × ${info.windowSamples / info.sampleRateHz} s at ${info.sampleRateHz} Hz)`,
       );
     }
     const output = outline.outputs[0];
     if (!output || (output.dims.length > 0 && output.dims.length !== 2) || (typeof output.dims[1] === 'number' && output.dims[1] !== CLASSES.length)) {
-      throw new Error(`${path}: the model's output is [${output?.dims.join(', ') ?? ''}]; a classifier here returns ${CLASSES.length} classes`);
+      throw new DataError(path, `the model's output is [${output?.dims.join(', ') ?? ''}]; a classifier here returns ${CLASSES.length} classes`);
     }
     const session = await createSession(bytes, path, options.cuda ?? false, options.threads);
     // A model exported without a dynamic batch takes exactly that many rows per run.
@@ -107,7 +109,7 @@ export class OnnxClassifier {
       const y = result[this.outputName];
       if (y.type !== 'float32' || y.data.length < n * k) {
         for (const t of Object.values(result)) t.dispose();
-        throw new Error(`${this.path}: the model returned ${y.type} [${y.dims.join(', ')}]; a classifier here needs float32 [batch, ${k}]`);
+        throw new DataError(this.path, `the model returned ${y.type} [${y.dims.join(', ')}]; a classifier here needs float32 [batch, ${k}]`);
       }
       out.set((y.data as Float32Array).subarray(0, n * k), begin * k);
       for (const t of Object.values(result)) t.dispose();
@@ -125,9 +127,9 @@ export class OnnxClassifier {
       const sum = row.reduce((a, b) => a + b, 0);
       const where = rows > 1 ? ` for window ${r + 1} of ${rows}` : '';
       if (!row.every(Number.isFinite))
-        throw new Error(`${this.path}: the model returned ${row.some(Number.isNaN) ? 'NaN' : 'an infinite value'}${where}: its weights or its graph are damaged`);
+        throw new DataError(this.path, `the model returned ${row.some(Number.isNaN) ? 'NaN' : 'an infinite value'}${where}: its weights or its graph are damaged`);
       if (row.some((v) => v < -1e-6) || Math.abs(sum - 1) > 1e-3)
-        throw new Error(`${this.path}: the model returned [${Array.from(row, (v) => +v.toPrecision(3)).join(', ')}]${where}, not six probabilities summing to 1`);
+        throw new DataError(this.path, `the model returned [${Array.from(row, (v) => +v.toPrecision(3)).join(', ')}]${where}, not six probabilities summing to 1`);
     }
   }
 
@@ -152,7 +154,7 @@ async function createSession(bytes: Uint8Array, path: string, cuda: boolean, thr
       last = err;
     }
   }
-  throw new Error(`${path}: onnxruntime cannot load the model (${firstLine(last)})`);
+  throw new DataError(path, `onnxruntime cannot load the model (${firstLine(last)})`);
 }
 
 /**

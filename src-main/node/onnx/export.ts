@@ -216,6 +216,6 @@ export async function readModelBytes(path: string): Promise<Uint8Array> {
     return new Uint8Array(await readFile(path));
   } catch (err) {
     const problem = err instanceof DataError ? err.problem : fileSystemProblem(err);
-    throw new Error(`${path}: cannot read the model: ${problem}`, { cause: err });
+    throw new DataError(path, `cannot read the model: ${problem}`);
   }
 }

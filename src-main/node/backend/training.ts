@@ -8,15 +8,15 @@
 import { createHash } from 'node:crypto';
 import { open, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { trainingJobId, type ApiEmit, type ApiHandlers, type JobInfo, type TrainingJob, type TrainRequest } from '../core/api';
-import { errorMessage } from '../core/errors';
-import { MODELS } from '../core/model-zoo';
-import { DEFAULT_TRAIN_CONFIG, type EpochRecord, type TrainConfig, type TrainEvent } from '../core/training';
-import { buildCache } from './cache/build';
+import { trainingJobId, type ApiEmit, type ApiHandlers, type JobInfo, type TrainingJob, type TrainRequest } from '../../core/api';
+import { errorMessage, InputError } from '../../core/errors';
+import { MODELS } from '../../core/model-zoo';
+import { DEFAULT_TRAIN_CONFIG, type EpochRecord, type TrainConfig, type TrainEvent } from '../../core/training';
+import { buildCache } from '../cache/build';
 import type { Jobs } from './jobs';
-import { RUN_FILE } from './train/run-folder';
-import { startTrainingProcess, TRAINING_LOG, type TrainingProcess } from './train/process';
-import { regularFileSize } from './formats/input-file';
+import { RUN_FILE } from '../train/run-folder';
+import { startTrainingProcess, TRAINING_LOG, type TrainingProcess } from '../train/process';
+import { regularFileSize } from '../formats/input-file';
 
 type TrainingHandlers = Pick<ApiHandlers, 'startTraining' | 'cancelTraining' | 'readTrainingLog'>;
 
@@ -31,7 +31,7 @@ export function createTrainingHandlers(dataDir: string, emit: ApiEmit, jobs: Job
 
   return {
     startTraining: async (request) => {
-      if (!MODELS.some((m) => m.name === request.model)) throw new Error(`unknown model "${request.model}"`);
+      if (!MODELS.some((m) => m.name === request.model)) throw new InputError(`unknown model "${request.model}"`, 'unknown-model');
       const dataset = resolve(request.dataset);
       const runDir = resolve(request.runDir ?? join(dataDir, 'runs', `${new Date().toISOString().replace(/[:.]/g, '-')}-${request.model}`));
       if (request.runDir) await refuseNonRunFolder(runDir);
@@ -60,7 +60,7 @@ export function createTrainingHandlers(dataDir: string, emit: ApiEmit, jobs: Job
     readTrainingLog: async ({ runDir }) => {
       const path = join(resolve(runDir), TRAINING_LOG);
       const size = await regularFileSize(path).catch(() => {
-        throw new Error(`${runDir} has no training log yet (${TRAINING_LOG} is written when its training process starts)`);
+        throw new InputError(`${runDir} has no training log yet (${TRAINING_LOG} is written when its training process starts)`, 'ENOENT');
       });
       const handle = await open(path, 'r');
       try {
@@ -75,7 +75,7 @@ export function createTrainingHandlers(dataDir: string, emit: ApiEmit, jobs: Job
 
     cancelTraining: async ({ runDir }) => {
       const cancel = cancels.get(resolve(runDir));
-      if (!cancel) throw new Error(`no training is running in ${runDir}`);
+      if (!cancel) throw new InputError(`no training is running in ${runDir}`, 'not-running');
       cancel.run();
       return {};
     },
@@ -91,14 +91,17 @@ export function createTrainingHandlers(dataDir: string, emit: ApiEmit, jobs: Job
 async function refuseNonRunFolder(runDir: string): Promise<void> {
   const found = await stat(join(runDir, RUN_FILE)).catch(() => null);
   if (!found?.isFile())
-    throw new Error(`${runDir} is not a run folder (it holds no ${RUN_FILE}): a new run goes to the app's runs folder, an existing one is resumed from its folder`);
+    throw new InputError(
+      `${runDir} is not a run folder (it holds no ${RUN_FILE}): a new run goes to the app's runs folder, an existing one is resumed from its folder`,
+      'not-a-run-folder',
+    );
 }
 
 function refuseSecondRun(jobs: Jobs, dataset: string, runDir: string): void {
   for (const { training } of jobs.running('training')) {
-    if (training?.runDir === runDir) throw new Error(`a training run is already going on in ${runDir}`);
+    if (training?.runDir === runDir) throw new InputError(`a training run is already going on in ${runDir}`, 'busy');
     if (training?.dataset === dataset) {
-      throw new Error(`a training run on ${dataset} is already going on (run folder ${training.runDir}): cancel it or wait for it to end before starting another`);
+      throw new InputError(`a training run on ${dataset} is already going on (run folder ${training.runDir}): cancel it or wait for it to end before starting another`, 'busy');
     }
   }
 }

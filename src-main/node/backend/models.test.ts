@@ -7,17 +7,17 @@ import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { ClassifyRequest } from '../core/api';
-import { checkpointMeta, encodeEdfSeconds, tinyModelBytes, tinyWeights } from './hostile/shared';
-import { OnnxClassifier } from './onnx/classifier';
-import { createModelHandlers } from './service-models';
-import { writeCheckpoint } from './train/checkpoint';
+import type { ClassifyRequest } from '../../core/api';
+import { checkpointMeta, encodeEdfSeconds, tinyModelBytes, tinyWeights } from '../hostile/shared';
+import { OnnxClassifier } from '../onnx/classifier';
+import { createModelHandlers } from './models';
+import { writeCheckpoint } from '../train/checkpoint';
 
 let dir: string;
 let request: ClassifyRequest;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'hms-service-models-'));
-  request = { recording: join(dir, 'recording.edf'), model: join(dir, 'model.onnx'), timeline: false, strideSec: 10 };
+  request = { recording: join(dir, 'recording.edf'), modelPath: join(dir, 'model.onnx'), timeline: false, strideSec: 10 };
   await writeFile(request.recording, encodeEdfSeconds(60));
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -28,7 +28,7 @@ const touch = (path: string, sec: number) => utimes(path, new Date(), new Date(D
 
 describe('model sessions', () => {
   it('keeps one session while the model file stays as it is, and closes it once the file changes on disk', async () => {
-    await writeFile(request.model, tinyModelBytes());
+    await writeFile(request.modelPath, tinyModelBytes());
     const opened = vi.spyOn(OnnxClassifier, 'open');
     const closed = vi.spyOn(OnnxClassifier.prototype, 'close');
     const models = createModelHandlers();
@@ -37,7 +37,7 @@ describe('model sessions', () => {
     expect(opened).toHaveBeenCalledTimes(1);
     expect(closed).not.toHaveBeenCalled();
 
-    await touch(request.model, 5);
+    await touch(request.modelPath, 5);
     await models.classify(request);
     expect(opened).toHaveBeenCalledTimes(2);
     await expect.poll(() => closed.mock.calls.length).toBe(1);
@@ -52,7 +52,7 @@ describe('model sessions', () => {
     const models = createModelHandlers();
     const { path } = await models.exportModel({ runDir });
     const closed = vi.spyOn(OnnxClassifier.prototype, 'close');
-    await models.classify({ ...request, model: path });
+    await models.classify({ ...request, modelPath: path });
     await models.exportModel({ runDir });
     await expect.poll(() => closed.mock.calls.length).toBe(1);
   });

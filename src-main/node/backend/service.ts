@@ -2,19 +2,20 @@
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { API_VALIDATORS, BUILT_IN_JOB, type ApiEmit, type ApiFailure, type ApiHandlers, type DatasetRecording, type FolderInspection, isApiName } from '../core/api';
-import { labelledWindows, windowsByEeg } from '../core/dataset';
-import { APP_VERSION } from './app-version';
-import { errorMessage } from '../core/errors';
-import { CLASSES } from '../core/eeg';
-import { eegPath, openHmsFolder } from './formats/hms-folder';
-import { generateDataset } from './generate/dataset';
-import { inspectFolder, inspectPath } from './inspect';
+import { BUILT_IN_JOB, type ApiEmit, type ApiFailure, type ApiHandlers, type ApiReply, type DatasetRecording, type FolderInspection } from '../../core/api';
+import { API_VALIDATORS, isApiName } from '../../core/api-validators';
+import { labelledWindows, windowsByEeg } from '../../core/dataset';
+import { APP_VERSION } from '../app-version';
+import { errorMessage, InputError } from '../../core/errors';
+import { CLASSES } from '../../core/eeg';
+import { eegPath, openHmsFolder } from '../formats/hms-folder';
+import { generateDataset } from '../generate/dataset';
+import { inspectFolder, inspectPath } from '../inspect';
 import { RecordingPages } from './recording-pages';
 import { Jobs } from './jobs';
-import { createBatchHandlers } from './service-batch';
-import { createModelHandlers } from './service-models';
-import { createTrainingHandlers, type TrainingLauncher } from './service-training';
+import { createBatchHandlers } from './batch';
+import { createModelHandlers } from './models';
+import { createTrainingHandlers, type TrainingLauncher } from './training';
 
 export interface ServiceOptions {
   /** Where the app keeps what it makes (the built-in dataset); ~/.hms-studio unless given. */
@@ -89,14 +90,35 @@ async function ensureBuiltIn(dir: string, emit: ApiEmit, jobs: Jobs): Promise<Fo
   return inspectFolder(dir);
 }
 
-/** Validates and dispatches one call from an untrusted transport; failures become readable messages. */
-export async function dispatch(handlers: ApiHandlers, name: unknown, request: unknown): Promise<{ ok: true; value: unknown } | { ok: false; error: ApiFailure }> {
+/**
+ * Validates and dispatches one call from an untrusted transport. Every failure leaves here as an
+ * ApiFailure, and this is the one place that decides its kind: a request the validators refuse is
+ * usage, a problem with what the user gave is input, anything else is a bug (internal).
+ */
+export async function dispatch(handlers: ApiHandlers, name: unknown, request: unknown): Promise<ApiReply> {
+  if (!isApiName(name)) return { ok: false, error: { kind: 'usage', code: 'unknown-call', message: `unknown call ${JSON.stringify(name)}` } };
+  let valid: unknown;
   try {
-    if (!isApiName(name)) throw new Error(`unknown call ${JSON.stringify(name)}`);
-    const valid = API_VALIDATORS[name](request);
+    valid = API_VALIDATORS[name](request);
+  } catch (err) {
+    return { ok: false, error: { kind: 'usage', code: 'bad-request', message: errorMessage(err) } };
+  }
+  try {
     const handler = handlers[name] as (r: unknown) => Promise<unknown>;
     return { ok: true, value: await handler(valid) };
   } catch (err) {
-    return { ok: false, error: { message: errorMessage(err) } };
+    return { ok: false, error: handlerFailure(err) };
   }
+}
+
+/** Errno codes that mean the file system refused what the user named, not that the program is wrong. */
+const USER_FS_CODES = new Set('ENOENT EACCES EPERM ENOTDIR EISDIR ELOOP ENAMETOOLONG EBUSY EROFS ENOSPC EDQUOT EEXIST ENOTEMPTY EIO'.split(' '));
+
+/** The kind of a handler's failure (a validated request got this far, so it is never usage). */
+function handlerFailure(err: unknown): ApiFailure {
+  const message = errorMessage(err);
+  if (err instanceof InputError) return { kind: 'input', code: err.code, message };
+  const errno = (err as NodeJS.ErrnoException | null)?.code;
+  if (typeof errno === 'string' && USER_FS_CODES.has(errno)) return { kind: 'input', code: errno, message };
+  return { kind: 'internal', code: err instanceof Error ? err.name : typeof err, message };
 }

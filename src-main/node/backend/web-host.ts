@@ -9,14 +9,13 @@ import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { EventEmitter } from 'node:events';
-import { errorMessage } from '../core/errors';
-import type { ApiHandlers } from '../core/api';
+import { errorMessage } from '../../core/errors';
+import type { ApiEmit, ApiFailure, ApiHandlers } from '../../core/api';
 import { dispatch } from './service';
-import { BUNDLED } from './workers/entries';
+import { BUNDLED } from '../workers/entries';
 
 /** The built renderer: beside the bundle's main in out/, or out/renderer seen from the sources. */
-export const RENDERER_DIR = resolve(import.meta.dirname, BUNDLED ? '../renderer' : '../../out/renderer');
+export const RENDERER_DIR = resolve(import.meta.dirname, BUNDLED ? '../renderer' : '../../../out/renderer');
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -39,16 +38,15 @@ export interface WebHost {
 }
 
 export interface WebHostOptions {
-  handlers: ApiHandlers;
-  /** API events ('api', name, payload) to push to every connected page. */
-  events?: EventEmitter;
+  /** Makes the handlers the pages call, given the emit that pushes an API event to every connected page. */
+  service: (emit: ApiEmit) => ApiHandlers;
   port?: number;
   staticDir?: string;
   /** How long a call may take before its page is told so (default CALL_TIMEOUT_MS). */
   callTimeoutMs?: number;
 }
 
-export async function startWebHost({ handlers, events, port = 0, staticDir = RENDERER_DIR, callTimeoutMs = CALL_TIMEOUT_MS }: WebHostOptions): Promise<WebHost> {
+export async function startWebHost({ service, port = 0, staticDir = RENDERER_DIR, callTimeoutMs = CALL_TIMEOUT_MS }: WebHostOptions): Promise<WebHost> {
   const index = await stat(join(staticDir, 'index.html')).catch(() => null);
   if (!index) throw new Error(`no built UI in ${staticDir}: run \`npm run build\` first`);
   const token = randomBytes(24).toString('base64url');
@@ -66,11 +64,10 @@ export async function startWebHost({ handlers, events, port = 0, staticDir = REN
   // Past MAX_MESSAGE_BYTES a call is answered with an error; past maxPayload ws closes the socket (1009).
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 16 * MAX_MESSAGE_BYTES });
   let origins: string[] = [];
-  const push = (event: string, payload: unknown) => {
+  const handlers = service((event, payload) => {
     const message = JSON.stringify({ event, payload });
     for (const ws of sockets.clients) send(ws, message);
-  };
-  events?.on('api', push);
+  });
 
   server.on('upgrade', (req, socket, head) => {
     // A peer that resets the connection mid-handshake must not take the host down.
@@ -98,7 +95,6 @@ export async function startWebHost({ handlers, events, port = 0, staticDir = REN
     port: actualPort,
     close: () =>
       new Promise<void>((ok) => {
-        events?.off('api', push);
         for (const ws of sockets.clients) ws.terminate();
         sockets.close();
         server.closeAllConnections();
@@ -116,8 +112,8 @@ export const MAX_MESSAGE_BYTES = 1 << 20;
 export const MAX_CALLS_PER_PAGE = 2;
 /**
  * A call that has not answered by then (a read stuck on a dead network share, say) is answered
- * with an error and frees its page's turn; what it was doing cannot be cancelled, only left.
- * Long enough for any real call: work that takes minutes (training, preprocessing) runs as a job.
+ * with an input error (the user's storage, not the program, is what hangs there) and frees its
+ * page's turn; what it was doing cannot be cancelled, only left. Long enough for any real call: work that takes minutes (training, preprocessing) runs as a job.
  */
 export const CALL_TIMEOUT_MS = 10 * 60_000;
 /** A page that stops reading its answers is dropped before they fill the host's memory. */
@@ -132,7 +128,8 @@ function send(ws: WebSocket, text: string): void {
   else ws.send(text);
 }
 
-const refusal = (id: unknown, message: string) => JSON.stringify({ id: typeof id === 'string' || typeof id === 'number' ? id : null, ok: false, error: { message } });
+/** An answer the host gives itself, the call never reaching the service: `error.kind` says whose fault it is. */
+const refusal = (id: unknown, error: ApiFailure) => JSON.stringify({ id: typeof id === 'string' || typeof id === 'number' ? id : null, ok: false, error });
 
 /** Parses one frame into a call, or says why it is not one. */
 function parseMessage(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): Message | string {
@@ -157,14 +154,21 @@ function serveApi(ws: WebSocket, handlers: ApiHandlers, callTimeoutMs: number): 
   ws.on('message', async (data, isBinary) => {
     const message = parseMessage(data, isBinary);
     if (typeof message === 'string') {
-      send(ws, refusal(null, message));
+      send(ws, refusal(null, { kind: 'usage', code: 'bad-message', message }));
       return;
     }
     await turns.take();
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<string>((resolve) => {
       timer = setTimeout(
-        () => resolve(refusal(message.id, `${String(message.name)} gave no answer within ${callTimeoutMs / 1000} s; the host gave up waiting for it`)),
+        () =>
+          resolve(
+            refusal(message.id, {
+              kind: 'input',
+              code: 'timeout',
+              message: `${String(message.name)} gave no answer within ${callTimeoutMs / 1000} s; the host gave up waiting for it`,
+            }),
+          ),
         callTimeoutMs,
       );
     });
@@ -172,7 +176,7 @@ function serveApi(ws: WebSocket, handlers: ApiHandlers, callTimeoutMs: number): 
       const answer = dispatch(handlers, message.name, message.request).then((reply) => JSON.stringify({ id: message.id, ...reply }));
       send(ws, await Promise.race([answer, late]));
     } catch (err) {
-      send(ws, refusal(message.id, `the answer could not be sent: ${errorMessage(err)}`));
+      send(ws, refusal(message.id, { kind: 'internal', code: 'unsendable', message: `the answer could not be sent: ${errorMessage(err)}` }));
     } finally {
       clearTimeout(timer);
       turns.give();

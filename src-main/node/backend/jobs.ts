@@ -4,7 +4,8 @@
  * attach to it again: after a tab switch, a reload or a lost connection. Finished jobs stay listed for a while with their
  * outcome, so a page that comes back after the end still sees how it ended.
  */
-import type { JobInfo, JobKind, JobProgress, JobState } from '../core/api';
+import type { JobInfo, JobKind, JobProgress, JobState } from '../../core/api';
+import { InputError } from '../../core/errors';
 
 /** How many finished jobs stay listed. */
 const KEEP_FINISHED = 20;
@@ -14,7 +15,7 @@ export class Jobs {
 
   /** Registers a job under `id`, replacing a finished one of the same id. */
   start(id: string, kind: JobKind, extra: Partial<Pick<JobInfo, 'training' | 'batch' | 'progress'>> = {}): JobInfo {
-    if (this.jobs.get(id)?.state === 'running') throw new Error(`job ${id} is already running`);
+    if (this.jobs.get(id)?.state === 'running') throw new InputError(`job ${id} is already running`, 'busy');
     this.jobs.delete(id);
     const job: JobInfo = { id, kind, state: 'running', since: Date.now(), ...extra };
     this.jobs.set(id, job);

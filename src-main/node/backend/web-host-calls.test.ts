@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiHandlers } from '../core/api';
-import { generateDataset } from './generate/dataset';
+import type { ApiHandlers } from '../../core/api';
+import { generateDataset } from '../generate/dataset';
 import { createService } from './service';
 import { MAX_CALLS_PER_PAGE, startWebHost, type WebHost } from './web-host';
 
@@ -59,7 +59,7 @@ describe("the web host's calls", () => {
         }
       },
     };
-    const host = await startWebHost({ handlers: counted });
+    const host = await startWebHost({ service: () => counted });
     const p = await page(host);
     try {
       const paths = Array.from({ length: 12 }, (_, i) => (i % 2 ? join(dir, 'data') : recording));
@@ -74,12 +74,12 @@ describe("the web host's calls", () => {
   }, 60_000);
 
   it('answers a call that takes too long with an error naming it, and goes on serving the page', async () => {
-    const host = await startWebHost({ handlers: createService({ dataDir: join(dir, 'app') }), callTimeoutMs: 1 });
+    const host = await startWebHost({ service: (emit) => createService({ dataDir: join(dir, 'app'), emit }), callTimeoutMs: 1 });
     const p = await page(host);
     try {
       expect(await p.call('inspect', { path: join(dir, 'data') })).toMatchObject({
         ok: false,
-        error: { message: 'inspect gave no answer within 0.001 s; the host gave up waiting for it' },
+        error: { kind: 'input', code: 'timeout', message: 'inspect gave no answer within 0.001 s; the host gave up waiting for it' },
       });
       expect(await p.call('appInfo', {})).toMatchObject({ ok: true, value: { name: 'HMS Studio' } });
     } finally {

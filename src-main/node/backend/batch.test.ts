@@ -8,9 +8,9 @@ import { copyFile, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiEvents, JobInfo } from '../core/api';
-import { generateDataset } from './generate/dataset';
-import { tinyModelBytes } from './hostile/shared';
+import type { ApiEvents, JobInfo } from '../../core/api';
+import { generateDataset } from '../generate/dataset';
+import { tinyModelBytes } from '../hostile/shared';
 import { createService } from './service';
 
 let dir: string;
@@ -34,13 +34,18 @@ describe('batches in the backend', () => {
   it('runs a batch as a job: its status, rows and timelines, a bad file failed with its message, a second start refused', async () => {
     const events: ApiEvents['batch'][] = [];
     const service = createService({ dataDir: join(dir, 'app'), emit: (name, payload) => name === 'batch' && events.push(payload as ApiEvents['batch']) });
-    const { out } = await service.startBatch({ input: archive, model, workers: 2, strideSec: 5 });
+    const { out } = await service.startBatch({ input: archive, modelPath: model, workers: 2, strideSec: 5 });
     expect(out.startsWith(join(dir, 'app', 'batches'))).toBe(true);
-    await expect(service.startBatch({ input: archive, model, out })).rejects.toThrow(`a batch is already running into ${out}: stop it or wait for it to end`);
+    await expect(service.startBatch({ input: archive, modelPath: model, out })).rejects.toThrow(`a batch is already running into ${out}: stop it or wait for it to end`);
     await expect.poll(() => events.at(-1)?.state, { timeout: 60_000 }).toBe('finished');
 
     const [job] = (await service.listJobs({})) as JobInfo[];
-    expect(job).toMatchObject({ id: `batch:${out}`, kind: 'batch', state: 'finished', batch: { out, root: archive, windowSec: 50, request: { input: archive, model, out } } });
+    expect(job).toMatchObject({
+      id: `batch:${out}`,
+      kind: 'batch',
+      state: 'finished',
+      batch: { out, root: archive, windowSec: 50, request: { input: archive, modelPath: model, out } },
+    });
     const status = await service.batchStatus({ out });
     expect(status).toMatchObject({ source: out, state: 'finished', total: 3, skipped: 0, queued: 0, running: 0, done: 2, failed: 1 });
     expect(status.workers.map((w) => w.name)).toEqual(['thread 1', 'thread 2']);
@@ -64,7 +69,7 @@ describe('batches in the backend', () => {
     await expect(service.stopBatch({ out })).rejects.toThrow(`no batch is running into ${out}`);
 
     // Into the same folder again: every result is kept, the bad file tried again.
-    await service.startBatch({ input: archive, model, out, strideSec: 5 });
+    await service.startBatch({ input: archive, modelPath: model, out, strideSec: 5 });
     await expect.poll(() => events.at(-1)?.state, { timeout: 60_000 }).toBe('finished');
     expect(await service.batchStatus({ out })).toMatchObject({ total: 3, skipped: 2, done: 0, failed: 1 });
   }, 120_000);
@@ -72,7 +77,7 @@ describe('batches in the backend', () => {
   it('stops a batch after the recordings under way, keeping what is done', async () => {
     const events: ApiEvents['batch'][] = [];
     const service = createService({ dataDir: join(dir, 'app-stop'), emit: (name, payload) => name === 'batch' && events.push(payload as ApiEvents['batch']) });
-    const { out } = await service.startBatch({ input: archive, model, workers: 1 });
+    const { out } = await service.startBatch({ input: archive, modelPath: model, workers: 1 });
     await service.stopBatch({ out });
     await expect.poll(() => events.at(-1)?.state, { timeout: 60_000 }).toBe('cancelled');
     const status = await service.batchStatus({ out });
@@ -85,10 +90,10 @@ describe('batches in the backend', () => {
     const service = createService({ dataDir: join(dir, 'app2') });
     const elsewhere = join(dir, 'not-results');
     await mkdir(elsewhere);
-    await expect(service.startBatch({ input: archive, model, out: elsewhere })).rejects.toThrow(
+    await expect(service.startBatch({ input: archive, modelPath: model, out: elsewhere })).rejects.toThrow(
       `${elsewhere} is not a results folder (it holds no .batch-status.json): a new batch writes below the app's batches folder (${join(dir, 'app2', 'batches')})`,
     );
-    await expect(service.startBatch({ input: archive, model, out: join(dir, 'app2', 'batches', '..', '..', 'escaped') })).rejects.toThrow('is not a results folder');
+    await expect(service.startBatch({ input: archive, modelPath: model, out: join(dir, 'app2', 'batches', '..', '..', 'escaped') })).rejects.toThrow('is not a results folder');
     expect(await readdir(elsewhere)).toEqual([]);
     await expect(stat(join(dir, 'escaped'))).rejects.toThrow();
     expect(await service.listJobs({})).toEqual([]);
@@ -99,8 +104,8 @@ describe('batches in the backend', () => {
     await expect(service.stopBatch({ out: elsewhere })).rejects.toThrow('no batch of this app has run into this folder');
 
     // A model or folder that cannot be used is said at once, and no job is left running.
-    await expect(service.startBatch({ input: archive, model: join(dir, 'none.onnx') })).rejects.toThrow('none.onnx');
-    await expect(service.startBatch({ input: join(dir, 'no-such-folder'), model })).rejects.toThrow('no-such-folder');
+    await expect(service.startBatch({ input: archive, modelPath: join(dir, 'none.onnx') })).rejects.toThrow('none.onnx');
+    await expect(service.startBatch({ input: join(dir, 'no-such-folder'), modelPath: model })).rejects.toThrow('no-such-folder');
     expect((await service.listJobs({})).map((j) => j.state)).toEqual(['failed']);
   }, 60_000);
 });

@@ -1,17 +1,18 @@
 /**
  * The service's model calls: the shipped architectures, export of a run's best checkpoint, and
  * classification with ONNX models (sessions kept open between calls: a model is loaded once).
- * Training is in service-training.ts.
+ * Training is in training.ts.
  */
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { ApiHandlers, ClassifyResult } from '../core/api';
-import { CLASSES } from '../core/eeg';
-import { MODELS, DEFAULT_MODEL } from '../core/model-zoo';
-import { describeModel } from '../core/models';
-import { classifyRecording, classifyTimeline, prepareRecording } from './infer/classify';
-import { exportCheckpoint } from './infer/export-checkpoint';
-import { OnnxClassifier } from './onnx/classifier';
+import type { ApiHandlers, ClassifyResult } from '../../core/api';
+import { CLASSES } from '../../core/eeg';
+import { InputError } from '../../core/errors';
+import { MODELS, DEFAULT_MODEL } from '../../core/model-zoo';
+import { describeModel } from '../../core/models';
+import { classifyRecording, classifyTimeline, prepareRecording } from '../infer/classify';
+import { exportCheckpoint } from '../infer/export-checkpoint';
+import { OnnxClassifier } from '../onnx/classifier';
 
 type ModelHandlers = Pick<ApiHandlers, 'listModels' | 'exportModel' | 'classify'>;
 
@@ -42,9 +43,9 @@ export function createModelHandlers(): ModelHandlers {
     },
 
     classify: async (request): Promise<ClassifyResult> => {
-      const file = resolve(request.model);
+      const file = resolve(request.modelPath);
       const { mtimeMs } = await stat(file).catch(() => {
-        throw new Error(`${request.model}: no such model file`);
+        throw new InputError(`${request.modelPath}: no such model file`, 'ENOENT');
       });
       const key = `${file}|${mtimeMs}|${request.preset ?? ''}`;
       let session = sessions.get(key);

@@ -8,15 +8,15 @@
 import { readFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, resolve, sep } from 'node:path';
-import { batchJobId, type ApiEmit, type ApiHandlers, type BatchTimeline, type JobInfo } from '../core/api';
-import { errorMessage } from '../core/errors';
-import { CLASSES } from '../core/eeg';
-import { DEFAULT_MAX_MISSING } from '../core/quality';
-import { runLocal } from './batch/local';
-import { type BatchBook, type BatchPlan, planBatch } from './batch/plan';
-import { type ResultFile, resultPaths } from './batch/results';
-import { batchSettings } from './batch/settings';
-import { readLocalStatus, STATUS_FILE } from './batch/status';
+import { batchJobId, type ApiEmit, type ApiHandlers, type BatchTimeline, type JobInfo } from '../../core/api';
+import { errorMessage, InputError } from '../../core/errors';
+import { CLASSES } from '../../core/eeg';
+import { DEFAULT_MAX_MISSING } from '../../core/quality';
+import { runLocal } from '../batch/local';
+import { type BatchBook, type BatchPlan, planBatch } from '../batch/plan';
+import { type ResultFile, resultPaths } from '../batch/results';
+import { batchSettings } from '../batch/settings';
+import { readLocalStatus, STATUS_FILE } from '../batch/status';
 import type { Jobs } from './jobs';
 
 type BatchHandlers = Pick<ApiHandlers, 'startBatch' | 'stopBatch' | 'batchStatus' | 'batchResults' | 'readBatchTimeline'>;
@@ -33,19 +33,19 @@ export function createBatchHandlers(dataDir: string, emit: ApiEmit, jobs: Jobs):
   const held = new Map<string, Held>();
   const heldFor = (out: string): Held => {
     const h = held.get(resolve(out));
-    if (!h) throw new Error(`${out}: no batch of this app has run into this folder since it started`);
+    if (!h) throw new InputError(`${out}: no batch of this app has run into this folder since it started`, 'not-found');
     return h;
   };
 
   return {
     startBatch: async (request) => {
       const out = await resultsFolder(batches, request.out);
-      const model = resolve(request.model);
+      const modelPath = resolve(request.modelPath);
       const input = resolve(request.input);
       refuseSecond(held, out);
-      const { settings, info } = await batchSettings(model, { strideSec: request.strideSec ?? 10, maxMissing: DEFAULT_MAX_MISSING });
+      const { settings, info } = await batchSettings(modelPath, { strideSec: request.strideSec ?? 10, maxMissing: DEFAULT_MAX_MISSING });
       refuseSecond(held, out);
-      const job = jobs.start(batchJobId(out), 'batch', { batch: { out, request: { ...request, input, model, out }, windowSec: info.windowSamples / info.sampleRateHz } });
+      const job = jobs.start(batchJobId(out), 'batch', { batch: { out, request: { ...request, input, modelPath, out }, windowSec: info.windowSamples / info.sampleRateHz } });
       const entry: Held = { job, stop: new AbortController() };
       forgetUnlisted(held, jobs);
       held.set(out, entry);
@@ -65,7 +65,7 @@ export function createBatchHandlers(dataDir: string, emit: ApiEmit, jobs: Jobs):
 
     stopBatch: async ({ out }) => {
       const h = heldFor(out);
-      if (h.job.state !== 'running') throw new Error(`no batch is running into ${out}`);
+      if (h.job.state !== 'running') throw new InputError(`no batch is running into ${out}`, 'not-running');
       h.stop.abort();
       return {};
     },
@@ -90,13 +90,14 @@ async function resultsFolder(batches: string, out: string | undefined): Promise<
   if (dir.startsWith(batches + sep)) return dir;
   const written = await stat(join(dir, STATUS_FILE)).catch(() => null);
   if (written?.isFile()) return dir;
-  throw new Error(
+  throw new InputError(
     `${out} is not a results folder (it holds no ${STATUS_FILE}): a new batch writes below the app's batches folder (${batches}), an earlier batch's folder can be used again`,
+    'not-a-results-folder',
   );
 }
 
 function refuseSecond(held: Map<string, Held>, out: string): void {
-  if (held.get(out)?.job.state === 'running') throw new Error(`a batch is already running into ${out}: stop it or wait for it to end`);
+  if (held.get(out)?.job.state === 'running') throw new InputError(`a batch is already running into ${out}: stop it or wait for it to end`, 'busy');
 }
 
 /** Batches whose job the job list no longer keeps are forgotten too. */
@@ -130,13 +131,13 @@ async function runBatch(entry: Held, plan: BatchPlan, workers: number, emit: Api
 async function readTimeline({ job, book }: Held, recording: string): Promise<BatchTimeline> {
   const batch = job.batch!;
   const row = book?.summaryRows().find((r) => r.path === recording);
-  if (!row || !batch.root) throw new Error(`${recording}: not a recording of the batch into ${batch.out}`);
-  if (row.status === 'failed') throw new Error(`${recording} has no timeline: ${row.error}`);
+  if (!row || !batch.root) throw new InputError(`${recording}: not a recording of the batch into ${batch.out}`, 'not-found');
+  if (row.status === 'failed') throw new InputError(`${recording} has no timeline: ${row.error}`, 'no-timeline');
   const path = resultPaths(batch.out, recording).json;
   const file = await readFile(path, 'utf8').then(
     (text) => JSON.parse(text) as ResultFile,
     () => {
-      throw new Error(`${path}: the timeline cannot be read (was the results folder changed?)`);
+      throw new InputError(`${path}: the timeline cannot be read (was the results folder changed?)`, 'unreadable');
     },
   );
   return {

@@ -8,9 +8,9 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiEvents, JobInfo } from '../core/api';
-import type { TrainEvent } from '../core/training';
-import { generateDataset } from './generate/dataset';
+import type { ApiEvents, JobInfo } from '../../core/api';
+import type { TrainEvent } from '../../core/training';
+import { generateDataset } from '../generate/dataset';
 import { createService } from './service';
 
 let dir: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { API_VALIDATORS, isApiName } from './api';
+import { API_VALIDATORS, isApiName } from './api-validators';
 
 describe('the API contract', () => {
   it('knows its calls and nothing else', () => {
@@ -16,9 +16,9 @@ describe('the API contract', () => {
       stages: ['kl', 'kl10'],
       minutes: 2,
     });
-    expect(API_VALIDATORS.classify({ recording: '/r.edf', model: '/m.onnx', timeline: true, strideSec: 10, preset: 'notebook' })).toEqual({
+    expect(API_VALIDATORS.classify({ recording: '/r.edf', modelPath: '/m.onnx', timeline: true, strideSec: 10, preset: 'notebook' })).toEqual({
       recording: '/r.edf',
-      model: '/m.onnx',
+      modelPath: '/m.onnx',
       timeline: true,
       strideSec: 10,
       preset: 'notebook',
@@ -30,8 +30,8 @@ describe('the API contract', () => {
     expect(() => API_VALIDATORS.startTraining({ dataset: '/d', model: 'chainnet', epochs: 0, stages: ['kl'] })).toThrow('epochs must be a whole number from 1 to 10000');
     expect(() => API_VALIDATORS.startTraining({ dataset: '/d', model: 'chainnet', epochs: 2.5, stages: ['kl'] })).toThrow('epochs must be a whole number from 1 to 10000');
     expect(() => API_VALIDATORS.startTraining({ dataset: '', model: 'chainnet', epochs: 1, stages: ['kl'] })).toThrow('dataset must be a non-empty string');
-    expect(() => API_VALIDATORS.classify({ recording: '/r', model: '/m', timeline: 'yes', strideSec: 10 })).toThrow('timeline must be true or false');
-    expect(() => API_VALIDATORS.classify({ recording: '/r\0x', model: '/m', timeline: false, strideSec: 10 })).toThrow('recording must be a non-empty string');
+    expect(() => API_VALIDATORS.classify({ recording: '/r', modelPath: '/m', timeline: 'yes', strideSec: 10 })).toThrow('timeline must be true or false');
+    expect(() => API_VALIDATORS.classify({ recording: '/r\0x', modelPath: '/m', timeline: false, strideSec: 10 })).toThrow('recording must be a non-empty string');
     expect(() => API_VALIDATORS.readSpectrogram(null)).toThrow('path must be a non-empty string');
     expect(() => API_VALIDATORS.listModels({ extra: 1 })).toThrow('listModels takes no arguments');
     expect(API_VALIDATORS.listJobs({})).toEqual({});
@@ -39,15 +39,15 @@ describe('the API contract', () => {
   });
 
   it('checks every field of a batch request, optional ones included, and drops nothing it needs', () => {
-    const ok = { input: '/archive', model: '/m.onnx' };
+    const ok = { input: '/archive', modelPath: '/m.onnx' };
     expect(API_VALIDATORS.startBatch({ ...ok, out: '/r', strideSec: 5, threshold: 0, workers: 4 })).toEqual({ ...ok, out: '/r', strideSec: 5, threshold: 0, workers: 4 });
     expect(API_VALIDATORS.startBatch(ok)).toEqual(ok);
     const refused: [unknown, string][] = [
       [null, 'input must be a non-empty string'],
       ['/archive', 'input must be a non-empty string'],
-      [{ model: '/m.onnx' }, 'input must be a non-empty string'],
-      [{ input: ['/archive'], model: '/m.onnx' }, 'input must be a non-empty string'],
-      [{ input: '/archive' }, 'model must be a non-empty string'],
+      [{ modelPath: '/m.onnx' }, 'input must be a non-empty string'],
+      [{ input: ['/archive'], modelPath: '/m.onnx' }, 'input must be a non-empty string'],
+      [{ input: '/archive' }, 'modelPath must be a non-empty string'],
       [{ ...ok, out: '' }, 'out must be a non-empty string'],
       [{ ...ok, out: '/r\0' }, 'out must be a non-empty string'],
       [{ ...ok, out: 'x'.repeat(5000) }, 'out must be a non-empty string'],

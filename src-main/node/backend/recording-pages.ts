@@ -2,13 +2,13 @@
  * Recordings held open for the viewer: read once (HMS layout, gaps filled for display), then
  * served a page at a time in any montage. The few most recent stay in memory.
  */
-import type { InterpolatedSpan, Page, PageRequest, RecordingInfo, SpectrogramView } from '../core/api';
-import { float32ToBase64 } from '../core/base64';
-import { EEG_ELECTRODES, recordingDurationSec, type Recording } from '../core/eeg';
-import { absentRows, applyMontage, CHAIN_GROUPS, montageChannelNames, montageSources, type MontageKind } from '../core/montage';
-import { absentElectrodes, fillMissing, missingRuns } from '../core/quality';
-import { regionSpectrogram, SPECTROGRAM_REGION_NAMES } from '../core/spectrogram';
-import { readHmsLayoutRecording } from './recording-files';
+import type { InterpolatedSpan, Page, PageRequest, RecordingInfo, SpectrogramView } from '../../core/api';
+import { float32ToBase64 } from '../../core/base64';
+import { EEG_ELECTRODES, recordingDurationSec, type Recording } from '../../core/eeg';
+import { absentRows, applyMontage, CHAIN_GROUPS, montageChannelNames, montageSources, type MontageKind } from '../../core/montage';
+import { absentElectrodes, fillMissing, missingRuns } from '../../core/quality';
+import { regionSpectrogram, SPECTROGRAM_REGION_NAMES } from '../../core/spectrogram';
+import { readHmsLayoutRecording } from '../recording-files';
 
 interface OpenRecording {
   info: RecordingInfo;
