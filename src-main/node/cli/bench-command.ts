@@ -1,16 +1,20 @@
 /**
- * `hms bench <preprocess|generate|viewer|train|infer|batch|all> [--files N] [--threads N] [--json]`:
- * speed numbers, never pass/fail. --files sizes the preprocess and batch benches, --threads the
- * preprocess one; `all` runs every bench in turn, training with its defaults. `hms bench train`
- * alone is a sub-command with options of its own (bench-train-command.ts).
+ * `hms bench <preprocess|generate|viewer|train|infer|batch|quality|all> [--files N] [--threads N] [--json]`:
+ * speed numbers, never pass/fail, and the demo's quality over seeds 0–4. --files sizes the preprocess
+ * and batch benches, --threads the preprocess one; `all` runs every bench in turn, training and
+ * quality with their defaults. `hms bench train` and `hms bench quality` alone are sub-commands with
+ * options of their own (bench-train-command.ts, bench-quality-command.ts).
  */
 import { benchBatch } from '../bench/batch-bench';
 import { benchGenerate } from '../bench/generate-bench';
 import { benchInfer } from '../bench/infer-bench';
 import { benchPreprocess } from '../bench/preprocess-bench';
+import { benchQuality, DEFAULT_QUALITY_SEEDS } from '../bench/quality-bench';
 import { benchTrain } from '../bench/train-bench';
 import { benchViewer } from '../bench/viewer-bench';
+import { DEMO_TRAIN_MINUTES } from '../demo/recipe';
 import { flag, wholeNumberOption } from './args';
+import { benchQualityCommand } from './bench-quality-command';
 import { benchTrainCommand } from './bench-train-command';
 import { type Command, UsageError } from './command';
 
@@ -23,6 +27,11 @@ const BENCHES: Record<string, Bench> = {
   train: async () => ({ ...(await benchTrain({ models: true })) }),
   infer: async () => ({ ...(await benchInfer()) }),
   batch: async ({ files }) => ({ ...(await benchBatch(files)) }),
+  // In one line: each seed's KL/prior and the verdict; `hms bench quality` prints the whole table.
+  quality: async () => {
+    const r = await benchQuality({ seeds: DEFAULT_QUALITY_SEEDS, trainSeconds: DEMO_TRAIN_MINUTES * 60 });
+    return { minutes: r.trainSeconds / 60, klPerPrior: r.seeds.map((s) => Number(s.klPerPrior.toFixed(3))), worstKLPerPrior: r.worstKLPerPrior, goalMet: r.goalMet };
+  },
 };
 
 export const benchCommand: Command = {
@@ -30,7 +39,7 @@ export const benchCommand: Command = {
   summary: `measure speed: ${Object.keys(BENCHES).join(', ')}, or all`,
   usage: `hms bench <${[...Object.keys(BENCHES), 'all'].join('|')}> [--files N] [--threads N] [--json]`,
   options: { json: { values: 0 }, files: { values: 1 }, threads: { values: 1 } },
-  subcommands: [benchTrainCommand],
+  subcommands: [benchTrainCommand, benchQualityCommand],
   async run(args, io) {
     const [which] = args.positional;
     const names = which === 'all' ? Object.keys(BENCHES) : [which];

@@ -1,5 +1,6 @@
 /** `hms demo` (npm run demo): the headless main job on the built-in dataset (see demo/run-demo.ts). */
 import { formatDuration } from './progress';
+import { DEMO_TRAIN_MINUTES } from '../demo/recipe';
 import { runDemo } from '../demo/run-demo';
 import { numberOption, stringOption, wholeNumberOption } from './args';
 import { restartLine } from './train-report';
@@ -8,10 +9,10 @@ import { type Command, UsageError } from './command';
 export const demoCommand: Command = {
   name: 'demo',
   summary: 'the headless demo on the built-in dataset: generate, train, evaluate, export ONNX, classify, report (demo-out/)',
-  usage: 'hms demo [--out demo-out] [--seed S] [--minutes M (training budget, default 5)]',
+  usage: `hms demo [--out demo-out] [--seed S] [--minutes M (training budget, default ${DEMO_TRAIN_MINUTES})]`,
   options: { out: { values: 1 }, seed: { values: 1 }, minutes: { values: 1 } },
   async run(args, io) {
-    const minutes = numberOption(args, 'minutes', 5)!;
+    const minutes = numberOption(args, 'minutes', DEMO_TRAIN_MINUTES)!;
     if (!(minutes > 0)) throw new UsageError('--minutes must be positive');
     const started = performance.now();
     const facts = await runDemo({

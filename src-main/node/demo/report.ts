@@ -30,6 +30,7 @@ export interface DemoFacts {
 
 const f = (v: number | undefined | null) => (v === undefined || v === null || Number.isNaN(v) ? '—' : v.toFixed(3));
 const pct = (v: number) => (Number.isNaN(v) ? '—' : `${(100 * v).toFixed(0)}%`);
+const times = (a: number, b: number | undefined) => (b && Number.isFinite(a) ? `${(a / b).toFixed(2)}×` : '—');
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
 function bars(values: Record<string, number>, scale = 300): string {
@@ -104,8 +105,10 @@ ${curve}
 <table><tr><th></th><th>all rows (${e.rows})</th><th>≥10 raters (${e.rows10})</th></tr>
 <tr><td class="big">model KL</td><td class="big">${f(e.valKL)}</td><td class="big">${f(e.valKL10)}</td></tr>
 <tr><td>floor KL (the truth itself: the best any model can do)</td><td>${f(e.floorKL)}</td><td>${f(e.floorKL10)}</td></tr>
-<tr><td>prior KL (a model that ignores the EEG)</td><td>${f(e.priorKL)}</td><td>${f(e.priorKL10)}</td></tr></table>
-<p>Accuracy against the experts' consensus: ${pct(e.accuracy)}. Model KL / floor KL = ${e.floorKL ? (e.valKL / e.floorKL).toFixed(2) : '—'}.</p>
+<tr><td>prior KL (a model that ignores the EEG)</td><td>${f(e.priorKL)}</td><td>${f(e.priorKL10)}</td></tr>
+<tr><td class="big">model KL ÷ prior KL (under 1: it learned from the EEG)</td><td class="big">${times(e.valKL, e.priorKL)}</td><td class="big">${times(e.valKL10, e.priorKL10)}</td></tr>
+<tr><td>model KL ÷ floor KL (1 would be perfect)</td><td>${times(e.valKL, e.floorKL)}</td><td>${times(e.valKL10, e.floorKL10)}</td></tr></table>
+<p>Seed ${s.seed}; ${d.trained.valWindows} windows of the patients of fold ${d.trained.config.fold + 1}, which training never saw but early stopping chose the epoch on. Accuracy against the experts' consensus: ${pct(e.accuracy)}.</p>
 ${confusionChart(e.confusion)}
 <table><tr><th>class</th><th>windows</th><th>precision</th><th>recall</th></tr>${perClass}</table>
 
@@ -121,7 +124,7 @@ ${calibrationParagraph(d.info)}
 ${timelineChart(d.timeline.points, d.info.windowSamples / d.info.sampleRateHz, d.timeline.bands)}
 
 <h2>A Kaggle submission</h2>
-<p><code>${esc(d.out)}/submission.csv</code>: ${d.submission.rows} rows. Scored against the hidden votes: KL ${f(d.submission.kl)} (the truth would score ${f(d.submission.floorKL)}).</p>
+<p><code>${esc(d.out)}/submission.csv</code>: ${d.submission.rows} rows. Scored against the hidden votes of these patients, whom neither training nor early stopping saw: KL ${f(d.submission.kl)}, ${times(d.submission.kl, s.test.priorKL)} the prior's ${f(s.test.priorKL)} (the truth would score ${f(d.submission.floorKL)}).</p>
 
 <h2>The data</h2>
 <table>${bars(d.datasetSummary.classCounts as unknown as Record<string, number>)}</table>
@@ -156,5 +159,17 @@ function calibrationParagraph({ calibration: c }: ModelInfo): string {
     { xLabel: 'top probability', yLabel: 'share right (experts’ majority)' },
   );
   return `<p>Calibrated by temperature scaling on the ${c.windows} held-out windows: T = ${c.temperature.toFixed(3)}, KL ${c.klBefore.toFixed(4)} → ${c.klAfter.toFixed(4)}, expected calibration error ${c.eceBefore.toFixed(3)} → ${c.eceAfter.toFixed(3)} (fitted on the same windows: the “after” is optimistic).</p>
-${diagram}`;
+${diagram}
+<table><tr><th>top probability</th><th>before: windows</th><th>mean top</th><th>share right</th><th>after: windows</th><th>mean top</th><th>share right</th></tr>${reliabilityRows(c.reliability)}</table>`;
+}
+
+/** The diagram's points as numbers: each bin's windows, mean top probability and share right, before and after. */
+function reliabilityRows(r: { before: readonly ReliabilityBin[]; after: readonly ReliabilityBin[] }): string {
+  const cells = (b: ReliabilityBin | undefined) =>
+    b?.windows ? `<td>${b.windows}</td><td>${b.confidence.toFixed(2)}</td><td>${pct(b.accuracy)}</td>` : '<td>0</td><td>—</td><td>—</td>';
+  return r.before
+    .map((b, i) => ({ b, a: r.after[i] }))
+    .filter(({ b, a }) => b.windows || a?.windows)
+    .map(({ b, a }) => `<tr><td>${b.from.toFixed(1)}–${b.to.toFixed(1)}</td>${cells(b)}${cells(a)}</tr>`)
+    .join('');
 }

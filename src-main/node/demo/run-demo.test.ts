@@ -17,7 +17,15 @@ describe('the demo', () => {
     expect(facts).not.toBeNull();
     expect(lines.filter((l) => /^\d\/6 /.test(l))).toHaveLength(6);
     expect(facts!.trained.stopReason).toBe('time-limit');
-    expect(facts!.evaluation.floorKL).toBeLessThan(facts!.evaluation.priorKL);
+    const e = facts!.evaluation;
+    expect(e.floorKL).toBeLessThan(e.priorKL);
+    // The console says the held-out figures against prior and floor, as ratios too, and the calibration's effect.
+    expect(lines[0]).toContain('seed 3');
+    expect(lines).toContain(
+      `    all ${e.rows} rows: KL ${e.valKL.toFixed(3)} (prior ${e.priorKL.toFixed(3)}, floor ${e.floorKL!.toFixed(3)}): ${(e.valKL / e.priorKL).toFixed(2)}× the prior, ${(e.valKL / e.floorKL!).toFixed(2)}× the floor; accuracy ${(100 * e.accuracy).toFixed(0)}%`,
+    );
+    expect(lines.some((l) => l.startsWith(e.rows10 ? `    ≥10 raters (${e.rows10} rows): KL ${e.valKL10.toFixed(3)}` : '    no held-out row has ≥10 raters'))).toBe(true);
+    expect(lines.some((l) => /calibrated on \d+ held-out windows: .*expected calibration error \d\.\d{3} → \d\.\d{3}$/.test(l))).toBe(true);
 
     const model = await OnnxClassifier.open(join(dir, 'model.onnx'));
     expect(model.info).toMatchObject({ model: 'chainnet', sampleRateHz: 200, windowSamples: 10_000 });
@@ -40,6 +48,12 @@ describe('the demo', () => {
     expect(html.match(/<svg/g)?.length).toBe(4);
     expect(html).toContain(`Calibrated by temperature scaling on the ${model.info.calibration!.windows} held-out windows`);
     expect(html).toContain('floor KL');
+    expect(html).toContain(`Seed 3; ${facts!.trained.valWindows} windows of the patients of fold 1`);
+    expect(html).toContain(`model KL ÷ prior KL (under 1: it learned from the EEG)</td><td class="big">${(e.valKL / e.priorKL).toFixed(2)}×`);
+    expect(html).toContain(`model KL ÷ floor KL (1 would be perfect)</td><td>${(e.valKL / e.floorKL!).toFixed(2)}×`);
+    // The reliability diagram's numbers, bin by bin: windows, mean top probability, share right.
+    const before = model.info.calibration!.reliability.before.filter((b) => b.windows);
+    for (const b of before) expect(html).toContain(`<td>${b.from.toFixed(1)}–${b.to.toFixed(1)}</td><td>${b.windows}</td><td>${b.confidence.toFixed(2)}</td>`);
     expect((await stat(join(dir, 'stitched-test.edf'))).size).toBeGreaterThan(1_000_000);
   }, 240_000);
 });

@@ -8,144 +8,109 @@ import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { summariseTrainRows } from '../../core/dataset';
 import { klDivergence } from '../../core/metrics';
-import { DEFAULT_TRAIN_CONFIG, type TrainEvent, type TrainResult } from '../../core/training';
-import { buildCache } from '../cache/build';
+import type { ModelInfo } from '../../core/model-info';
 import { openHmsFolder } from '../formats/hms-folder';
 import { writeFileAtomic } from '../fs-atomic';
-import { generateDataset } from '../generate/dataset';
 import { renderPreview } from '../generate/preview';
 import { classifyRecording, classifyTimeline, prepareRecording } from '../infer/classify';
 import { exportCheckpoint } from '../infer/export-checkpoint';
 import { predictTestFolder, writeSubmission } from '../infer/submission';
 import { OnnxClassifier } from '../onnx/classifier';
-import { startTrainingProcess } from '../train/process';
 import { readHeldOut, stitchEdf } from './held-out';
+import { DEMO_STEPS, ratio, runRecipe, type RecipeOptions } from './recipe';
 import { demoReport, type DemoFacts } from './report';
 
-export interface DemoOptions {
-  out: string;
-  seed: number;
-  /** Training budget in seconds. */
-  trainSeconds: number;
-  signal?: AbortSignal;
-  say: (line: string) => void;
-  status: (line: string) => void;
-  onTrainEvent?: (event: TrainEvent) => void;
-}
+export type DemoOptions = Omit<RecipeOptions, 'timings'>;
 
-export const DEMO_STEPS = 6;
+export { DEMO_STEPS };
 
-export async function runDemo(o: DemoOptions): Promise<DemoFacts | null> {
-  const out = resolve(o.out);
-  await mkdir(out, { recursive: true });
-  const data = join(out, 'data');
+type Timed = <T>(name: string, work: () => Promise<T>) => Promise<T>;
+
+export async function runDemo(options: DemoOptions): Promise<DemoFacts | null> {
+  const o = { ...options, out: resolve(options.out) };
+  await mkdir(o.out, { recursive: true });
   const timings: Record<string, number> = {};
-  const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+  const timed: Timed = async (name, work) => {
     const t0 = performance.now();
     const r = await work();
     timings[name] = (performance.now() - t0) / 1000;
     return r;
   };
-
-  o.say(`1/${DEMO_STEPS} generating the built-in dataset in ${data}`);
-  const dataset = await timed('generate', () => generateDataset({ out: data, seed: o.seed, signal: o.signal, onProgress: (d, t) => o.status(`  generate ${d}/${t} patients`) }));
-  o.status('');
-  o.say(`    ${dataset.windows} windows, ${dataset.patients} patients; floor KL ${dataset.floorKL.toFixed(3)}, prior KL ${dataset.priorKL.toFixed(3)}`);
-
-  o.say(`2/${DEMO_STEPS} preprocessing (bipolar, 0.5–20 Hz, ±1024 µV)`);
-  const cacheDir = join(out, 'cache');
-  const cache = await timed('preprocess', () => buildCache(data, cacheDir, { signal: o.signal, onProgress: (p) => o.status(`  preprocess ${p.done}/${p.total} EEGs`) }));
-  o.status('');
-  if (!cache.manifest) return null;
-
-  const runDir = join(out, 'run');
-  o.say(
-    `3/${DEMO_STEPS} training ${DEFAULT_TRAIN_CONFIG.model} on the CPU for at most ${Math.round(o.trainSeconds / 60)} min (held-out patients: fold 1 of ${DEFAULT_TRAIN_CONFIG.folds})`,
-  );
-  const config = { ...DEFAULT_TRAIN_CONFIG, cacheDir, timeLimitSec: o.trainSeconds };
-  const proc = startTrainingProcess(config, runDir, (e) => o.onTrainEvent?.(e));
-  const onAbort = () => proc.cancel();
-  o.signal?.addEventListener('abort', onAbort);
-  let trained: TrainResult;
-  try {
-    trained = await timed('train', () => proc.done);
-  } finally {
-    o.signal?.removeEventListener('abort', onAbort);
-  }
-  const evaluation = trained.evaluation;
-  if (!evaluation) return null;
-  o.say(
-    `    ${trained.epochs} epochs, best ${trained.bestEpoch}: validation KL ${evaluation.valKL.toFixed(3)} (floor ${evaluation.floorKL?.toFixed(3)}, prior ${evaluation.priorKL.toFixed(3)}), accuracy ${(100 * evaluation.accuracy).toFixed(0)}%`,
-  );
-
-  o.say(`4/${DEMO_STEPS} exporting ${join(out, 'model.onnx')}`);
-  const modelPath = join(out, 'model.onnx');
-  const info = await timed('export', () => exportCheckpoint(runDir, modelPath, { onUncalibrated: (reason) => o.say(`    ${reason}`) }));
-  if (info.calibration)
-    o.say(
-      `    calibrated on ${info.calibration.windows} held-out windows: temperature ${info.calibration.temperature.toFixed(2)}, KL ${info.calibration.klBefore.toFixed(3)} → ${info.calibration.klAfter.toFixed(3)}`,
-    );
-  const modelBytes = (await stat(modelPath)).size;
-
+  const recipe = await runRecipe({ ...o, timings });
+  if (!recipe) return null;
+  const { info, modelBytes } = await exportModel(o, recipe.runDir, timed);
   o.say(`5/${DEMO_STEPS} classifying unseen recordings with onnxruntime`);
+  const unseen = await classifyUnseen(o.out, recipe.data, timed);
+  const { classified, timeline, submission } = unseen;
+  o.say(
+    `    one recording: ${top(classified.probabilities)}; timeline: ${timeline.points.length} windows along ${Math.round(timeline.bands.at(-1)!.endSec)} s; submission KL ${submission.kl.toFixed(3)} (prior ${recipe.dataset.test.priorKL.toFixed(3)}, floor ${submission.floorKL.toFixed(3)}): ${ratio(submission.kl, recipe.dataset.test.priorKL)}× the prior`,
+  );
+
+  o.say(`6/${DEMO_STEPS} writing ${join(o.out, 'report.html')}`);
+  const panels = await renderPreview(recipe.data, join(o.out, 'preview.png'));
+  const folder = await openHmsFolder(recipe.data);
+  const facts: DemoFacts = {
+    out: o.out,
+    dataset: recipe.dataset,
+    datasetSummary: summariseTrainRows(folder.train ?? []),
+    usableWindows: recipe.manifest.windows.filter((w) => !w.rejected).length,
+    trained: recipe.trained,
+    evaluation: recipe.evaluation,
+    info,
+    modelBytes,
+    ...unseen,
+    panels,
+    previewPng: await readFile(join(o.out, 'preview.png')),
+    timings,
+  };
+  await writeFileAtomic(join(o.out, 'report.html'), demoReport(facts));
+  return facts;
+}
+
+/** Step 4: the best checkpoint as ONNX, with the temperature fitted on the held-out fold. */
+async function exportModel(o: DemoOptions, runDir: string, timed: Timed): Promise<{ info: ModelInfo; modelBytes: number }> {
+  const modelPath = join(o.out, 'model.onnx');
+  o.say(`4/${DEMO_STEPS} exporting ${modelPath}`);
+  const info = await timed('export', () => exportCheckpoint(runDir, modelPath, { onUncalibrated: (reason) => o.say(`    ${reason}`) }));
+  const c = info.calibration;
+  if (c)
+    o.say(
+      `    calibrated on ${c.windows} held-out windows: temperature ${c.temperature.toFixed(2)}, KL ${c.klBefore.toFixed(3)} → ${c.klAfter.toFixed(3)}, expected calibration error ${c.eceBefore.toFixed(3)} → ${c.eceAfter.toFixed(3)}`,
+    );
+  return { info, modelBytes: (await stat(modelPath)).size };
+}
+
+/** Step 5: one test recording, the test recordings stitched into one long EDF, and the test split as a submission. */
+async function classifyUnseen(out: string, data: string, timed: Timed): Promise<Pick<DemoFacts, 'classified' | 'timeline' | 'submission'>> {
   const heldOut = await readHeldOut(data);
-  const model = await OnnxClassifier.open(modelPath);
-  let classified: DemoFacts['classified'];
-  let timeline: DemoFacts['timeline'];
-  let submission: DemoFacts['submission'];
+  const model = await OnnxClassifier.open(join(out, 'model.onnx'));
   try {
-    classified = await timed('classify', async () => {
+    const classified = await timed('classify', async () => {
       const one = heldOut[0];
       return { eegId: one.eegId, probabilities: await classifyRecording(model, await prepareRecording(one.path, model.info)), truth: one.truth, votes: one.votes };
     });
     const edf = join(out, 'stitched-test.edf');
     const bands = await stitchEdf(heldOut, edf);
-    timeline = await timed('timeline', async () => ({ file: edf, bands, points: await classifyTimeline(model, await prepareRecording(edf, model.info), 10) }));
-    submission = await timed('submit', async () => {
+    const timeline = await timed('timeline', async () => ({ file: edf, bands, points: await classifyTimeline(model, await prepareRecording(edf, model.info), 10) }));
+    const submission = await timed('submit', async () => {
       const rows = await predictTestFolder(model, data);
       await writeSubmission(join(out, 'submission.csv'), rows);
       const byId = new Map(rows.map((r) => [r.eegId, r.probabilities]));
       const targets = heldOut.map((h) => h.votes.map((v) => v / h.votes.reduce((a, b) => a + b, 0)));
-      return {
-        rows: rows.length,
-        kl: klDivergence(
-          targets,
-          heldOut.map((h) => byId.get(h.eegId)!),
-        ),
-        floorKL: klDivergence(
-          targets,
-          heldOut.map((h) => h.truth),
-        ),
-      };
+      const kl = klDivergence(
+        targets,
+        heldOut.map((h) => byId.get(h.eegId)!),
+      );
+      const floorKL = klDivergence(
+        targets,
+        heldOut.map((h) => h.truth),
+      );
+      return { rows: rows.length, kl, floorKL };
     });
+    return { classified, timeline, submission };
   } finally {
     await model.close();
   }
-  o.say(
-    `    one recording: ${top(classified.probabilities)}; timeline: ${timeline.points.length} windows along ${Math.round(timeline.bands.at(-1)!.endSec)} s; submission KL ${submission.kl.toFixed(3)} (floor ${submission.floorKL.toFixed(3)})`,
-  );
-
-  o.say(`6/${DEMO_STEPS} writing ${join(out, 'report.html')}`);
-  const panels = await renderPreview(data, join(out, 'preview.png'));
-  const folder = await openHmsFolder(data);
-  const facts: DemoFacts = {
-    out,
-    dataset,
-    datasetSummary: summariseTrainRows(folder.train ?? []),
-    usableWindows: cache.manifest.windows.filter((w) => !w.rejected).length,
-    trained,
-    evaluation,
-    info,
-    modelBytes,
-    classified,
-    timeline,
-    submission,
-    panels,
-    previewPng: await readFile(join(out, 'preview.png')),
-    timings,
-  };
-  await writeFileAtomic(join(out, 'report.html'), demoReport(facts));
-  return facts;
 }
 
 function top(p: Record<string, number>): string {
