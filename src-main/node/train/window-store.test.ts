@@ -1,9 +1,9 @@
-import { mkdtemp, rm, truncate } from 'node:fs/promises';
+import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CacheManifest } from '../cache/build';
-import { readNpyFloat32Slice, writeNpyFloat32 } from '../formats/npy';
+import { encodeNpy, readNpyFloat32Slice, writeNpyFloat32 } from '../formats/npy';
 import { Random } from '../../core/random';
 import { BLOCK_SAMPLES, WindowStore } from './window-store';
 
@@ -82,6 +82,18 @@ describe('WindowStore', () => {
     await store.load([{ eegId: 'a', from: 100, to: 2 * BLOCK_SAMPLES + 100 }]);
     await store.load([{ eegId: 'a', from: 300, to: 2 * BLOCK_SAMPLES + 300 }]);
     expect(store.blockReads).toBe(3);
+  });
+
+  it('reads a float16 cache as the float32 values numpy would give', async () => {
+    const rows = await readNpyFloat32Slice(join(dir, 'a.npy'), 0, lengths.a);
+    await writeFile(join(dir, 'half.npy'), encodeNpy(rows, 'float16'));
+    const store = await WindowStore.open(dir, { recordings: [{ eegId: 'half', file: 'half.npy' }] } as CacheManifest);
+    const from = BLOCK_SAMPLES - 100;
+    await store.load([{ eegId: 'half', from, to: from + 3000 }]);
+    const out = new Float32Array(3000);
+    store.copy('half', 2, from, 3000, out, { offset: 0, stride: 1, scale: 1 });
+    expect(out).toEqual((await readNpyFloat32Slice(join(dir, 'half.npy'), from, from + 3000))[2]);
+    expect(out).not.toEqual(rows[2].subarray(from, from + 3000));
   });
 
   it('names the file when one is missing or shorter than its header says', async () => {

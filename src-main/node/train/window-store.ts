@@ -1,6 +1,6 @@
 /**
  * The cache's preprocessed recordings, read on demand: each `.npy` (channel-major [channels,
- * samples]) is cut into blocks of BLOCK_SAMPLES samples of every channel, and a block is read
+ * samples], float32 or float16, held as float32) is cut into blocks of BLOCK_SAMPLES samples of every channel, and a block is read
  * from disk the first time a window needs it, with positioned reads, then kept in a
  * least-recently-used set under a memory budget. Windows of one recording share its blocks, so a
  * budget as large as the data holds each sample once, as loading it whole would; a smaller one
@@ -14,7 +14,7 @@ import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { DataError } from '../../core/eeg';
 import type { CacheManifest } from '../cache/build';
-import { parseNpyHeader } from '../formats/npy';
+import { NPY_BYTES, type NpyDtype, npyValues, parseNpyHeader } from '../formats/npy';
 
 /** 10 s at 200 Hz: a 50-s window with its shift context spans 6–7 blocks. */
 export const BLOCK_SAMPLES = 2000;
@@ -35,6 +35,7 @@ interface Recording {
   path: string;
   channels: number;
   samples: number;
+  dtype: NpyDtype;
   dataOffset: number;
 }
 
@@ -122,12 +123,14 @@ export class WindowStore {
         while (j + 1 < missing.length && missing[j + 1] === missing[j] + 1) j++;
         const from = missing[i] * BLOCK_SAMPLES;
         const to = Math.min(r.samples, (missing[j] + 1) * BLOCK_SAMPLES);
-        const run = new Float32Array(r.channels * (to - from));
+        const size = NPY_BYTES[r.dtype];
+        const raw = new Uint8Array(r.channels * (to - from) * size);
         for (let c = 0; c < r.channels; c++) {
-          const part = new Uint8Array(run.buffer, c * (to - from) * 4, (to - from) * 4);
-          const { bytesRead } = await fh.read(part, 0, part.length, r.dataOffset + (c * r.samples + from) * 4);
+          const part = raw.subarray(c * (to - from) * size, (c + 1) * (to - from) * size);
+          const { bytesRead } = await fh.read(part, 0, part.length, r.dataOffset + (c * r.samples + from) * size);
           if (bytesRead !== part.length) throw new DataError(r.path, 'the file is shorter than its header says');
         }
+        const run = npyValues(raw, r.dtype);
         for (let b = missing[i]; b <= missing[j]; b++) this.keepBlock(eegId, b, run, from, to, r.channels);
         i = j + 1;
       }
@@ -172,11 +175,11 @@ async function readHeader(path: string): Promise<Recording> {
   try {
     const head = new Uint8Array(4096);
     const { bytesRead } = await fh.read(head, 0, head.length, 0);
-    const { shape, dataOffset } = parseNpyHeader(head.subarray(0, bytesRead), path);
+    const { shape, dtype, dataOffset } = parseNpyHeader(head.subarray(0, bytesRead), path);
     if (shape.length !== 2) throw new DataError(path, `expected a 2-D array, got shape (${shape.join(', ')})`);
     const { size } = await fh.stat();
-    if (size < dataOffset + shape[0] * shape[1] * 4) throw new DataError(path, 'the file is shorter than its header says');
-    return { path, channels: shape[0], samples: shape[1], dataOffset };
+    if (size < dataOffset + shape[0] * shape[1] * NPY_BYTES[dtype]) throw new DataError(path, 'the file is shorter than its header says');
+    return { path, channels: shape[0], samples: shape[1], dtype, dataOffset };
   } finally {
     await fh.close();
   }
