@@ -31,13 +31,26 @@ export function discharge(out: Float64Array, at: number, amplitude: number, shap
   }
 }
 
+/** How long a discharge of this shape visibly lasts (s): from its lead's onset to its after-wave's end. */
+const dischargeSec = (shape: DischargeShape) => 3.5 * shape.spikeSec + 3.3 * shape.afterSec;
+
+/**
+ * ACNS 2021 calls discharges periodic when an interval separates them; ones that run into each
+ * other read as rhythmic activity. So at a fast rate a broad shape is narrowed to fill at most this
+ * share of the interval.
+ */
+const MAX_DISCHARGE_SHARE = 0.7;
+
 /** LPD/GPD: the patient's discharges at about their rate, each interval jittered. */
 export function periodicDischarges(rng: Random, patient: Patient, samples: number, amplitude: number): Float64Array {
   const out = new Float64Array(samples);
   const rate = patient.periodicHz * draw(rng, SCENE.rateJitter, patient.variety);
   const jitter = draw(rng, SCENE.intervalJitter, patient.variety);
+  const shape = patient.discharge;
+  const narrow = Math.min(1, MAX_DISCHARGE_SHARE / rate / dischargeSec(shape));
+  const fitted = { ...shape, spikeSec: shape.spikeSec * narrow, afterSec: shape.afterSec * narrow };
   for (let t = rng.uniform(0, 1 / rate) * FS; t < samples; t += (FS / rate) * rng.uniform(1 - jitter, 1 + jitter)) {
-    discharge(out, t, amplitude * rng.uniform(0.8, 1.2), patient.discharge);
+    discharge(out, t, amplitude * rng.uniform(0.8, 1.2), fitted);
   }
   return out;
 }
