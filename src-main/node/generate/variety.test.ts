@@ -104,6 +104,17 @@ describe('the ranges widen with the variety', () => {
   });
 });
 
+describe('the patterns stay what their truth says at any variety', () => {
+  it('periodic discharges keep an interval between them, even fast and broad ones (ACNS 2021)', () => {
+    const rng = new Random(23);
+    for (let k = 0; k < 40; k++) {
+      const x = periodicDischarges(rng, makePatient(rng, 'p', 2), 30 * FS, 100);
+      // Between discharges the trace is back near baseline: < 5% of the peak on a tenth of the samples at least.
+      expect(x.filter((v) => Math.abs(v) < 5).length / x.length).toBeGreaterThan(0.1);
+    }
+  });
+});
+
 describe('a dataset at any variety', () => {
   const small = (name: string, variety: number, seed = 3) => generateDataset({ out: join(dir, name), patients: 2, recordings: 1, testRecordings: 1, seed, variety });
   const hashes = async (name: string) => {
