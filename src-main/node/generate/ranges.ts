@@ -36,13 +36,13 @@ export const PATIENT = {
   /** The after-wave: near 0 a monophasic spike, ~0.5 biphasic, up to 1 the positive-dominant triphasic wave of metabolic encephalopathy. */
   dischargeAfter: { at1: [0.3, 0.6], at2: [0.05, 1] },
   /**
-   * Width (s, Gaussian σ; the wave lasts ~4σ) of the sharp phase: spikes < 70 ms, sharp waves
-   * 70–200 ms (ACNS 2021, "sharpness"). Narrower than σ 11 ms, a spike would vanish under the
+   * Width (s, Gaussian σ; the wave lasts ~4σ) of the sharp phase: spikes 20–70 ms, sharp waves
+   * 70–200 ms (IFCN glossary, as ACNS 2021 uses it). Narrower than σ 11 ms, a spike would vanish under the
    * 20 Hz low-pass the models read through.
    */
   dischargeSpikeSec: { at1: [0.016, 0.025], at2: [0.011, 0.05] },
   dischargeAfterSec: { at1: [0.055, 0.09], at2: [0.04, 0.15] },
-  /** ACNS 2021: PDs from < 0.5 to 3 Hz (≥ 2.5 Hz sustained already counts as ictal, so 3 is the edge). */
+  /** ACNS 2021 charts PD frequency from < 0.5 to > 3 Hz; discharges averaging > 2.5 Hz for ≥ 10 s already make an electrographic seizure, so the range stops at 3. */
   periodicHz: { at1: [0.6, 2.2], at2: [0.4, 3] },
   /** ACNS 2021: rhythmic delta activity is ≤ 4 Hz; RDA of 0.5–1 Hz is common in coma. */
   deltaHz: { at1: [1.2, 2.6], at2: [0.5, 3.8] },
@@ -54,7 +54,7 @@ export const PATIENT = {
 export const SCENE = {
   /** Recording-to-recording change of a patient's rates (ACNS: a pattern's frequency drifts between epochs). */
   rateJitter: { at1: [0.85, 1.15], at2: [0.7, 1.3] },
-  /** Discharge-to-discharge interval change; ACNS 2021 still calls a pattern periodic at ±25–50%. */
+  /** Discharge-to-discharge interval change; ACNS 2021 calls a pattern periodic while consecutive intervals mostly differ by < 50%. */
   intervalJitter: { at1: [0.1, 0.1], at2: [0.05, 0.3] },
   /** Recording-to-recording amplitude of a pattern against its patient's background; kept narrow so a pattern's clarity stays its truth's. */
   gain: { at1: [0.92, 1.08], at2: [0.8, 1.25] },
