@@ -10,7 +10,8 @@ import { CLASSES } from '../../core/eeg';
 import { InputError } from '../../core/errors';
 import { MODELS, DEFAULT_MODEL } from '../../core/model-zoo';
 import { describeModel } from '../../core/models';
-import { classifyRecording, classifyTimeline, prepareRecording } from '../infer/classify';
+import { classifyRecording, prepareRecording } from '../infer/classify';
+import { classifyFileTimeline } from '../infer/file-timeline';
 import { exportCheckpoint } from '../infer/export-checkpoint';
 import { OnnxClassifier } from '../onnx/classifier';
 
@@ -56,11 +57,18 @@ export function createModelHandlers(): ModelHandlers {
         session.catch(() => sessions.delete(key));
       }
       const model = await session;
+      if (request.timeline) {
+        const timeline = await classifyFileTimeline(model, request.recording, request.strideSec);
+        const windows = timeline.points.map((p) => ({ startSec: p.startSec, probabilities: CLASSES.map((c) => p.probabilities[c]) }));
+        return { recording: request.recording, durationSec: timeline.durationSec, model: model.info, windows };
+      }
       const rec = await prepareRecording(request.recording, model.info);
-      const windows = request.timeline
-        ? (await classifyTimeline(model, rec, request.strideSec)).map((p) => ({ startSec: p.startSec, probabilities: CLASSES.map((c) => p.probabilities[c]) }))
-        : [{ startSec: 0, probabilities: Object.values(await classifyRecording(model, rec)) }];
-      return { recording: request.recording, durationSec: rec.durationSec, model: model.info, windows };
+      return {
+        recording: request.recording,
+        durationSec: rec.durationSec,
+        model: model.info,
+        windows: [{ startSec: 0, probabilities: Object.values(await classifyRecording(model, rec)) }],
+      };
     },
   };
 }

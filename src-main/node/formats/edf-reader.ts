@@ -129,13 +129,13 @@ export class EdfReader {
     return out;
   }
 
-  /** Samples [from, to) of every signal at the reader's rate, NaN where the file has no record. */
-  read(from: number, to: number): Float32Array[] {
+  /** Samples [from, to) at the reader's rate of the signals `which` (all unless given), NaN where the file has no record. */
+  read(from: number, to: number, which?: readonly number[]): Float32Array[] {
     if (this.fd === null) throw new Error(`${this.path} is closed`);
     const total = this.samples;
     const a = Math.max(0, Math.min(from, total));
     const b = Math.max(a, Math.min(to, total));
-    return this.signals.map((s) => this.readSignal(s, a, b));
+    return (which ?? this.signals.map((_, i) => i)).map((i) => this.readSignal(this.signals[i], a, b));
   }
 
   close(): void {

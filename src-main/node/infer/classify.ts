@@ -46,6 +46,16 @@ export function checkFeedable(model: { path: string; info: ModelInfo }): void {
 
 export async function prepareRecording(path: string, info: ModelInfo): Promise<PreparedRecording> {
   const { recording, missing } = await readHmsLayoutRecording(path);
+  const rec = prepareLoaded(path, recording, missing, info);
+  const samples = rec.data[0]?.length ?? 0;
+  if (samples < info.windowSamples) {
+    throw new DataError(path, `the recording lasts ${(samples / info.sampleRateHz).toFixed(1)} s; the model needs ${info.windowSamples / info.sampleRateHz} s`);
+  }
+  return rec;
+}
+
+/** A recording (or a stretch of one) in HMS layout, brought to the model's rate and preprocessed as its metadata says. */
+export function prepareLoaded(path: string, recording: Recording, missing: string[], info: ModelInfo): PreparedRecording {
   const rec: Recording =
     recording.sampleRateHz === info.sampleRateHz
       ? recording
@@ -55,9 +65,6 @@ export async function prepareRecording(path: string, info: ModelInfo): Promise<P
     throw new DataError(path, `the model takes channels ${info.channels.join(' ')}; its preprocessing gives ${pre.channels.join(' ')}`);
   }
   const samples = pre.data[0]?.length ?? 0;
-  if (samples < info.windowSamples) {
-    throw new DataError(path, `the recording lasts ${(samples / info.sampleRateHz).toFixed(1)} s; the model needs ${info.windowSamples / info.sampleRateHz} s`);
-  }
   const prefixes = rec.data.map((ch, c) => (missing.includes(rec.channels[c]) ? null : missingPrefix(ch)));
   return { path, data: pre.data, sampleRateHz: info.sampleRateHz, durationSec: samples / info.sampleRateHz, missing, absent: pre.absent, missingPrefix: prefixes };
 }
