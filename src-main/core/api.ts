@@ -57,6 +57,8 @@ export interface RecordingInfo {
   /** Electrodes without signal — lacking, empty or flat — whose rows and chains every montage draws flat (core/quality.ts absentElectrodes). */
   absentElectrodes: string[];
   annotations: Annotation[];
+  /** Stretches without data records (EDF+D), in s: pages there read as missing samples, and a timeline classifies nothing there. */
+  gaps?: { startSec: number; endSec: number }[];
 }
 
 export interface PageRequest {

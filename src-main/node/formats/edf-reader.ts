@@ -131,13 +131,20 @@ export class EdfReader {
 
   /** Samples [from, to) at the reader's rate of the signals `which` (all unless given), NaN where the file has no record. */
   read(from: number, to: number, which?: readonly number[]): Float32Array[] {
-    if (this.fd === null) throw new Error(`${this.path} is closed`);
+    if (this.fd === null) {
+      try {
+        this.fd = openSync(this.path, 'r');
+      } catch (err) {
+        throw new DataError(this.path, fileSystemProblem(err));
+      }
+    }
     const total = this.samples;
     const a = Math.max(0, Math.min(from, total));
     const b = Math.max(a, Math.min(to, total));
     return (which ?? this.signals.map((_, i) => i)).map((i) => this.readSignal(this.signals[i], a, b));
   }
 
+  /** Lets the file go; a later read opens it again. */
   close(): void {
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
