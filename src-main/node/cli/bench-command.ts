@@ -1,11 +1,12 @@
 /**
- * `hms bench <preprocess|generate|viewer|train|infer|batch|quality|all> [--files N] [--threads N] [--json]`:
+ * `hms bench <preprocess|generate|viewer|train|infer|batch|edf-day|quality|all> [--files N] [--threads N] [--json]`:
  * speed numbers, never pass/fail, and the demo's quality over seeds 0–4. --files sizes the preprocess
  * and batch benches, --threads the preprocess one; `all` runs every bench in turn, training and
  * quality with their defaults. `hms bench train` and `hms bench quality` alone are sub-commands with
  * options of their own (bench-train-command.ts, bench-quality-command.ts).
  */
 import { benchBatch } from '../bench/batch-bench';
+import { benchEdfDay } from '../bench/edf-day-bench';
 import { benchGenerate } from '../bench/generate-bench';
 import { benchInfer } from '../bench/infer-bench';
 import { benchPreprocess } from '../bench/preprocess-bench';
@@ -27,6 +28,7 @@ const BENCHES: Record<string, Bench> = {
   train: async () => ({ ...(await benchTrain({ models: true })) }),
   infer: async () => ({ ...(await benchInfer()) }),
   batch: async ({ files }) => ({ ...(await benchBatch(files)) }),
+  'edf-day': async () => ({ ...(await benchEdfDay()) }),
   // In one line: each seed's KL/prior and the verdict; `hms bench quality` prints the whole table.
   quality: async () => {
     const r = await benchQuality({ seeds: DEFAULT_QUALITY_SEEDS, trainSeconds: DEMO_TRAIN_MINUTES * 60 });

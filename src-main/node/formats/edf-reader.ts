@@ -141,7 +141,21 @@ export class EdfReader {
     const total = this.samples;
     const a = Math.max(0, Math.min(from, total));
     const b = Math.max(a, Math.min(to, total));
-    return (which ?? this.signals.map((_, i) => i)).map((i) => this.readSignal(this.signals[i], a, b));
+    const wanted = (which ?? this.signals.map((_, i) => i)).map((i) => this.signals[i]);
+    // The records under every wanted signal's range, read once for all of them.
+    const ranges = wanted.map((s) => nativeRange(s, a, b));
+    const records = ranges.map(([lo, hi], k) => this.recordRange(wanted[k], lo, hi));
+    const r0 = Math.min(...records.map(([r]) => r));
+    const r1 = Math.max(...records.map(([, r]) => r));
+    const h = this.h;
+    const bytes = r1 > r0 ? readAt(this.fd, h.headerBytes + r0 * h.recordBytes, (r1 - r0) * h.recordBytes, this.path) : new Uint8Array(0);
+    return wanted.map((s, k) => {
+      const [lo, hi] = ranges[k];
+      const native = this.decode(s, lo, hi, bytes, r0, records[k]);
+      if (!s.ratio) return native;
+      const shift = (lo / s.ratio.down) * s.ratio.up;
+      return Float32Array.from(resamplePoly(native, s.ratio.up, s.ratio.down).subarray(a - shift, b - shift));
+    });
   }
 
   /** Lets the file go; a later read opens it again. */
@@ -150,43 +164,53 @@ export class EdfReader {
     this.fd = null;
   }
 
-  private readSignal(s: Signal, from: number, to: number): Float32Array {
-    if (!s.ratio) return this.decodeNative(s, from, to);
-    const { up, down } = s.ratio;
-    // The filter reaches 10·max(up, down) upsampled samples each way; starting on a multiple of
-    // `down` keeps the outputs on the whole-file grid.
-    const reach = Math.ceil((10 * Math.max(up, down)) / up) + 2;
-    const lo = Math.max(0, Math.floor(((from * down) / up - reach) / down)) * down;
-    const hi = Math.min(s.nativeSamples, Math.ceil((to * down) / up) + reach);
-    const y = resamplePoly(this.decodeNative(s, lo, hi), up, down);
-    const shift = (lo / down) * up;
-    return Float32Array.from(y.subarray(from - shift, to - shift));
+  /** Where signal `s`'s record r starts on its own timeline. */
+  private at(s: Signal, r: number): number {
+    return this.startsSec ? Math.round(this.startsSec[r] * s.rateHz) : r * s.header.samplesPerRecord;
   }
 
-  /** Native samples [from, to) of one signal, from the records that cover them. */
-  private decodeNative(s: Signal, from: number, to: number): Float32Array {
-    const out = new Float32Array(Math.max(0, to - from));
-    if (out.length === 0) return out;
-    const spr = s.header.samplesPerRecord;
-    const at = (r: number) => (this.startsSec ? Math.round(this.startsSec[r] * s.rateHz) : r * spr);
-    if (this.startsSec) out.fill(NaN);
-    const r0 = this.startsSec ? Math.max(0, lastAtOrBefore(this.records, at, from)) : Math.floor(from / spr);
+  /** The records [r0, r1) that hold native samples [from, to) of `s`. */
+  private recordRange(s: Signal, from: number, to: number): [number, number] {
+    if (to <= from) return [this.records, this.records];
+    const r0 = this.startsSec
+      ? Math.max(
+          0,
+          lastAtOrBefore(this.records, (r) => this.at(s, r), from),
+        )
+      : Math.floor(from / s.header.samplesPerRecord);
     let r1 = r0;
-    while (r1 < this.records && at(r1) < to) r1++;
-    if (r1 <= r0) return out;
-    const h = this.h;
-    const bytes = readAt(this.fd!, h.headerBytes + r0 * h.recordBytes, (r1 - r0) * h.recordBytes, this.path);
-    const decode = h.bytesPerSample === 2 ? decode16 : decode24;
-    const bps = h.bytesPerSample;
+    while (r1 < this.records && this.at(s, r1) < to) r1++;
+    return [r0, r1];
+  }
+
+  /** Native samples [from, to) of one signal, decoded from `bytes` (the records from `base` on); NaN where no record is. */
+  private decode(s: Signal, from: number, to: number, bytes: Uint8Array, base: number, [r0, r1]: [number, number]): Float32Array {
+    const out = new Float32Array(Math.max(0, to - from));
+    if (this.startsSec) out.fill(NaN);
+    const spr = s.header.samplesPerRecord;
+    const { recordBytes, bytesPerSample } = this.h;
+    const decode = bytesPerSample === 2 ? decode16 : decode24;
     for (let r = r0; r < r1; r++) {
-      const start = at(r);
+      const start = this.at(s, r);
       const k0 = Math.max(0, from - start);
       const k1 = Math.min(spr, to - start);
-      if (k1 <= k0) continue;
-      decode(bytes, (r - r0) * h.recordBytes + s.header.recordOffset + k0 * bps, out, start + k0 - from, k1 - k0, s.gain, s.offset);
+      if (k1 > k0) decode(bytes, (r - base) * recordBytes + s.header.recordOffset + k0 * bytesPerSample, out, start + k0 - from, k1 - k0, s.gain, s.offset);
     }
     return out;
   }
+}
+
+/**
+ * The native samples [lo, hi) that give samples [from, to) at the reader's rate. The resampling
+ * filter reaches 10·max(up, down) upsampled samples each way; starting on a multiple of `down`
+ * keeps the outputs on the whole-file grid.
+ */
+function nativeRange(s: Signal, from: number, to: number): [number, number] {
+  if (!s.ratio) return [from, to];
+  const { up, down } = s.ratio;
+  const reach = Math.ceil((10 * Math.max(up, down)) / up) + 2;
+  const lo = Math.max(0, Math.floor(((from * down) / up - reach) / down)) * down;
+  return [lo, Math.min(s.nativeSamples, Math.ceil((to * down) / up) + reach)];
 }
 
 function describeSignal(s: EdfSignalHeader, rateHz: number, targetHz: number, records: number, startsSec: Float64Array | null, path: string): Signal {
@@ -223,12 +247,12 @@ function lastAtOrBefore(records: number, at: (r: number) => number, sample: numb
 }
 
 /** `length` bytes at `position`; a file shorter than that (cut while open) is an error naming it. */
-function readAt(fd: number, position: number, length: number, path: string): Uint8Array {
+function readAt(fd: number | null, position: number, length: number, path: string): Uint8Array {
   const out = new Uint8Array(length);
   let done = 0;
   try {
     while (done < length) {
-      const n = readSync(fd, out, done, length - done, position + done);
+      const n = readSync(fd!, out, done, length - done, position + done);
       if (n === 0) throw new DataError(path, `the file ends at byte ${position + done}, inside a data record it declares (changed while open?)`);
       done += n;
     }
