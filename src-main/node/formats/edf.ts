@@ -32,9 +32,9 @@ export interface ReadEdfOptions {
 /** Samples at native rates, summed over signals, beyond which a timeline is refused (4 GiB as float32). */
 const MAX_TIMELINE_SAMPLES = 2 ** 30;
 /**
- * EDF+D gaps are held as NaN, and every later step copies them: past this many samples (64 MiB as
- * float32, 70 min of 20 channels at 200 Hz), gaps longer than the data they separate are refused
- * rather than allocated, until a reader represents gaps without filling them.
+ * A whole read holds EDF+D gaps as NaN, and every later step copies them: past this many samples
+ * (64 MiB as float32, 70 min of 20 channels at 200 Hz), gaps longer than the data they separate are
+ * refused rather than allocated; `EdfReader` reads such a file a stretch at a time.
  */
 const MAX_GAP_SAMPLES = 2 ** 24;
 /** Below this an EEG signal cannot carry the 0.5–20 Hz band the HMS classes are read in (its Nyquist under 20 Hz). */
@@ -104,7 +104,7 @@ function checkTimeline(spanSec: number, dataSec: number, rates: number[], path: 
   if (gapSec * perSec > Math.max(MAX_GAP_SAMPLES, dataSec * perSec)) {
     throw new DataError(
       path,
-      `EDF+D whose records span ${hours(spanSec)} but hold ${hours(dataSec)} of data: gaps of ${hours(gapSec)} would take ${((gapSec * perSec * 4) / 2 ** 30).toFixed(1)} GiB to hold; files with gaps longer than their data are not read`,
+      `EDF+D whose records span ${hours(spanSec)} but hold ${hours(dataSec)} of data: gaps of ${hours(gapSec)} would take ${((gapSec * perSec * 4) / 2 ** 30).toFixed(1)} GiB to hold whole; such a file is read only a stretch at a time (the viewer, hms inspect, classify --timeline)`,
     );
   }
   if (timeline > MAX_TIMELINE_SAMPLES) {
