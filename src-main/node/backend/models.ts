@@ -10,8 +10,7 @@ import { CLASSES } from '../../core/eeg';
 import { InputError } from '../../core/errors';
 import { MODELS, DEFAULT_MODEL } from '../../core/model-zoo';
 import { describeModel } from '../../core/models';
-import { classifyRecording, prepareRecording } from '../infer/classify';
-import { classifyFileTimeline } from '../infer/file-timeline';
+import { classifyFileTimeline, classifyFileWindow } from '../infer/file-timeline';
 import { exportCheckpoint } from '../infer/export-checkpoint';
 import { OnnxClassifier } from '../onnx/classifier';
 
@@ -62,13 +61,8 @@ export function createModelHandlers(): ModelHandlers {
         const windows = timeline.points.map((p) => ({ startSec: p.startSec, probabilities: CLASSES.map((c) => p.probabilities[c]) }));
         return { recording: request.recording, durationSec: timeline.durationSec, model: model.info, windows };
       }
-      const rec = await prepareRecording(request.recording, model.info);
-      return {
-        recording: request.recording,
-        durationSec: rec.durationSec,
-        model: model.info,
-        windows: [{ startSec: 0, probabilities: Object.values(await classifyRecording(model, rec)) }],
-      };
+      const one = await classifyFileWindow(model, request.recording);
+      return { recording: request.recording, durationSec: one.durationSec, model: model.info, windows: [{ startSec: 0, probabilities: Object.values(one.probabilities) }] };
     },
   };
 }

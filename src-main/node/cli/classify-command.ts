@@ -9,8 +9,8 @@ import { PREPROCESS_PRESETS } from '../../core/model-info';
 import { absentNote, tooManyAbsent } from '../../core/quality';
 import { verdict } from '../../core/verdict';
 import { writeFileAtomic } from '../fs-atomic';
-import { checkFeedable, classifyRecording, prepareRecording, type Probabilities, timelineCsv } from '../infer/classify';
-import { classifyFileTimeline } from '../infer/file-timeline';
+import { checkFeedable, type Probabilities, timelineCsv } from '../infer/classify';
+import { classifyFileTimeline, classifyFileWindow } from '../infer/file-timeline';
 import { OnnxClassifier } from '../onnx/classifier';
 import { flag, numberOption, stringOption } from './args';
 import { type Command, UsageError } from './command';
@@ -46,10 +46,9 @@ export const classifyCommand: Command = {
     try {
       checkFeedable(model);
       if (!timeline) {
-        const rec = await prepareRecording(recording, model.info);
+        const { probabilities, absent } = await classifyFileWindow(model, recording, numberOption(args, 'offset', 0), maxMissing);
         // Too many flat rows refuse every window, and that refusal names them: no warning before it.
-        if (rec.absent.rows.length && !tooManyAbsent(rec.absent, maxMissing)) io.err(`warning: ${recording}: no signal in ${absentNote(rec.absent)}; fed to the model flat`);
-        const probabilities = await classifyRecording(model, rec, numberOption(args, 'offset', 0), maxMissing);
+        if (absent.rows.length) io.err(`warning: ${recording}: no signal in ${absentNote(absent)}; fed to the model flat`);
         if (flag(args, 'json')) io.json({ probabilities });
         else io.out(formatProbabilities(probabilities));
         return 0;

@@ -98,18 +98,25 @@ export async function classifyWindows(model: WindowModel, rec: PreparedRecording
 
 /** The window starting `offsetSec` into the recording (0: its start, as Kaggle's 50-s test files); refused when it misses too much. */
 export async function classifyRecording(model: WindowModel, rec: PreparedRecording, offsetSec = 0, maxMissing = DEFAULT_MAX_MISSING): Promise<Probabilities> {
-  const start = Math.round(offsetSec * rec.sampleRateHz);
-  const last = rec.data[0].length - model.info.windowSamples;
-  if (!(start >= 0 && start <= last)) {
-    throw new DataError(
-      rec.path,
-      `--offset ${offsetSec} s leaves no full ${model.info.windowSamples / rec.sampleRateHz}-s window in a ${rec.durationSec.toFixed(1)}-s recording (0…${(last / rec.sampleRateHz).toFixed(1)} s)`,
-    );
-  }
+  const start = windowStart(rec.path, offsetSec, rec.data[0].length, model.info);
   const problem = windowProblem(rec, start, model.info.windowSamples, maxMissing);
   if (problem) throw new DataError(rec.path, `the window from ${offsetSec} s has ${problem}`);
   const [p] = await classifyWindows(model, rec, [start]);
   return asProbabilities(p);
+}
+
+/** The sample where the window `offsetSec` into a recording of `samples` (at the model's rate) starts; refused when no full window starts there. */
+export function windowStart(path: string, offsetSec: number, samples: number, info: ModelInfo): number {
+  const fs = info.sampleRateHz;
+  const start = Math.round(offsetSec * fs);
+  const last = samples - info.windowSamples;
+  if (!(start >= 0 && start <= last)) {
+    throw new DataError(
+      path,
+      `--offset ${offsetSec} s leaves no full ${info.windowSamples / fs}-s window in a ${(samples / fs).toFixed(1)}-s recording (0…${(last / fs).toFixed(1)} s)`,
+    );
+  }
+  return start;
 }
 
 export interface TimelinePoint {

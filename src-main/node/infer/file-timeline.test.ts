@@ -8,8 +8,8 @@ import { encodeEdf } from '../formats/edf-write';
 import { discontinuous } from '../hostile/edf-bytes';
 import { CLINICAL_LABELS, tinyModelBytes } from '../hostile/shared';
 import { OnnxClassifier } from '../onnx/classifier';
-import { classifyTimeline, prepareRecording } from './classify';
-import { classifyFileTimeline } from './file-timeline';
+import { classifyRecording, classifyTimeline, prepareRecording } from './classify';
+import { classifyFileTimeline, classifyFileWindow } from './file-timeline';
 
 let dir: string;
 let model: OnnxClassifier;
@@ -56,6 +56,11 @@ describe('a timeline walked through the file', () => {
     await writeFile(long, encodeEdf(noisyRecording(2.2 * 3600, 2)));
     const wholeLong = await classifyTimeline(model, await prepareRecording(long, model.info), 30);
     const walked = await classifyFileTimeline(model, long, 30);
+    // One window deep in it, read with its context only.
+    const one = await classifyFileWindow(model, long, 5000);
+    const oneWhole = await classifyRecording(model, await prepareRecording(long, model.info), 5000);
+    expect(Math.max(...CLASSES.map((c) => Math.abs(one.probabilities[c] - oneWhole[c])))).toBeLessThan(1e-5);
+    await expect(classifyFileWindow(model, long, 7900)).rejects.toThrow(`${long}: --offset 7900 s leaves no full 50-s window in a 7920.0-s recording`);
     expect(walked.points).toHaveLength(Math.floor((2.2 * 3600 - 50) / 30) + 1);
     expect(largestDifference(walked.points, wholeLong)).toBeLessThan(1e-5);
     // Neighbouring windows differ by far more: a window read from the wrong place would show.
@@ -80,6 +85,8 @@ describe('a timeline walked through the file', () => {
     expect(timeline.inGaps).toBe((120 + gapSec) / 10 - 8);
     expect(new Set(rejected)).toEqual(new Set(['a gap without data records under it']));
     expect(timeline.durationSec).toBe(240 + gapSec);
+    expect((await classifyFileWindow(model, path, 120 + gapSec)).durationSec).toBe(240 + gapSec);
+    await expect(classifyFileWindow(model, path, 100)).rejects.toThrow(`${path}: the window from 100 s has too much missing data`);
     // Held as samples, the gap alone would take 74 h × 20 channels × 200 Hz × 4 B = 4.3 GB.
     expect(peakGrowth).toBeLessThan(300 * 2 ** 20);
   }, 60_000);

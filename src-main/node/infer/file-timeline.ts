@@ -9,7 +9,19 @@
 import { DataError, HMS_CHANNELS, type Recording } from '../../core/eeg';
 import { resampleRatio } from '../../core/resample';
 import { openRecordingSource, type RecordingSource, type Segment } from '../recording-source';
-import { asProbabilities, classifyWindows, prepareLoaded, type PreparedRecording, type TimelineOptions, type TimelinePoint, type WindowModel, windowProblem } from './classify';
+import type { ModelInfo } from '../../core/model-info';
+import {
+  asProbabilities,
+  classifyWindows,
+  prepareLoaded,
+  type PreparedRecording,
+  type Probabilities,
+  type TimelineOptions,
+  type TimelinePoint,
+  type WindowModel,
+  windowProblem,
+  windowStart,
+} from './classify';
 
 /** Windows read and preprocessed together: an hour's (about 60 MB of signal). */
 const STRETCH_SEC = 3600;
@@ -21,6 +33,9 @@ const CONTEXT_SEC = 60;
  */
 const SPLIT_GAP_SEC = 600;
 const GAP_REASON = 'a gap without data records under it';
+
+/** From a source's rate to a model's: `up` model samples for every `down` source samples. */
+type Ratio = { up: number; down: number };
 
 export interface FileTimeline {
   points: TimelinePoint[];
@@ -56,9 +71,8 @@ export async function classifyFileTimeline(model: WindowModel, path: string, str
 
 async function walk(model: WindowModel, source: RecordingSource, strideSec: number, options: TimelineOptions): Promise<Walk> {
   const { sampleRateHz: fs, windowSamples: w } = model.info;
-  const { up, down } = source.sampleRateHz === fs ? { up: 1, down: 1 } : resampleRatio(source.sampleRateHz, fs);
-  const total = Math.ceil((source.samples * up) / down);
-  if (total < w) throw new DataError(source.path, `the recording lasts ${(total / fs).toFixed(1)} s; the model needs ${w / fs} s`);
+  const { ratio, total } = atModelRate(source, model.info);
+  const { up, down } = ratio;
   const stride = Math.max(1, Math.round(strideSec * fs));
   const held = source.segments.reduce((n, [a, b]) => n + b - a, 0);
   const out: Walk = {
@@ -93,7 +107,7 @@ async function walk(model: WindowModel, source: RecordingSource, strideSec: numb
     for (let k = k0; k <= k1; k += perStretch) {
       const starts = Array.from({ length: Math.min(perStretch, k1 - k + 1) }, (_, i) => (k + i) * stride);
       const region: Segment = whole ? [a, b] : [Math.max(a, starts[0] - context), Math.min(b, starts[starts.length - 1] + w + context)];
-      await classifyStretch(model, source, region, starts, { up, down }, out, refuse, options);
+      await classifyStretch(model, source, region, starts, ratio, out, refuse, options);
     }
     next = Math.max(next, k1 + 1);
   }
@@ -107,24 +121,13 @@ async function classifyStretch(
   source: RecordingSource,
   [from, to]: Segment,
   starts: number[],
-  { up, down }: { up: number; down: number },
+  ratio: Ratio,
   out: Walk,
   refuse: (start: number, reason: string) => void,
   options: TimelineOptions,
 ): Promise<void> {
   const { sampleRateHz: fs, windowSamples: w } = model.info;
-  // Read from a multiple of `down` source samples, so the stretch's samples fall on the whole recording's grid.
-  const fromSource = Math.floor(from / up) * down;
-  const offset = (fromSource / down) * up;
-  const rec: Recording = {
-    channels: [...HMS_CHANNELS],
-    sampleRateHz: source.sampleRateHz,
-    data: source.read(fromSource, Math.ceil((to * down) / up)),
-    units: HMS_CHANNELS.map(() => 'uV'),
-    annotations: [],
-    source: { path: source.path, format: source.format },
-  };
-  const prepared = prepareLoaded(source.path, rec, source.missing, model.info);
+  const { prepared, offset } = readStretch(model.info, source, [from, to], ratio);
   if (prepared.absent.rows.length) out.absent ??= prepared.absent;
   const usable: number[] = [];
   for (const s of starts) {
@@ -142,6 +145,60 @@ async function classifyStretch(
     usable.map((s) => s - offset),
   );
   usable.forEach((s, i) => out.points.push({ startSec: s / fs, probabilities: asProbabilities(probabilities[i]) }));
+}
+
+/** Samples [from, to) at the model's rate of a source, read, brought to the model's rate and preprocessed; `offset` is where they start. */
+function readStretch(info: ModelInfo, source: RecordingSource, [from, to]: Segment, { up, down }: Ratio): { prepared: PreparedRecording; offset: number } {
+  // Read from a multiple of `down` source samples, so the stretch's samples fall on the whole recording's grid.
+  const fromSource = Math.floor(from / up) * down;
+  const rec: Recording = {
+    channels: [...HMS_CHANNELS],
+    sampleRateHz: source.sampleRateHz,
+    data: source.read(fromSource, Math.ceil((to * down) / up)),
+    units: HMS_CHANNELS.map(() => 'uV'),
+    annotations: [],
+    source: { path: source.path, format: source.format },
+  };
+  return { prepared: prepareLoaded(source.path, rec, source.missing, info), offset: (fromSource / down) * up };
+}
+
+/** The rate ratio from a source to a model, and the recording's length at the model's rate, refused when shorter than a window. */
+function atModelRate(source: RecordingSource, info: ModelInfo): { ratio: Ratio; total: number } {
+  const { sampleRateHz: fs, windowSamples: w } = info;
+  const ratio = source.sampleRateHz === fs ? { up: 1, down: 1 } : resampleRatio(source.sampleRateHz, fs);
+  const total = Math.ceil((source.samples * ratio.up) / ratio.down);
+  if (total < w) throw new DataError(source.path, `the recording lasts ${(total / fs).toFixed(1)} s; the model needs ${w / fs} s`);
+  return { ratio, total };
+}
+
+/**
+ * The window `offsetSec` into a recording file of any length: a recording of about an hour is read
+ * whole, as `prepareRecording` reads it; a longer one only around the window, with filter context.
+ * Refused, naming the file, when it misses too much (an EDF+D gap under it included).
+ */
+export async function classifyFileWindow(model: WindowModel, path: string, offsetSec = 0, maxMissing?: number): Promise<FileWindow> {
+  const source = await openRecordingSource(path);
+  try {
+    const { sampleRateHz: fs, windowSamples: w } = model.info;
+    const { ratio, total } = atModelRate(source, model.info);
+    const start = windowStart(path, offsetSec, total, model.info);
+    const whole = total <= (STRETCH_SEC + 2 * CONTEXT_SEC) * fs + w;
+    const context = CONTEXT_SEC * fs;
+    const { prepared, offset } = readStretch(model.info, source, whole ? [0, total] : [Math.max(0, start - context), Math.min(total, start + w + context)], ratio);
+    const problem = windowProblem(prepared, start - offset, w, maxMissing);
+    if (problem) throw new DataError(path, `the window from ${offsetSec} s has ${problem}`);
+    const [p] = await classifyWindows(model, prepared, [start - offset]);
+    return { probabilities: asProbabilities(p), durationSec: total / fs, absent: prepared.absent };
+  } finally {
+    source.close();
+  }
+}
+
+export interface FileWindow {
+  probabilities: Probabilities;
+  durationSec: number;
+  /** The flat rows of what was read, for a warning. */
+  absent: PreparedRecording['absent'];
 }
 
 /** Segments joined across gaps shorter than `minGap` samples. */
