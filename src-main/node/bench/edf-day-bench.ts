@@ -28,10 +28,12 @@ export interface EdfDayBench {
   edfDayOpenMs: number;
   edfDayOverviewMs: number;
   edfDayTimelineSec: number;
+  edfDayTimelineCpuSec: number;
   edfDayRssMb: number;
   edf72hOpenMs: number;
   edf72hOverviewMs: number;
   edf72hTimelineSec: number;
+  edf72hTimelineCpuSec: number;
   edf72hRssMb: number;
   /** The EDF+D whose records leave a 74-hour gap: opened, paged and classified. */
   edfGap74hOpenMs: number;
@@ -50,21 +52,23 @@ export async function benchEdfDay(onStatus: (line: string) => void = () => {}): 
       const edf = join(dir, `${hours}h.edf`);
       await writeLongEdf(edf, hours * 3600);
       onStatus(`opening and classifying the ${hours}-h EDF…`);
-      measured[hours] = await measureInChild({ edf, model, strideSec: 10 });
+      measured[hours] = await measureEdfInChild({ edf, model, strideSec: 10 });
       await rm(edf);
     }
     const gap = join(dir, 'gap-74h.edf');
     await writeFile(gap, gapEdf(240, 74 * 3600));
-    const g = await measureInChild({ edf: gap, model, strideSec: 10 });
+    const g = await measureEdfInChild({ edf: gap, model, strideSec: 10 });
     const round = (x: number, digits = 1) => Number(x.toFixed(digits));
     return {
       edfDayOpenMs: round(measured[24].openMs),
       edfDayOverviewMs: round(measured[24].overviewMs, 0),
       edfDayTimelineSec: round(measured[24].timelineSec),
+      edfDayTimelineCpuSec: round(measured[24].timelineCpuSec),
       edfDayRssMb: round(measured[24].rssMb, 0),
       edf72hOpenMs: round(measured[72].openMs),
       edf72hOverviewMs: round(measured[72].overviewMs, 0),
       edf72hTimelineSec: round(measured[72].timelineSec),
+      edf72hTimelineCpuSec: round(measured[72].timelineCpuSec),
       edf72hRssMb: round(measured[72].rssMb, 0),
       edfGap74hOpenMs: round(g.openMs),
       edfGap74hRssMb: round(g.rssMb, 0),
@@ -76,7 +80,7 @@ export async function benchEdfDay(onStatus: (line: string) => void = () => {}): 
 }
 
 /** A long EDF+C a minute at a time: a 10-s pattern per channel under a gain that changes each minute, plus fresh noise. */
-async function writeLongEdf(path: string, seconds: number): Promise<void> {
+export async function writeLongEdf(path: string, seconds: number): Promise<void> {
   const patternSamples = PATTERN_SEC * RATE_HZ;
   const patterns = LABELS.map((_, c) => noise(patternSamples, 100 + c));
   const rng = new Random(7);
@@ -108,7 +112,8 @@ function gapEdf(dataSec: number, gapSec: number): Uint8Array {
   return bytes;
 }
 
-function measureInChild(job: EdfDayJob): Promise<EdfDayMeasure> {
+/** Opens, pages, draws and classifies one EDF in a process of its own (see edf-day-child.ts). */
+export function measureEdfInChild(job: EdfDayJob): Promise<EdfDayMeasure> {
   const child = forkEntry('edf-bench-child', { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.once('message', (m: { result?: EdfDayMeasure; error?: string }) => (m.result ? resolve(m.result) : reject(new Error(m.error))));
