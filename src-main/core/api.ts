@@ -60,6 +60,8 @@ export interface RecordingInfo {
   annotations: Annotation[];
   /** One line per event file beside the recording that could not be read; its events are left out. */
   eventFileProblems?: string[];
+  /** Stretches without data records (EDF+D), in s: pages there read as missing samples, and a timeline classifies nothing there. */
+  gaps?: { startSec: number; endSec: number }[];
 }
 
 export interface PageRequest {

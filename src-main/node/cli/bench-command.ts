@@ -1,6 +1,6 @@
 /**
  * `hms bench <preprocess|generate|viewer|train|infer|batch|scale|quality|transfer|all> [--files N] [--threads N] [--json]`:
- * speed numbers, never pass/fail (scale: training RSS and samples/s as the cache grows), the demo's
+ * speed numbers, never pass/fail (scale: training RSS and samples/s as the cache grows, and a day-long EDF), the demo's
  * quality over seeds 0–4, and its transfer to a wider set. --files sizes the preprocess and batch
  * benches, --threads the preprocess one; `all` runs every bench in turn, training, quality and
  * transfer with their defaults. `hms bench train`, `hms bench quality` and `hms bench transfer`
@@ -8,6 +8,7 @@
  * bench-quality-command.ts, bench-transfer-command.ts).
  */
 import { benchBatch } from '../bench/batch-bench';
+import { benchEdfDay } from '../bench/edf-day-bench';
 import { benchGenerate } from '../bench/generate-bench';
 import { benchInfer } from '../bench/infer-bench';
 import { benchPreprocess } from '../bench/preprocess-bench';
@@ -32,7 +33,8 @@ const BENCHES: Record<string, Bench> = {
   train: async () => ({ ...(await benchTrain({ models: true })) }),
   infer: async () => ({ ...(await benchInfer()) }),
   batch: async ({ files }) => ({ ...(await benchBatch(files)) }),
-  scale: async () => ({ ...(await benchScale()) }),
+  // Training's memory and speed as the cache grows, then the day-long EDF's open, timeline and memory.
+  scale: async () => ({ ...(await benchScale()), ...(await benchEdfDay()) }),
   // In one line: each seed's KL/prior and the verdict; `hms bench quality` prints the whole table.
   quality: async () => {
     const r = await benchQuality({ seeds: DEFAULT_QUALITY_SEEDS, trainSeconds: DEMO_TRAIN_MINUTES * 60 });
