@@ -28,7 +28,19 @@ export interface TrainConfig {
   timeLimitSec?: number;
   /** Worker threads (wasm); all cores when absent. */
   workers?: number;
+  /** The engine asked for; absent: the default (`DEFAULT_ENGINE`). */
+  engine?: TrainEngine;
 }
+
+/**
+ * What computes the training steps: `onnxruntime` (a training graph compiled from the model, on
+ * every core) for the models it can train, `tfjs` for every model (TensorFlow's native binding when
+ * installed, else wasm with our kernels). A model onnxruntime cannot train (LSTM) falls back to tfjs.
+ */
+export type TrainEngine = 'onnxruntime' | 'tfjs';
+export const TRAIN_ENGINES: readonly TrainEngine[] = ['onnxruntime', 'tfjs'];
+/** onnxruntime: about twice the wasm engine's samples/s on the reference net (`hms bench train`). */
+export const DEFAULT_ENGINE: TrainEngine = 'onnxruntime';
 
 export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'cacheDir'> = {
   model: 'chainnet',
@@ -57,10 +69,17 @@ export interface EpochRecord {
 
 /** The engine a run trains on (node/train/backend.ts picks it), as the run reports it. */
 export interface BackendInfo {
-  name: 'tensorflow' | 'wasm';
+  name: 'tensorflow' | 'wasm' | 'onnxruntime';
   device: 'gpu' | 'cpu';
   /** Threads one backend instance computes with (data-parallel workers multiply it). */
   threads: number;
+  /** Why this is not the engine that was asked for, when it is not. */
+  fallback?: string;
+}
+
+/** "onnxruntime · CPU · 2 threads": the backend as the CLI and the app name it. */
+export function backendLine({ name, device, threads }: BackendInfo): string {
+  return `${name} · ${device.toUpperCase()} · ${threads} thread${threads === 1 ? '' : 's'}`;
 }
 
 export type TrainEvent =

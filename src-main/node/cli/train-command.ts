@@ -8,7 +8,7 @@ import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { poolEvaluations } from '../../core/evaluation';
 import { MODELS } from '../../core/model-zoo';
-import { DEFAULT_TRAIN_CONFIG, STAGE_NAMES, type StageName, type TrainConfig, type TrainResult } from '../../core/training';
+import { backendLine, DEFAULT_TRAIN_CONFIG, STAGE_NAMES, type StageName, TRAIN_ENGINES, type TrainConfig, type TrainEngine, type TrainResult } from '../../core/training';
 import { buildCache } from '../cache/build';
 import { MANIFEST_FILE } from '../cache/build';
 import { startTrainingProcess } from '../train/process';
@@ -22,7 +22,7 @@ export const trainCommand: Command = {
   summary: 'train a six-class model on a dataset folder or cache, in its own process (resumable)',
   usage:
     `hms train <folder|cache> --out <runDir> [--model ${MODELS.map((m) => m.name).join('|')}] [--epochs N] [--folds K] [--fold I|all] ` +
-    `[--stage ${STAGE_NAMES.join('|')}[,…]] [--batch N] [--lr X] [--patience N] [--minutes M] [--seed S] [--no-augment] [--workers N] [--cache DIR] [--json]`,
+    `[--stage ${STAGE_NAMES.join('|')}[,…]] [--batch N] [--lr X] [--patience N] [--minutes M] [--seed S] [--no-augment] [--engine ${TRAIN_ENGINES.join('|')}] [--workers N] [--cache DIR] [--json]`,
   options: {
     out: { values: 1 },
     model: { values: 1 },
@@ -37,6 +37,7 @@ export const trainCommand: Command = {
     seed: { values: 1 },
     'no-augment': { values: 0 },
     workers: { values: 1 },
+    engine: { values: 1 },
     cache: { values: 1 },
     json: { values: 0 },
   },
@@ -84,6 +85,8 @@ function configFromArgs(args: Parameters<Command['run']>[0]): Omit<TrainConfig, 
   const minutes = numberOption(args, 'minutes');
   if (minutes !== undefined && !(minutes > 0)) throw new UsageError('--minutes must be a positive number');
   const workers = wholeNumberOption(args, 'workers', { min: 1 });
+  const engine = stringOption(args, 'engine') as TrainEngine | undefined;
+  if (engine !== undefined && !TRAIN_ENGINES.includes(engine)) throw new UsageError(`--engine must be one of ${TRAIN_ENGINES.join(', ')}`);
   return {
     model,
     epochs: wholeNumberOption(args, 'epochs', { min: 1 }, d.epochs),
@@ -97,6 +100,7 @@ function configFromArgs(args: Parameters<Command['run']>[0]): Omit<TrainConfig, 
     augment: !flag(args, 'no-augment'),
     ...(minutes !== undefined ? { timeLimitSec: minutes * 60 } : {}),
     ...(workers ? { workers } : {}),
+    ...(engine ? { engine } : {}),
   };
 }
 
@@ -125,7 +129,7 @@ export async function train(config: TrainConfig, runDir: string, io: CliIo): Pro
     switch (e.type) {
       case 'started':
         io.out(
-          `training ${config.model} (${e.parameters.toLocaleString('en')} weights) on ${e.backend.name}/${e.backend.device}, ${e.backend.threads} thread(s): ` +
+          `training ${config.model} (${e.parameters.toLocaleString('en')} weights) on ${backendLine(e.backend)}${e.backend.fallback ? ` (${e.backend.fallback})` : ''}: ` +
             `${e.trainWindows} windows, ${e.valWindows} held out (fold ${config.fold + 1} of ${config.folds}, by patient)` +
             (e.resumedFromEpoch ? `; resuming after epoch ${e.resumedFromEpoch}` : ''),
         );
