@@ -30,6 +30,8 @@ export interface TrainConfig {
   workers?: number;
   /** The engine asked for; absent: the default (`DEFAULT_ENGINE`). */
   engine?: TrainEngine;
+  /** Where onnxruntime trains; absent: the CPU. */
+  device?: TrainDevice;
 }
 
 /**
@@ -39,6 +41,14 @@ export interface TrainConfig {
  */
 export type TrainEngine = 'onnxruntime' | 'tfjs';
 export const TRAIN_ENGINES: readonly TrainEngine[] = ['onnxruntime', 'tfjs'];
+/**
+ * Where onnxruntime trains: the CPU, a GPU execution provider (CUDA; DirectML on Windows; CoreML on
+ * macOS; WebGPU), or `auto`, the first of those that starts. One that cannot start falls back to
+ * the CPU, and the backend's `fallback` says why.
+ */
+export type TrainDevice = 'cpu' | 'auto' | 'cuda' | 'dml' | 'coreml' | 'webgpu';
+export const TRAIN_DEVICES: readonly TrainDevice[] = ['cpu', 'auto', 'cuda', 'dml', 'coreml', 'webgpu'];
+
 /** onnxruntime: about twice the wasm engine's samples/s on the reference net (`hms bench train`). */
 export const DEFAULT_ENGINE: TrainEngine = 'onnxruntime';
 
@@ -73,13 +83,15 @@ export interface BackendInfo {
   device: 'gpu' | 'cpu';
   /** Threads one backend instance computes with (data-parallel workers multiply it). */
   threads: number;
-  /** Why this is not the engine that was asked for, when it is not. */
+  /** The execution provider on a GPU (onnxruntime), as named to the user: `CUDA`, `WebGPU`, … */
+  provider?: string;
+  /** Why this is not the engine or device that was asked for, when it is not. */
   fallback?: string;
 }
 
-/** "onnxruntime · CPU · 2 threads": the backend as the CLI and the app name it. */
-export function backendLine({ name, device, threads }: BackendInfo): string {
-  return `${name} · ${device.toUpperCase()} · ${threads} thread${threads === 1 ? '' : 's'}`;
+/** "onnxruntime · CPU · 2 threads", "onnxruntime · CUDA": the backend as the CLI and the app name it. */
+export function backendLine({ name, device, threads, provider }: BackendInfo): string {
+  return provider ? `${name} · ${provider}` : `${name} · ${device.toUpperCase()} · ${threads} thread${threads === 1 ? '' : 's'}`;
 }
 
 export type TrainEvent =

@@ -7,7 +7,7 @@
 import { MODELS } from '../../core/model-zoo';
 import { describeModel, type ModelSpec, REFERENCE_NET } from '../../core/models';
 import { Random } from '../../core/random';
-import { type BackendInfo, TRAIN_ENGINES, type TrainEngine } from '../../core/training';
+import { type BackendInfo, type TrainDevice, TRAIN_ENGINES, type TrainEngine } from '../../core/training';
 import { unsupportedReason } from '../train/ort/compile';
 import { startTrainer } from '../train/trainer';
 import type { Trainer } from '../train/trainer-interface';
@@ -21,6 +21,8 @@ export interface TrainBenchOptions {
   native?: boolean;
   /** Engines to time, alternating within one run; the first is the one reported at the top. Both when absent. */
   engines?: TrainEngine[];
+  /** Where onnxruntime trains; the CPU when absent. */
+  device?: TrainDevice;
   signal?: AbortSignal;
   onStep?: (done: number, total: number, ms: number) => void;
   /** Also time every shipped model (a few steps each at a batch its size allows). */
@@ -77,7 +79,8 @@ export async function benchTrain(options: TrainBenchOptions = {}): Promise<Train
   const trainers: Trainer[] = [];
   const times: number[][] = engines.map(() => []);
   try {
-    for (const engine of engines) trainers.push(await startTrainer({ spec: REFERENCE_NET, seed: 0, maxBatch: batch, workers: options.workers, native: options.native, engine }));
+    for (const engine of engines)
+      trainers.push(await startTrainer({ spec: REFERENCE_NET, seed: 0, maxBatch: batch, workers: options.workers, native: options.native, engine, device: options.device }));
     const { x, y } = syntheticBatch(REFERENCE_NET, batch, 1);
     for (const trainer of trainers) for (let i = 0; i < warmup && !signal?.aborted; i++) await trainer.step(x, y, batch);
     let done = 0;
@@ -122,7 +125,7 @@ async function modelRates(engines: TrainEngine[], options: TrainBenchOptions): P
 }
 
 async function modelSamplesPerSec(spec: ModelSpec, { batch, steps }: { batch: number; steps: number }, engine: TrainEngine, options: TrainBenchOptions): Promise<number> {
-  const trainer = await startTrainer({ spec, seed: 0, maxBatch: batch, workers: options.workers, native: options.native, engine });
+  const trainer = await startTrainer({ spec, seed: 0, maxBatch: batch, workers: options.workers, native: options.native, engine, device: options.device });
   try {
     const { x, y } = syntheticBatch(spec, batch, 1);
     await trainer.step(x, y, batch);

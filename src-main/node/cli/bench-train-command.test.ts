@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
+import { unavailableReason } from '../onnx/providers';
 import { parseArgs } from './args';
 import { benchTrainCommand } from './bench-train-command';
 import { type CliIo, UsageError } from './command';
@@ -34,10 +35,18 @@ describe('hms bench train', () => {
     expect(out).toHaveLength(2);
   });
 
+  it.runIf(unavailableReason('cuda'))('says in one line why --device cuda trains on the CPU here', async () => {
+    const { io, out } = capture();
+    expect(await run(['--steps', '1', '--no-models', '--engine', 'onnxruntime', '--device', 'cuda'], io)).toBe(0);
+    expect(out[1]).toBe(`backend onnxruntime · CPU · ${availableParallelism()} threads`);
+    expect(out[2]).toBe(`  on the CPU: ${unavailableReason('cuda')}`);
+  });
+
   it('rejects a step or worker count that is not a positive whole number', async () => {
     const { io } = capture();
     await expect(run(['--steps', '0'], io)).rejects.toThrow(UsageError);
     await expect(run(['--workers', '1.5'], io)).rejects.toThrow('--workers must be a whole number ≥ 1');
     await expect(run(['--engine', 'pytorch'], io)).rejects.toThrow('--engine must be one of onnxruntime, tfjs, both');
+    await expect(run(['--device', 'tpu'], io)).rejects.toThrow('--device must be one of cpu, auto, cuda, dml, coreml, webgpu');
   });
 });

@@ -1,16 +1,17 @@
 /** `hms bench train`: training speed on the reference net (docs/ARCHITECTURE.md §6) — numbers, never pass/fail. */
-import { backendLine, TRAIN_ENGINES, type TrainEngine } from '../../core/training';
+import { backendLine, TRAIN_DEVICES, TRAIN_ENGINES, type TrainEngine } from '../../core/training';
 import { benchTrain, type EngineBench, type TrainBenchResult } from '../bench/train-bench';
 import { flag, stringOption, wholeNumberOption } from './args';
 import { type CliIo, type Command, UsageError } from './command';
+import { deviceOption } from './train-command';
 
 const ENGINE_CHOICES = [...TRAIN_ENGINES, 'both'];
 
 export const benchTrainCommand: Command = {
   name: 'bench train',
   summary: 'training samples/s on the reference net (batch 32 × 18 × 2000) for each engine, taking turns in one run, with backend and threads',
-  usage: `hms bench train [--steps N] [--engine ${ENGINE_CHOICES.join('|')}] [--workers N] [--no-models] [--json]`,
-  options: { json: { values: 0 }, steps: { values: 1 }, workers: { values: 1 }, engine: { values: 1 }, 'no-models': { values: 0 } },
+  usage: `hms bench train [--steps N] [--engine ${ENGINE_CHOICES.join('|')}] [--device ${TRAIN_DEVICES.join('|')}] [--workers N] [--no-models] [--json]`,
+  options: { json: { values: 0 }, steps: { values: 1 }, workers: { values: 1 }, engine: { values: 1 }, device: { values: 1 }, 'no-models': { values: 0 } },
   async run(args, io) {
     const steps = wholeNumberOption(args, 'steps', { min: 1 }, 20);
     const workers = wholeNumberOption(args, 'workers', { min: 1 });
@@ -19,6 +20,7 @@ export const benchTrainCommand: Command = {
     const r = await benchTrain({
       steps,
       workers,
+      device: deviceOption(args),
       engines: engine === 'both' ? [...TRAIN_ENGINES] : [engine as TrainEngine],
       signal: io.signal,
       models: !flag(args, 'no-models'),
@@ -59,6 +61,7 @@ function report(r: TrainBenchResult, io: CliIo): void {
   const [first, second] = r.engines;
   io.out(`train: ${r.trainSamplesPerSec.toFixed(1)} samples/s (median ${r.medianStepMs.toFixed(1)} ms a step of ${r.batch}, ${r.steps} timed step${r.steps === 1 ? '' : 's'})`);
   io.out(`backend ${engineLine(first)}`);
+  if (first.backend.fallback) io.out(`  ${first.backend.fallback}`);
   if (second) {
     io.out(`  beside ${engineLine(second)}: ${second.trainSamplesPerSec.toFixed(1)} samples/s (median ${second.medianStepMs.toFixed(1)} ms)`);
     io.out(`  ${first.engine} ÷ ${second.engine}: ${ratio(r)!.toFixed(2)}× (taking turns in this run)`);

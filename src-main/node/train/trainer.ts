@@ -7,7 +7,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { ModelSpec } from '../../core/models';
-import { type BackendInfo, DEFAULT_ENGINE, type TrainEngine } from '../../core/training';
+import { type BackendInfo, DEFAULT_ENGINE, type TrainDevice, type TrainEngine } from '../../core/training';
 import { Adam, type AdamOptions } from './adam';
 import { useNative } from './backend';
 import { buildModel, parameterCount, readWeights, type TfModel, writeWeights } from './build-model';
@@ -31,6 +31,8 @@ export interface TrainerOptions {
   native?: boolean;
   /** `DEFAULT_ENGINE` when absent. */
   engine?: TrainEngine;
+  /** Where onnxruntime trains; the CPU when absent. */
+  device?: TrainDevice;
 }
 
 export class LocalTrainer implements Trainer {
@@ -74,7 +76,7 @@ export async function startTrainer(options: TrainerOptions): Promise<Trainer> {
   const { spec, seed = 0, adam, engine = DEFAULT_ENGINE } = options;
   if (engine === 'tfjs') return startTfjs(options);
   const reason = unsupportedReason(spec);
-  if (!reason) return OrtTrainer.start({ spec, seed, adam });
+  if (!reason) return OrtTrainer.start({ spec, seed, adam, device: options.device });
   const trainer = await startTfjs(options);
   // The run reports why it is not on the engine asked for; the backend object is the trainer's own.
   trainer.backend.fallback = reason;

@@ -12,6 +12,7 @@ import { lossAndGradients } from '../gradients';
 import type { LossKind } from '../loss';
 import { compileTrainingGraph, gradientName, INPUT, LOSS, maskName, TARGETS } from './compile';
 import { drawMasks } from './dropout';
+import type { Upsampling } from './graph-builder';
 
 export interface StepResult {
   loss: number;
@@ -43,8 +44,8 @@ export async function tfjsStep(
 }
 
 /** The same step on onnxruntime, from `weights` (flat, describeModel order). */
-export async function ortStep(spec: ModelSpec, seed: number, rows: number, loss: LossKind, weights: Float32Array): Promise<StepResult> {
-  const graph = compileTrainingGraph(spec, loss);
+export async function ortStep(spec: ModelSpec, seed: number, rows: number, loss: LossKind, weights: Float32Array, upsampling: Upsampling = 'matmul'): Promise<StepResult> {
+  const graph = compileTrainingGraph(spec, loss, upsampling);
   const session = await ort.InferenceSession.create(graph.bytes);
   const { x, y } = syntheticBatch(spec, rows, seed + 1);
   const feeds: Record<string, ort.Tensor> = {
@@ -105,10 +106,10 @@ const largest = (values: Float32Array | undefined) => (values ?? new Float32Arra
 /** The step on both engines: the loss's relative difference, each gradient's relative error and both engines' largest |value| of it. */
 export async function compareStep(
   spec: ModelSpec,
-  { seed = 3, rows = 3, loss = 'kl' as LossKind, edit = undefined as ((weights: Float32Array) => void) | undefined } = {},
+  { seed = 3, rows = 3, loss = 'kl' as LossKind, edit = undefined as ((weights: Float32Array) => void) | undefined, upsampling = 'matmul' as Upsampling } = {},
 ): Promise<{ loss: number; grads: Record<string, number>; scales: Record<string, { reference: number; ours: number }> }> {
   const reference = await tfjsStep(spec, seed, rows, loss, edit);
-  const ours = await ortStep(spec, seed, rows, loss, reference.weights);
+  const ours = await ortStep(spec, seed, rows, loss, reference.weights, upsampling);
   const scales = Object.fromEntries([...reference.grads].map(([name, r]) => [name, { reference: largest(r), ours: largest(ours.grads.get(name)) }]));
   return { loss: Math.abs(ours.loss - reference.loss) / Math.abs(reference.loss), grads: relativeErrors(ours.grads, reference.grads), scales };
 }

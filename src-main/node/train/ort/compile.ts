@@ -9,7 +9,7 @@
  */
 import { describeModel, type LayerShape, type ModelSpec } from '../../../core/models';
 import type { LossKind } from '../loss';
-import { GraphBuilder } from './graph-builder';
+import { GraphBuilder, type Upsampling } from './graph-builder';
 import { type Backward, type LayerContext, layerNodes } from './layers';
 
 export const INPUT = 'x';
@@ -45,8 +45,8 @@ export function unsupportedReason(spec: ModelSpec): string | null {
   return lstm ? `model "${spec.name}" has LSTM layers, which train on the tfjs engine only` : null;
 }
 
-export function compileTrainingGraph(spec: ModelSpec, loss: LossKind): CompiledGraph {
-  return compile(spec, true, (g, logits, classes) => {
+export function compileTrainingGraph(spec: ModelSpec, loss: LossKind, upsampling: Upsampling = 'matmul'): CompiledGraph {
+  return compile(spec, true, upsampling, (g, logits, classes) => {
     const targets = g.input(TARGETS, ['batch', classes]);
     const { value, dLogits } = (loss === 'kl' ? klNodes : mseNodes)(g, logits, targets, classes);
     g.output(value, LOSS, [1]);
@@ -55,7 +55,7 @@ export function compileTrainingGraph(spec: ModelSpec, loss: LossKind): CompiledG
 }
 
 export function compileInferenceGraph(spec: ModelSpec): CompiledGraph {
-  return compile(spec, false, (g, logits, classes) => {
+  return compile(spec, false, 'matmul', (g, logits, classes) => {
     g.output(g.op('Softmax', [logits], { axis: 1 }), PROBABILITIES, ['batch', classes]);
     return null;
   });
@@ -63,11 +63,11 @@ export function compileInferenceGraph(spec: ModelSpec): CompiledGraph {
 
 type Head = (g: GraphBuilder, logits: string, classes: number) => string | null;
 
-function compile(spec: ModelSpec, training: boolean, head: Head): CompiledGraph {
+function compile(spec: ModelSpec, training: boolean, upsampling: Upsampling, head: Head): CompiledGraph {
   const reason = unsupportedReason(spec);
   if (reason) throw new Error(reason);
   const description = describeModel(spec);
-  const g = new GraphBuilder();
+  const g = new GraphBuilder(upsampling);
   const weights = new Set<string>();
   const masks: DropoutMask[] = [];
   const context: LayerContext = {

@@ -124,6 +124,6 @@ export function avgPool1d(g: GraphBuilder, shape: LayerShape, x: string): { y: s
 export function globalAvgPool1d(g: GraphBuilder, shape: LayerShape, x: string): { y: string; backward: Backward } {
   const [samples] = shape.inputShape;
   const y = g.reduceMean(x, [2]);
-  const backward: Backward = (dy, needInput) => (needInput ? g.upsampleLast(dy, samples, 1 / samples) : null);
+  const backward: Backward = (dy, needInput) => (needInput ? g.upsampleLast(g.unsqueeze(dy, [2]), samples, 1 / samples) : null);
   return { y, backward };
 }

@@ -112,6 +112,11 @@ describe('training graph gradients equal tfjs cpu', () => {
     expect(grads['conv1d2/kernel']).toBeLessThan(TOLERANCE);
   });
 
+  // The formulation for GPU providers, where an exact 0/1 MatMul may run in TF32 or fp16.
+  for (const spec of [SMALL_NET, SMALL_CHAIN_NET, LAYER_NETS[2]]) {
+    it(`${spec.name} with Resize upsampling`, async () => expectClose(await compareStep(spec, { upsampling: 'resize' })));
+  }
+
   it('MSE on the softmax', async () => {
     expectClose(await compareStep(SMALL_CHAIN_NET, { loss: 'mse' }));
   });

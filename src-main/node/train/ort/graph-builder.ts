@@ -6,6 +6,8 @@
  */
 import { type AttributeValue, type Dim, encodeModel, type OnnxNode, type OnnxTensor } from '../../onnx/onnx-model';
 
+export type Upsampling = 'matmul' | 'resize';
+
 export interface ValueInfo {
   name: string;
   dims: Dim[];
@@ -18,6 +20,9 @@ export class GraphBuilder {
   readonly outputs: ValueInfo[] = [];
   private counter = 0;
   private readonly constants = new Map<string, string>();
+
+  /** How `upsampleLast` repeats values: see there. */
+  constructor(readonly upsampling: Upsampling = 'matmul') {}
 
   /** One node; returns its (first) output's name. */
   op(op: string, inputs: string[], attributes?: Record<string, AttributeValue>, outputs = [`${op.toLowerCase()}_${this.counter++}`]): string {
@@ -111,8 +116,20 @@ export class GraphBuilder {
     return this.op('Cast', [this.op('Greater', [a, b])], { to: 1 });
   }
 
-  /** Repeats every element of the last axis `times` times by an exact product with a row of `value`s. */
+  /**
+   * Repeats every element of the last axis of a rank-3 x `times` times, times `value`. On the CPU
+   * an exact product with a row of `value`s, the fastest way there (Resize nearest is slower); GPU
+   * providers may run MatMul in TF32 or fp16, which would round the values, so there `Resize`.
+   */
   upsampleLast(x: string, times: number, value = 1): string {
+    if (this.upsampling === 'resize') {
+      const up = this.op('Resize', [x, '', this.floats([3], Float32Array.of(1, 1, times))], {
+        mode: 'nearest',
+        coordinate_transformation_mode: 'asymmetric',
+        nearest_mode: 'floor',
+      });
+      return value === 1 ? up : this.mul(up, this.scalar(value));
+    }
     const row = this.floats([1, times], new Float32Array(times).fill(value));
     return this.reshape(this.op('MatMul', [this.unsqueeze(x, [-1]), row]), [0, 0, -1]);
   }

@@ -9,8 +9,10 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CONV_LSTM } from '../../../core/model-zoo';
 import type { ModelSpec } from '../../../core/models';
+import { backendLine } from '../../../core/training';
 import { syntheticBatch } from '../../bench/train-bench';
 import { buildModel } from '../build-model';
+import { unavailableReason } from '../../onnx/providers';
 import { LocalTrainer, startTrainer } from '../trainer';
 import { OrtTrainer } from './ort-trainer';
 
@@ -66,6 +68,16 @@ describe('OrtTrainer', () => {
     expect(relativeError(ours.weights, reference.weights)).toBeLessThan(1e-5);
     const { x } = syntheticBatch(SPEC, 5, 200);
     expect(relativeError(await ours.predict(x, 5), await reference.predict(x, 5))).toBeLessThan(1e-5);
+  });
+
+  // Where onnxruntime-node's CUDA provider is installed, the trainer would start there instead.
+  it.runIf(unavailableReason('cuda'))('falls back to the CPU, saying why in one line, when the GPU provider asked for cannot start', async () => {
+    const trainer = await OrtTrainer.start({ spec: SPEC, device: 'cuda', threads: 1 });
+    trainers.push(trainer);
+    expect(trainer.backend).toEqual({ name: 'onnxruntime', device: 'cpu', threads: 1, fallback: `on the CPU: ${unavailableReason('cuda')}` });
+    expect(backendLine(trainer.backend)).toBe('onnxruntime · CPU · 1 thread');
+    const { x, y } = syntheticBatch(SPEC, 2, 1);
+    expect(await trainer.step(x, y, 2)).toBeGreaterThan(0);
   });
 
   it('refuses a model with LSTM layers, saying so', async () => {

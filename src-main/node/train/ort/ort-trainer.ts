@@ -4,11 +4,13 @@
  * update and Adam over the flat vector as the tfjs engine (gradients.ts). It starts from the
  * weights `buildModel` draws for the seed and draws dropout masks as tfjs does, so a run repeats
  * the tfjs engine's within float tolerance. Training graphs are compiled per loss on first use.
+ * On a GPU execution provider when one is asked for and starts, else on the CPU saying why.
  */
 import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { describeModel, type ModelSpec, type WeightSpec } from '../../../core/models';
-import type { BackendInfo } from '../../../core/training';
+import type { BackendInfo, TrainDevice } from '../../../core/training';
+import { GPU_PROVIDERS, type GpuProvider, PROVIDER_NAMES, providerError, unavailableReason } from '../../onnx/providers';
 import { Adam, type AdamOptions } from '../adam';
 import { initialWeights } from '../build-model';
 import { applyStep, stateRanges } from '../gradients';
@@ -23,6 +25,8 @@ export interface OrtTrainerOptions {
   adam?: AdamOptions;
   /** Threads of one run; all cores when absent. */
   threads?: number;
+  /** The CPU when absent. */
+  device?: TrainDevice;
 }
 
 interface Compiled {
@@ -53,6 +57,7 @@ export class OrtTrainer implements Trainer {
     private readonly seed: number,
     private readonly inference: Compiled,
     adam: AdamOptions,
+    private readonly provider?: GpuProvider,
   ) {
     const description = describeModel(spec);
     this.weights = initialWeights(spec, seed);
@@ -69,10 +74,25 @@ export class OrtTrainer implements Trainer {
       });
   }
 
-  static async start({ spec, seed = 0, adam = { lr: 1e-3 }, threads = availableParallelism() }: OrtTrainerOptions): Promise<OrtTrainer> {
-    const backend: BackendInfo = { name: 'onnxruntime', device: 'cpu', threads };
-    const inference = await open(compileInferenceGraph(spec), threads);
-    return new OrtTrainer(backend, spec, seed, inference, adam);
+  static async start({ spec, seed = 0, adam = { lr: 1e-3 }, threads = availableParallelism(), device = 'cpu' }: OrtTrainerOptions): Promise<OrtTrainer> {
+    const graph = compileInferenceGraph(spec);
+    const reasons: string[] = [];
+    // The inference session is the probe: the first provider it starts on trains too.
+    for (const provider of device === 'cpu' ? [] : device === 'auto' ? GPU_PROVIDERS : [device]) {
+      const why = unavailableReason(provider);
+      if (why) {
+        reasons.push(why);
+        continue;
+      }
+      try {
+        const inference = await open(graph, threads, provider);
+        return new OrtTrainer({ name: 'onnxruntime', device: 'gpu', threads, provider: PROVIDER_NAMES[provider] }, spec, seed, inference, adam, provider);
+      } catch (err) {
+        reasons.push(`${PROVIDER_NAMES[provider]} did not start: ${providerError(err)}`);
+      }
+    }
+    const backend: BackendInfo = { name: 'onnxruntime', device: 'cpu', threads, ...(reasons.length ? { fallback: `on the CPU: ${reasons.join('; ')}` } : {}) };
+    return new OrtTrainer(backend, spec, seed, await open(graph, threads), adam);
   }
 
   async step(x: Float32Array, y: Float32Array, rows: number, loss: LossKind = 'kl'): Promise<number> {
@@ -120,7 +140,8 @@ export class OrtTrainer implements Trainer {
   private trainingGraph(loss: LossKind): Promise<Compiled> {
     let compiled = this.training.get(loss);
     if (!compiled) {
-      compiled = open(compileTrainingGraph(this.spec, loss), this.backend.threads);
+      // On a GPU provider, upsampling by Resize: an exact 0/1 MatMul may run there in TF32 or fp16.
+      compiled = open(compileTrainingGraph(this.spec, loss, this.provider ? 'resize' : 'matmul'), this.backend.threads, this.provider);
       this.training.set(loss, compiled);
     }
     return compiled;
@@ -129,11 +150,12 @@ export class OrtTrainer implements Trainer {
 
 /**
  * One session per graph, on every core given: sequential execution (the graph is a chain), all
- * graph optimisations (ORT fuses each Conv with its bias and ReLU), the memory arena kept.
+ * graph optimisations (ORT fuses each Conv with its bias and ReLU), the memory arena kept. On a GPU
+ * provider, the CPU takes whatever nodes that provider lacks.
  */
-async function open(graph: CompiledGraph, threads: number): Promise<Compiled> {
+async function open(graph: CompiledGraph, threads: number, provider?: GpuProvider): Promise<Compiled> {
   const session = await ort.InferenceSession.create(graph.bytes, {
-    executionProviders: ['cpu'],
+    executionProviders: provider ? [provider, 'cpu'] : ['cpu'],
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
     executionMode: 'sequential',
