@@ -150,8 +150,11 @@ export class OrtTrainer implements Trainer {
 
 /**
  * One session per graph, on every core given: sequential execution (the graph is a chain), all
- * graph optimisations (ORT fuses each Conv with its bias and ReLU), the memory arena kept. On a GPU
- * provider, the CPU takes whatever nodes that provider lacks.
+ * graph optimisations (ORT fuses each Conv with its bias and ReLU), the memory arena kept, and no
+ * spin-waiting: between steps this thread prepares the next batch, and on a loaded machine (a
+ * shared one, or the app's own work beside training) spinning threads took 1.5× the time a step
+ * takes without (measured on the reference net). On a GPU provider, the CPU takes whatever nodes
+ * that provider lacks.
  */
 async function open(graph: CompiledGraph, threads: number, provider?: GpuProvider): Promise<Compiled> {
   const session = await ort.InferenceSession.create(graph.bytes, {
@@ -162,6 +165,7 @@ async function open(graph: CompiledGraph, threads: number, provider?: GpuProvide
     graphOptimizationLevel: 'all',
     enableCpuMemArena: true,
     enableMemPattern: true,
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
   });
   return { graph, session };
 }
