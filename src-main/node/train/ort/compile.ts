@@ -79,7 +79,7 @@ function compile(spec: ModelSpec, training: boolean, upsampling: Upsampling, hea
       weights.add(name);
       return name;
     },
-    mask: (shape) => dropoutMask(g, shape, masks),
+    mask: (shape) => dropoutMask(g, shape, description.layers.indexOf(shape), masks),
   };
   const { samples, channels } = spec.input;
   let h = g.transpose(g.input(INPUT, ['batch', samples, channels]), [0, 2, 1]);
@@ -109,9 +109,8 @@ function compile(spec: ModelSpec, training: boolean, upsampling: Upsampling, hea
   return { bytes: g.encode(spec.name), weights, masks };
 }
 
-function dropoutMask(g: GraphBuilder, shape: LayerShape, masks: DropoutMask[]): string {
+function dropoutMask(g: GraphBuilder, shape: LayerShape, index: number, masks: DropoutMask[]): string {
   if (shape.layer.kind !== 'dropout') throw new Error('a mask belongs to a dropout layer');
-  const index = Number(shape.name.slice('dropout'.length));
   masks.push({ layer: shape.name, index, rate: shape.layer.rate, shape: shape.inputShape, split: shape.split });
   return g.input(maskName(shape.name), [shape.split === 1 ? 'batch' : 'rows', ...shape.inputShape]);
 }

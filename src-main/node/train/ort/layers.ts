@@ -5,6 +5,7 @@
  * flat features [rows, features], as in the exported model (node/onnx/export.ts).
  */
 import { hemisphereRows, type LayerShape } from '../../../core/models';
+import { BATCH_NORM_EPSILON } from '../build-model';
 import { avgPool1d, conv1d, globalAvgPool1d, maxPool1d } from './conv-layers';
 import type { GraphBuilder } from './graph-builder';
 
@@ -21,8 +22,6 @@ export interface LayerContext {
   /** The dropout mask input of a layer, [rows, …the layer's per-example shape in tfjs order]. */
   mask(shape: LayerShape): string;
 }
-
-export const BATCH_NORM_EPSILON = 1e-5;
 
 /** Where the fused ReLU + max-pool gradient applies: a ReLU conv1d whose output goes straight into a max pool. */
 export interface Neighbours {
