@@ -8,6 +8,7 @@ import type { DatasetSummary } from './dataset';
 import type { Annotation } from './eeg';
 import type { MontageKind } from './montage';
 import type { ModelInfo } from './model-info';
+import type { UserSettings } from './viewer-settings';
 import type { EpochRecord, RestartRecord, StageName, TrainConfig, TrainEvent, TrainResult } from './training';
 
 export interface ChannelStats {
@@ -57,6 +58,10 @@ export interface RecordingInfo {
   /** Electrodes without signal — lacking, empty or flat — whose rows and chains every montage draws flat (core/quality.ts absentElectrodes). */
   absentElectrodes: string[];
   annotations: Annotation[];
+  /** When it started, local ISO without a zone (EDF's header); absent when the file does not say (HMS parquet). */
+  startTime?: string;
+  /** The patient as the file names them (EDF+ patient code). */
+  patientId?: string;
 }
 
 export interface PageRequest {
@@ -231,6 +236,10 @@ export interface ApiCalls {
   batchResults: { request: { out: string }; response: SummaryRow[] };
   /** A recording's timeline from a batch this backend ran (`recording`: its path below the batch's root). */
   readBatchTimeline: { request: { out: string; recording: string }; response: BatchTimeline };
+  /** The user's viewer settings and recent recordings, from the app's data folder (defaults when none are kept). */
+  readSettings: { request: Record<string, never>; response: UserSettings };
+  /** Keeps them for the next start, replacing what was kept. */
+  writeSettings: { request: UserSettings; response: Record<string, never> };
   /** Running jobs and the last finished ones, oldest first. */
   listJobs: { request: Record<string, never>; response: JobInfo[] };
 }
@@ -250,7 +259,7 @@ export interface ApiEvents {
   batch: { out: string; state: JobState; status?: BatchStatus; error?: string };
 }
 
-export type { BatchJob, BatchRequest, BatchStatus, BatchTimeline, SummaryRow, TrainEvent, TrainResult };
+export type { BatchJob, BatchRequest, BatchStatus, BatchTimeline, SummaryRow, TrainEvent, TrainResult, UserSettings };
 export type ApiEventName = keyof ApiEvents;
 export type ApiEmit = <E extends ApiEventName>(event: E, payload: ApiEvents[E]) => void;
 

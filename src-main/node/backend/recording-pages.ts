@@ -128,5 +128,7 @@ function recordingInfo(rec: Recording, missing: string[], absent: Set<string>): 
     missing,
     absentElectrodes: [...absent],
     annotations: rec.annotations,
+    ...(rec.source.startTime ? { startTime: rec.source.startTime } : {}),
+    ...(rec.source.patientId ? { patientId: rec.source.patientId } : {}),
   };
 }
