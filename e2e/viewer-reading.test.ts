@@ -174,6 +174,25 @@ describe('reading in the viewer', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'viewer-paper.png') });
   });
 
+  it('saves the page as a PNG with the file, montage, filters, sensitivity and time printed on it', async () => {
+    const page = await browser.newPage({ viewport: { width: 1500, height: 900 }, acceptDownloads: true });
+    await openInViewer(page, recording);
+    await page.getByLabel('page length').selectOption('10');
+    await page.getByLabel('Montage').selectOption('bipolar');
+    await page.getByRole('button', { name: 'next page' }).click();
+    await expect.poll(() => page.getByTestId('page-position').innerText()).toBe('10–20 s of 120 s');
+    const [saved] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save PNG' }).click()]);
+    expect(saved.suggestedFilename()).toBe('sine-bipolar-10s.png');
+    const path = join(ARTIFACTS, 'viewer-page-export.png');
+    await saved.saveAs(path);
+    const png = await readFile(path);
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    const canvas = (await page.getByTestId('eeg-traces').locator('canvas').boundingBox())!;
+    // The traces at their size, under two lines of caption.
+    expect(png.readUInt32BE(16)).toBe(Math.round(canvas.width));
+    expect(png.readUInt32BE(20)).toBe(Math.round(canvas.height) + 52);
+  });
+
   it('keeps the viewer settings and the recent recordings in the data folder, restored after a reload', async () => {
     const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
     await openInViewer(page, recording);
