@@ -3,6 +3,7 @@
  * Fp1 is a known sine on a DC offset, its start time in the EDF header. The caliper on that sine,
  * the clock time, the paper theme, the layout at 1100×800, and settings kept across a reload.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -174,7 +175,7 @@ describe('reading in the viewer', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'viewer-paper.png') });
   });
 
-  it('saves the page as a PNG with the file, montage, filters, sensitivity and time printed on it', async () => {
+  it('saves the page as PNG and PDF with the file, montage, filters, sensitivity and time printed on it', async () => {
     const page = await browser.newPage({ viewport: { width: 1500, height: 900 }, acceptDownloads: true });
     await openInViewer(page, recording);
     await page.getByLabel('page length').selectOption('10');
@@ -191,6 +192,16 @@ describe('reading in the viewer', () => {
     // The traces at their size, under two lines of caption.
     expect(png.readUInt32BE(16)).toBe(Math.round(canvas.width));
     expect(png.readUInt32BE(20)).toBe(Math.round(canvas.height) + 52);
+
+    // The same page as PDF, as poppler reads it: one landscape A4 page, traces on the page's dark background.
+    const [pdf] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save PDF' }).click()]);
+    expect(pdf.suggestedFilename()).toBe('sine-bipolar-10s.pdf');
+    const pdfPath = join(ARTIFACTS, 'viewer-page-export.pdf');
+    await pdf.saveAs(pdfPath);
+    expect(execFileSync('pdfinfo', [pdfPath], { encoding: 'utf8' })).toMatch(/Pages:\s+1\n[\s\S]*Page size:\s+842 x 595 pts/);
+    execFileSync('pdftoppm', ['-r', '50', '-png', '-singlefile', pdfPath, join(ARTIFACTS, 'viewer-page-export-pdf')]);
+    const rendered = await readFile(join(ARTIFACTS, 'viewer-page-export-pdf.png'));
+    expect(rendered.readUInt32BE(16)).toBe(585);
   });
 
   it('keeps the viewer settings and the recent recordings in the data folder, restored after a reload', async () => {
