@@ -175,7 +175,7 @@ describe('reading in the viewer', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'viewer-paper.png') });
   });
 
-  it('saves the page as PNG and PDF with the file, montage, filters, sensitivity and time printed on it', async () => {
+  it('saves the page as PNG and PDF with the file, montage, filters, sensitivity and time printed on it, and the spectrogram as CSV and PNG', async () => {
     const page = await browser.newPage({ viewport: { width: 1500, height: 900 }, acceptDownloads: true });
     await openInViewer(page, recording);
     await page.getByLabel('page length').selectOption('10');
@@ -202,6 +202,16 @@ describe('reading in the viewer', () => {
     execFileSync('pdftoppm', ['-r', '50', '-png', '-singlefile', pdfPath, join(ARTIFACTS, 'viewer-page-export-pdf')]);
     const rendered = await readFile(join(ARTIFACTS, 'viewer-page-export-pdf.png'));
     expect(rendered.readUInt32BE(16)).toBe(585);
+
+    // The spectrogram's numbers, a row per time and region (LL, RL, LP, RP), and its picture.
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save spectrogram CSV' }).click()]);
+    expect(csv.suggestedFilename()).toBe('sine-spectrogram.csv');
+    const lines = (await readFile(await csv.path(), 'utf8')).trim().split('\n');
+    expect(lines[0]).toMatch(/^time_s,region,[\d.]+_hz,/);
+    expect(lines.slice(1, 5).map((l) => l.split(',')[1])).toEqual(['LL', 'RL', 'LP', 'RP']);
+    expect((lines.length - 1) % 4).toBe(0);
+    const [picture] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save spectrogram PNG' }).click()]);
+    expect((await readFile(await picture.path())).subarray(1, 4).toString('latin1')).toBe('PNG');
   });
 
   it('keeps the viewer settings and the recent recordings in the data folder, restored after a reload', async () => {
