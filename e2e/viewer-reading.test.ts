@@ -220,12 +220,13 @@ describe('reading in the viewer', () => {
     await page.getByLabel('Montage').selectOption('average');
     await page.getByLabel('sensitivity').selectOption('7');
     await page.getByLabel('page length').selectOption('20');
+    await page.getByLabel('high-pass').selectOption('0.3');
     await page.getByLabel('notch').selectOption('50');
     await page.getByLabel('theme').selectOption('paper');
     const file = join(data, 'app', 'settings.json');
     await expect
       .poll(async () => JSON.parse(await readFile(file, 'utf8').catch(() => '{}')))
-      .toEqual({ viewer: { montage: 'average', sensitivity: 7, highpassHz: 0, lowpassHz: 40, notchHz: 50, pageSec: 20, theme: 'paper' }, recent: [recording] });
+      .toEqual({ viewer: { montage: 'average', sensitivity: 7, highpassHz: 0.3, lowpassHz: 40, notchHz: 50, pageSec: 20, theme: 'paper' }, recent: [recording] });
 
     await page.goto(host.url);
     await page.reload();
@@ -236,6 +237,7 @@ describe('reading in the viewer', () => {
     expect(await page.getByLabel('sensitivity').inputValue()).toBe('7');
     expect(await page.getByLabel('page length').inputValue()).toBe('20');
     expect(await page.getByLabel('notch').inputValue()).toBe('50');
+    expect(await page.getByLabel('high-pass').inputValue()).toBe('0.3');
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('paper');
     await expect.poll(() => page.getByTestId('page-position').innerText()).toBe('0–20 s of 120 s');
   });

@@ -5,7 +5,7 @@
  * does not overwrite what was kept with defaults.
  */
 import type { ApiClient, UserSettings } from '../../src-main/core/api';
-import { withRecent, type Theme } from '../../src-main/core/viewer-settings';
+import { RECENT_MAX, withRecent, type Theme } from '../../src-main/core/viewer-settings';
 import { viewer } from './view-state.svelte';
 
 class Preferences {
@@ -39,8 +39,12 @@ function apply(s: UserSettings) {
 /** Reads the kept settings into the UI; a failure leaves the defaults, as settings are a convenience. */
 export async function restoreSettings(api: ApiClient): Promise<void> {
   if (prefs.restored) return;
+  const before = JSON.stringify(currentSettings());
   try {
-    apply(await api.call('readSettings', {}));
+    const kept = await api.call('readSettings', {});
+    // A setting changed while the kept ones were on their way is the user's latest word: it stays.
+    if (JSON.stringify(currentSettings()) === before) apply(kept);
+    else prefs.recent = [...prefs.recent, ...kept.recent.filter((p) => !prefs.recent.includes(p))].slice(0, RECENT_MAX);
   } finally {
     prefs.restored = true;
   }
