@@ -25,7 +25,7 @@ let browser: Browser;
 let data: string;
 let recording: string;
 
-/** 120 s at 200 Hz: Fp1 a 5-Hz sine of ±100 µV on +300 µV; the other electrodes slower, smaller sines, so none is flat. */
+/** 120 s at 200 Hz: Fp1 a 5-Hz sine of ±100 µV on +300 µV; the other electrodes slower, smaller sines, so none is flat; two annotations on the first page. */
 async function writeSineRecording(path: string) {
   const n = 120 * FS;
   const channels = [...EEG_ELECTRODES, EKG_CHANNEL];
@@ -36,7 +36,17 @@ async function writeSineRecording(path: string) {
   );
   await writeEdf(
     path,
-    { channels, sampleRateHz: FS, data, units: channels.map(() => 'uV'), annotations: [], source: { path, format: 'edf+c' } },
+    {
+      channels,
+      sampleRateHz: FS,
+      data,
+      units: channels.map(() => 'uV'),
+      annotations: [
+        { onsetSec: 2, durationSec: 0, text: 'eyes closed' },
+        { onsetSec: 6.5, durationSec: 2, text: 'photic 5 Hz' },
+      ],
+      source: { path, format: 'edf+c' },
+    },
     { patient: 'P-042', startTime: new Date(Date.UTC(2024, 4, 17, 23, 59, 50)) },
   );
 }
