@@ -4,6 +4,7 @@
  * calling code's mistake, not the user's file's: the backend's dispatch reports it as usage.
  */
 import type { ApiName, ApiRequest } from './api';
+import type { Annotation } from './eeg';
 import { MONTAGES, type MontageKind } from './montage';
 import { STAGE_NAMES, type StageName } from './training';
 import { checkUserSettings } from './viewer-settings';
@@ -16,6 +17,7 @@ export const API_VALIDATORS: { [K in ApiName]: (request: unknown) => ApiRequest<
   listRecordings: (r) => ({ path: nonEmptyString(r, 'path') }),
   openBuiltInDataset: (r) => noArguments(r, 'openBuiltInDataset'),
   readSpectrogram: (r) => ({ path: nonEmptyString(r, 'path') }),
+  saveAnnotations: (r) => ({ path: nonEmptyString(r, 'path'), annotations: annotationList(field(r, 'annotations')) }),
   listModels: (r) => noArguments(r, 'listModels'),
   startTraining: (r) => {
     const stages = field(r, 'stages');
@@ -79,6 +81,16 @@ export const API_VALIDATORS: { [K in ApiName]: (request: unknown) => ApiRequest<
     };
   },
 };
+
+/** Events a user made: at most 100,000, each with seconds ≥ 0 and a text of at most 1,000 characters. */
+function annotationList(v: unknown): Annotation[] {
+  if (!Array.isArray(v) || v.length > 100_000) throw new Error('annotations must be a list of at most 100000 events');
+  return v.map((a: unknown) => {
+    const text = field(a, 'text');
+    if (typeof text !== 'string' || text.trim() === '' || text.length > 1000) throw new Error('an annotation text must be 1 to 1000 characters');
+    return { onsetSec: finiteNumber(a, 'onsetSec', 0, 1e7), durationSec: finiteNumber(a, 'durationSec', 0, 1e7), text };
+  });
+}
 
 export function isApiName(name: unknown): name is ApiName {
   return typeof name === 'string' && Object.hasOwn(API_VALIDATORS, name);

@@ -57,11 +57,14 @@ export interface RecordingInfo {
   missing: string[];
   /** Electrodes without signal — lacking, empty or flat — whose rows and chains every montage draws flat (core/quality.ts absentElectrodes). */
   absentElectrodes: string[];
+  /** The recording's own events (EDF+), then those of the event files beside it, each naming its file as `source`. */
   annotations: Annotation[];
   /** When it started, local ISO without a zone (EDF's header); absent when the file does not say (HMS parquet). */
   startTime?: string;
   /** The patient as the file names them (EDF+ patient code). */
   patientId?: string;
+  /** One line per event file beside the recording that could not be read; its events are left out. */
+  eventFileProblems?: string[];
 }
 
 export interface PageRequest {
@@ -216,6 +219,8 @@ export interface ApiCalls {
   openBuiltInDataset: { request: Record<string, never>; response: FolderInspection };
   readPage: { request: PageRequest; response: Page };
   readSpectrogram: { request: { path: string }; response: SpectrogramView };
+  /** The user's events of a recording, saved to `<recording>.annotations.csv` beside it (never into the recording); returns that file. */
+  saveAnnotations: { request: { path: string; annotations: Annotation[] }; response: { file: string } };
   listModels: { request: Record<string, never>; response: ModelChoice[] };
   /** Starts training in its own process; `training` events follow, ending with done or error. */
   startTraining: { request: TrainRequest; response: { runDir: string } };

@@ -30,6 +30,8 @@ export interface Annotation {
   onsetSec: number;
   durationSec: number;
   text: string;
+  /** The event file beside the recording it was read from (annotation-files.ts); absent for the recording's own (EDF+). */
+  source?: string;
 }
 
 export type RecordingFormat = 'hms-parquet' | 'hms-spectrogram' | 'edf' | 'edf+c' | 'edf+d' | 'bdf';

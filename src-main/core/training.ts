@@ -28,6 +28,8 @@ export interface TrainConfig {
   timeLimitSec?: number;
   /** Worker threads (wasm); all cores when absent. */
   workers?: number;
+  /** Most MiB of the cache's samples held in memory at once; a quarter of the machine's memory when absent. */
+  memoryBudgetMb?: number;
 }
 
 export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'cacheDir'> = {
@@ -114,6 +116,8 @@ export interface TrainResult {
   seconds: number;
   /** Why a crashed run stopped, in words. */
   error?: string;
+  /** The peak resident memory of the process that trained, MiB, up to when this was written. */
+  peakRssMb?: number;
 }
 
 /**

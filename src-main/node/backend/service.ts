@@ -2,12 +2,13 @@
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { BUILT_IN_JOB, type ApiEmit, type ApiFailure, type ApiHandlers, type ApiReply, type DatasetRecording, type FolderInspection } from '../../core/api';
+import { BUILT_IN_JOB, type ApiEmit, type ApiFailure, type ApiHandlers, type ApiReply, type DatasetRecording, type FolderInspection, type RecordingInfo } from '../../core/api';
 import { API_VALIDATORS, isApiName } from '../../core/api-validators';
 import { labelledWindows, windowsByEeg } from '../../core/dataset';
 import { APP_VERSION } from '../app-version';
 import { errorMessage, InputError } from '../../core/errors';
 import { CLASSES } from '../../core/eeg';
+import { readSidecarEvents, writeSidecarEvents } from '../formats/annotation-files';
 import { eegPath, openHmsFolder } from '../formats/hms-folder';
 import { generateDataset } from '../generate/dataset';
 import { inspectFolder, inspectPath } from '../inspect';
@@ -33,9 +34,13 @@ export function createService({ dataDir = join(homedir(), '.hms-studio'), emit =
   return {
     appInfo: async () => ({ name: 'HMS Studio', version: APP_VERSION, platform: `${process.platform}-${process.arch}` }),
     inspect: async ({ path }) => inspectPath(path),
-    openRecording: async ({ path }) => pages.info(path),
+    openRecording: async ({ path }) => withEventFiles(await pages.info(path)),
     readPage: async (request) => pages.page(request),
     readSpectrogram: async ({ path }) => pages.spectrogram(path),
+    saveAnnotations: async ({ path, annotations }) => {
+      await pages.info(path);
+      return { file: await writeSidecarEvents(path, annotations) };
+    },
     listRecordings: async ({ path }) => listRecordings(path),
     openBuiltInDataset: () => {
       builtIn ??= ensureBuiltIn(join(dataDir, 'built-in'), emit, jobs).finally(() => (builtIn = null));
@@ -117,6 +122,13 @@ export async function dispatch(handlers: ApiHandlers, name: unknown, request: un
 const USER_FS_CODES = new Set('ENOENT EACCES EPERM ENOTDIR EISDIR ELOOP ENAMETOOLONG EBUSY EROFS ENOSPC EDQUOT EEXIST ENOTEMPTY EIO'.split(' '));
 
 /** The kind of a handler's failure (a validated request got this far, so it is never usage). */
+/** The recording's own events, then those of the event files beside it, read afresh each time so a save shows at once. */
+async function withEventFiles(info: RecordingInfo): Promise<RecordingInfo> {
+  const events = await readSidecarEvents(info.path);
+  if (!events.annotations.length && !events.problems.length) return info;
+  return { ...info, annotations: [...info.annotations, ...events.annotations], ...(events.problems.length ? { eventFileProblems: events.problems } : {}) };
+}
+
 function handlerFailure(err: unknown): ApiFailure {
   const message = errorMessage(err);
   if (err instanceof InputError) return { kind: 'input', code: err.code, message };

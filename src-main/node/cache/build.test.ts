@@ -66,6 +66,26 @@ describe('processed cache', () => {
     expect(Array.from(cached[5])).toEqual(Array.from(reference.data[5].subarray(4000, 4000 + WINDOW_SAMPLES)));
   });
 
+  it('stores float16 when asked: half the bytes, each sample within 2^-11 of the float32 cache, and a changed dtype rebuilds', async () => {
+    const root = await dataset('half', 2);
+    const [full, half] = [join(dir, 'half-32'), join(dir, 'half-16')];
+    await buildCache(root, full, { threads: 2 });
+    await buildCache(root, half, { threads: 2, dtype: 'float16' });
+    const [m32, m16] = await Promise.all([readCacheManifest(full), readCacheManifest(half)]);
+    expect([m32.dtype, m16.dtype]).toEqual(['float32', 'float16']);
+    const r = m16.recordings.find((x) => x.eegId === '77')!;
+    const [b32, b16] = await Promise.all([stat(join(full, r.file)), stat(join(half, r.file))]);
+    expect(b16.size / b32.size).toBeCloseTo(0.5, 2);
+    const w = m16.windows.find((x) => x.labelId === '9002')!;
+    const [a, b] = await Promise.all([readCachedWindow(full, m32, w), readCachedWindow(half, m16, w)]);
+    let worst = 0;
+    a.forEach((row, c) => row.forEach((v, i) => (worst = Math.max(worst, Math.abs(b[c][i] - v) - Math.abs(v) * 2 ** -11))));
+    expect(worst).toBeLessThanOrEqual(1e-7);
+    await buildCache(root, half, { threads: 2 });
+    expect((await readCacheManifest(half)).dtype).toBe('float32');
+    expect((await stat(join(half, r.file))).size).toBe(b32.size);
+  });
+
   it('skips and reports a corrupt or missing file and keeps going', async () => {
     const root = await dataset('bad', 3);
     await writeFile(join(root, 'train_eegs', '1001.parquet'), 'not parquet at all');

@@ -1,6 +1,6 @@
 /**
  * The processed cache: every EEG of a dataset folder preprocessed once, stored as
- * `eegs/<eegId>.npy` (float32 [channels, samples], memory-mappable by numpy), with a manifest of
+ * `eegs/<eegId>.npy` (float32 or, asked for, float16 [channels, samples], memory-mappable by numpy), with a manifest of
  * shapes, parameters, source hashes and every labelled window. Built in parallel; resumable,
  * because each finished EEG leaves a sidecar `.json` and an unchanged source is not redone.
  * One build at a time holds the folder (see folder-lock.ts), and the manifest goes first: a build
@@ -13,6 +13,7 @@ import { labelledWindows, type LabelledWindow, type TrainRow, windowsByEeg } fro
 import { DEFAULT_PREPROCESS, type PreprocessSpec } from '../../core/preprocess';
 import { montageChannelNames } from '../../core/montage';
 import { eegPath, type HmsFolder, openHmsFolder } from '../formats/hms-folder';
+import type { NpyDtype } from '../formats/npy';
 import { lockFolder } from '../folder-lock';
 import { writeFileAtomic } from '../fs-atomic';
 import { runPool } from '../workers/pool';
@@ -39,7 +40,8 @@ export interface CacheManifest {
   channels: string[];
   sampleRateHz: number;
   windowSamples: number;
-  dtype: 'float32';
+  /** How the samples are stored; either reads back as float32. */
+  dtype: NpyDtype;
   recordings: { eegId: string; file: string; shape: [number, number]; source: { file: string; bytes: number; sha1: string } }[];
   windows: CacheWindow[];
   skipped: { eegId: string; file: string; reason: string }[];
@@ -48,6 +50,8 @@ export interface CacheManifest {
 export interface BuildOptions {
   spec?: PreprocessSpec;
   maxMissing?: number;
+  /** float16 halves the cache, within 2^-11 of each sample (core/float16.ts); float32 by default. */
+  dtype?: NpyDtype;
   threads?: number;
   signal?: AbortSignal;
   onProgress?: (p: { done: number; total: number; skipped: number; resumed: number }) => void;
@@ -82,12 +86,13 @@ export async function buildCache(folderPath: string, outDir: string, opts: Build
 async function buildLocked(folderPath: string, folder: HmsFolder & { train: TrainRow[] }, outDir: string, opts: BuildOptions): Promise<BuildResult> {
   const spec = opts.spec ?? DEFAULT_PREPROCESS;
   const maxMissing = opts.maxMissing ?? 0.2;
+  const dtype = opts.dtype ?? 'float32';
   const windows = labelledWindows(folder.train);
   const byEeg = windowsByEeg(windows);
 
   const eegDir = join(outDir, 'eegs');
   await mkdir(eegDir, { recursive: true });
-  const params = JSON.stringify({ spec, maxMissing, version: CACHE_VERSION });
+  const params = JSON.stringify({ spec, maxMissing, version: CACHE_VERSION, dtype });
 
   const results = new Map<string, CacheTaskResult>();
   const skipped: CacheManifest['skipped'] = [];
@@ -111,6 +116,7 @@ async function buildLocked(folderPath: string, folder: HmsFolder & { train: Trai
       outPath,
       spec,
       maxMissing,
+      dtype,
       mtimeMs: src.mtimeMs,
       windows: ws.map((w) => ({ labelId: w.labelId, startSample: w.startSample })),
     });
@@ -150,7 +156,7 @@ async function buildLocked(folderPath: string, folder: HmsFolder & { train: Trai
     channels: montageChannelNames(spec.montage),
     sampleRateHz: HMS_SAMPLE_RATE_HZ,
     windowSamples: WINDOW_SAMPLES,
-    dtype: 'float32',
+    dtype,
     recordings: [...results.values()].map((r) => ({
       eegId: r.eegId,
       file: `eegs/${r.eegId}.npy`,

@@ -6,7 +6,7 @@ import { writeFileAtomic } from '../fs-atomic';
 import { missingFractions, preprocessRecording } from '../../core/preprocess';
 import { eegWindowQuality } from '../../core/quality';
 import { parseHmsEegParquet } from '../formats/parquet';
-import { encodeNpyFloat32 } from '../formats/npy';
+import { encodeNpy } from '../formats/npy';
 import type { CacheTask, CacheTaskResult } from './worker-task';
 
 export async function processEeg(task: CacheTask): Promise<CacheTaskResult> {
@@ -26,7 +26,7 @@ export async function processEeg(task: CacheTask): Promise<CacheTaskResult> {
     if (!quality.ok) rejected.push({ labelId: w.labelId, reason: quality.reason });
   }
   // Whole or not at all; the sidecar written after it is what marks it done.
-  await writeFileAtomic(task.outPath, encodeNpyFloat32(pre.data));
+  await writeFileAtomic(task.outPath, encodeNpy(pre.data, task.dtype));
   return {
     eegId: task.eegId,
     samples,

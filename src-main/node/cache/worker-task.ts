@@ -1,5 +1,6 @@
 /** What the main thread asks a cache worker to do for one EEG, and what it answers. */
 import type { PreprocessSpec } from '../../core/preprocess';
+import type { NpyDtype } from '../formats/npy';
 
 export interface CacheTask {
   eegId: string;
@@ -8,6 +9,7 @@ export interface CacheTask {
   spec: PreprocessSpec;
   windows: { labelId: string; startSample: number }[];
   maxMissing: number;
+  dtype: NpyDtype;
 }
 
 export interface CacheTaskResult {

@@ -1,6 +1,6 @@
 /**
- * `hms bench <preprocess|generate|viewer|train|infer|batch|quality|all> [--files N] [--threads N] [--json]`:
- * speed numbers, never pass/fail, and the demo's quality over seeds 0–4. --files sizes the preprocess
+ * `hms bench <preprocess|generate|viewer|train|infer|batch|scale|quality|all> [--files N] [--threads N] [--json]`:
+ * speed numbers, never pass/fail (scale: training RSS and samples/s as the cache grows), and the demo's quality over seeds 0–4. --files sizes the preprocess
  * and batch benches, --threads the preprocess one; `all` runs every bench in turn, training and
  * quality with their defaults. `hms bench train` and `hms bench quality` alone are sub-commands with
  * options of their own (bench-train-command.ts, bench-quality-command.ts).
@@ -10,6 +10,7 @@ import { benchGenerate } from '../bench/generate-bench';
 import { benchInfer } from '../bench/infer-bench';
 import { benchPreprocess } from '../bench/preprocess-bench';
 import { benchQuality, DEFAULT_QUALITY_SEEDS } from '../bench/quality-bench';
+import { benchScale } from '../bench/scale-bench';
 import { benchTrain } from '../bench/train-bench';
 import { benchViewer } from '../bench/viewer-bench';
 import { DEMO_TRAIN_MINUTES } from '../demo/recipe';
@@ -27,6 +28,7 @@ const BENCHES: Record<string, Bench> = {
   train: async () => ({ ...(await benchTrain({ models: true })) }),
   infer: async () => ({ ...(await benchInfer()) }),
   batch: async ({ files }) => ({ ...(await benchBatch(files)) }),
+  scale: async () => ({ ...(await benchScale()) }),
   // In one line: each seed's KL/prior and the verdict; `hms bench quality` prints the whole table.
   quality: async () => {
     const r = await benchQuality({ seeds: DEFAULT_QUALITY_SEEDS, trainSeconds: DEMO_TRAIN_MINUTES * 60 });

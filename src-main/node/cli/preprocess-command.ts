@@ -9,8 +9,8 @@ import { progressMeter } from './progress';
 export const preprocessCommand: Command = {
   name: 'preprocess',
   summary: 'preprocess every EEG of a dataset folder into a compact, memory-mappable cache (resumable)',
-  usage: `hms preprocess <folder> --out <cacheDir> ${PREPROCESS_USAGE} [--max-missing F] [--threads N] [--json]`,
-  options: { out: { values: 1 }, 'max-missing': { values: 1 }, threads: { values: 1 }, json: { values: 0 }, ...PREPROCESS_OPTIONS },
+  usage: `hms preprocess <folder> --out <cacheDir> ${PREPROCESS_USAGE} [--max-missing F] [--float16] [--threads N] [--json]`,
+  options: { out: { values: 1 }, 'max-missing': { values: 1 }, float16: { values: 0 }, threads: { values: 1 }, json: { values: 0 }, ...PREPROCESS_OPTIONS },
   async run(args, io) {
     const [folder] = args.positional;
     if (!folder || args.positional.length > 1) throw new UsageError('give one dataset folder');
@@ -21,6 +21,7 @@ export const preprocessCommand: Command = {
     const result = await buildCache(folder, out, {
       spec: preprocessSpecFromArgs(args),
       maxMissing,
+      dtype: flag(args, 'float16') ? 'float16' : 'float32',
       threads: wholeNumberOption(args, 'threads', { min: 1 }),
       signal: io.signal,
       onProgress: (p) => io.status(meter(p.done, p.total, p.resumed)),

@@ -22,7 +22,7 @@ export const trainCommand: Command = {
   summary: 'train a six-class model on a dataset folder or cache, in its own process (resumable)',
   usage:
     `hms train <folder|cache> --out <runDir> [--model ${MODELS.map((m) => m.name).join('|')}] [--epochs N] [--folds K] [--fold I|all] ` +
-    `[--stage ${STAGE_NAMES.join('|')}[,…]] [--batch N] [--lr X] [--patience N] [--minutes M] [--seed S] [--no-augment] [--workers N] [--cache DIR] [--json]`,
+    `[--stage ${STAGE_NAMES.join('|')}[,…]] [--batch N] [--lr X] [--patience N] [--minutes M] [--seed S] [--no-augment] [--workers N] [--memory-budget MB] [--cache DIR] [--json]`,
   options: {
     out: { values: 1 },
     model: { values: 1 },
@@ -37,6 +37,7 @@ export const trainCommand: Command = {
     seed: { values: 1 },
     'no-augment': { values: 0 },
     workers: { values: 1 },
+    'memory-budget': { values: 1 },
     cache: { values: 1 },
     json: { values: 0 },
   },
@@ -84,6 +85,7 @@ function configFromArgs(args: Parameters<Command['run']>[0]): Omit<TrainConfig, 
   const minutes = numberOption(args, 'minutes');
   if (minutes !== undefined && !(minutes > 0)) throw new UsageError('--minutes must be a positive number');
   const workers = wholeNumberOption(args, 'workers', { min: 1 });
+  const memoryBudgetMb = wholeNumberOption(args, 'memory-budget', { min: 1 });
   return {
     model,
     epochs: wholeNumberOption(args, 'epochs', { min: 1 }, d.epochs),
@@ -97,6 +99,7 @@ function configFromArgs(args: Parameters<Command['run']>[0]): Omit<TrainConfig, 
     augment: !flag(args, 'no-augment'),
     ...(minutes !== undefined ? { timeLimitSec: minutes * 60 } : {}),
     ...(workers ? { workers } : {}),
+    ...(memoryBudgetMb ? { memoryBudgetMb } : {}),
   };
 }
 

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeNpyFloat32, parseNpyHeader, readNpyFloat32Slice, writeNpyFloat32 } from './npy';
+import { encodeNpy, encodeNpyFloat32, parseNpyHeader, readNpyFloat32Slice, writeNpyFloat32 } from './npy';
 
 let dir: string;
 beforeAll(async () => {
@@ -38,6 +38,24 @@ describe('.npy float32', () => {
       [7, 8.25, 9],
     ]);
     await expect(readNpyFloat32Slice(path, 3, 9)).rejects.toThrow('columns 3–9 are outside 0–5');
+  });
+
+  it('is written as float16 when asked: numpy reads the same rounded values, and so do we, as float32', async () => {
+    const path = join(dir, 'h.npy');
+    const values = [Float32Array.from([1.5, -2, 1000.3, 0.1, 65504]), Float32Array.from([6, 7, 8.25, -1e-3, 70000])];
+    await writeFile(path, encodeNpy(values, 'float16'));
+    const out = execFileSync('python3', ['-c', `import numpy as np; a = np.load("${path}", mmap_mode="r"); print(a.dtype, a.shape, ' '.join(repr(float(v)) for v in a.ravel()))`])
+      .toString()
+      .trim()
+      .split(' ');
+    expect(out.slice(0, 3)).toEqual(['float16', '(2,', '5)']);
+    const numpyValues = out.slice(3).map((v) => (v === 'inf' ? Infinity : Number(v)));
+    const ours = (await readNpyFloat32Slice(path, 0, 5)).flatMap((r) => Array.from(r));
+    expect(ours).toEqual(numpyValues);
+    // Half-floats near 1000 are 0.5 apart; past 65504 there is only infinity.
+    expect(ours.slice(0, 3)).toEqual([1.5, -2, 1000.5]);
+    expect(ours[9]).toBe(Infinity);
+    expect(parseNpyHeader(new Uint8Array(await readFile(path)), path).dtype).toBe('float16');
   });
 
   it('rejects files that are not float32 .npy, naming them', async () => {

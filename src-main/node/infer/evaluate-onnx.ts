@@ -6,7 +6,7 @@
  */
 import { CLASSES, DataError, HMS_SAMPLE_RATE_HZ, WINDOW_SAMPLES } from '../../core/eeg';
 import { OnnxClassifier } from '../onnx/classifier';
-import type { TrainingSet } from '../train/data';
+import { loadBatch, NO_AUGMENTATION, type TrainingSet } from '../train/data';
 import { EVALUATION_BATCH, type FolderEvaluation, type FolderEvaluationOptions, scoreOnFolder, type SetPredictor } from '../train/evaluate-folder';
 import { checkFeedable } from './classify';
 
@@ -39,9 +39,9 @@ export async function predictSet(model: OnnxClassifier, set: TrainingSet, onProg
   const out: number[][] = [];
   for (let i = 0; i < windows.length; i += EVALUATION_BATCH) {
     const rows = windows.slice(i, i + EVALUATION_BATCH);
+    await loadBatch(set, rows, NO_AUGMENTATION);
     rows.forEach((w, r) => {
-      const data = set.recordings.get(w.eegId)!;
-      for (let c = 0; c < channels; c++) x.set(data[c].subarray(w.startSample, w.startSample + windowSamples), r * perRow + c * windowSamples);
+      for (let c = 0; c < channels; c++) set.store.copy(w.eegId, c, w.startSample, windowSamples, x, { offset: r * perRow + c * windowSamples, stride: 1, scale: 1 });
     });
     const p = await model.run(x.subarray(0, rows.length * perRow), rows.length);
     const k = CLASSES.length;

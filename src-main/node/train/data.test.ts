@@ -1,8 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { montageChannelNames } from '../../core/montage';
 import type { CacheManifest, CacheWindow } from '../cache/build';
 import { Random } from '../../core/random';
-import { DEFAULT_AUGMENTATION, fillBatch, hemisphereMirror, NO_AUGMENTATION, patientFolds, type TrainingSet } from './data';
+import { writeNpyFloat32 } from '../formats/npy';
+import { type Augmentation, DEFAULT_AUGMENTATION, fillBatch, hemisphereMirror, loadBatch, NO_AUGMENTATION, patientFolds, type TrainingSet } from './data';
+import { WindowStore } from './window-store';
 
 describe('patientFolds', () => {
   it('never puts one patient in two folds and keeps the folds near equal in windows', () => {
@@ -28,19 +33,31 @@ describe('fillBatch', () => {
   // Sample t of channel c holds 100·c + t, so every value says where it came from.
   const recording = channels.map((_, c) => Float32Array.from({ length }, (_, t) => 100 * c + t));
   const window = { eegId: 'e', labelId: 'l', startSample: 15, target: [0, 1, 0, 0, 0, 0] } as CacheWindow;
-  const set = { recordings: new Map([['e', recording]]), channels: channels.length, windowSamples, manifest: { channels } as CacheManifest } as TrainingSet;
+  let dir: string;
+  let set: TrainingSet;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hms-fill-'));
+    await writeNpyFloat32(join(dir, 'e.npy'), recording);
+    const manifest = { channels, recordings: [{ eegId: 'e', file: 'e.npy' }] } as CacheManifest;
+    set = { cacheDir: dir, manifest, windows: [window], store: await WindowStore.open(dir, manifest), channels: channels.length, windowSamples };
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+  const fill = async (x: Float32Array, y: Float32Array, augmentation: Augmentation, rng: Random | null) => {
+    await loadBatch(set, [window], augmentation);
+    fillBatch(set, [window], x, y, augmentation, rng);
+  };
 
-  it('lays a window out time-major, [samples, channels], with its target', () => {
+  it('lays a window out time-major, [samples, channels], with its target', async () => {
     const x = new Float32Array(windowSamples * channels.length);
     const y = new Float32Array(6);
-    fillBatch(set, [window], x, y, NO_AUGMENTATION, null);
+    await fill(x, y, NO_AUGMENTATION, null);
     expect(x[0]).toBe(15);
     expect(x[1]).toBe(115);
     expect(x[3 * channels.length + 18]).toBe(1800 + 18);
     expect(Array.from(y)).toEqual(window.target);
   });
 
-  it('mirrors left and right chains, negates, and shifts within the recording when augmenting', () => {
+  it('mirrors left and right chains, negates, and shifts within the recording when augmenting', async () => {
     const mirror = hemisphereMirror(channels)!;
     expect(mirror.map((r) => channels[r]).slice(0, 4)).toEqual(['Fp2-F8', 'F8-T4', 'T4-T6', 'T6-O2']);
     expect(mirror.slice(16)).toEqual([16, 17, 18]);
@@ -50,7 +67,7 @@ describe('fillBatch', () => {
     const y = new Float32Array(6);
     const rng = new Random(2);
     for (let i = 0; i < 200; i++) {
-      fillBatch(set, [window], x, y, { ...DEFAULT_AUGMENTATION, shiftSamples: 30, scale: 1 }, rng);
+      await fill(x, y, { ...DEFAULT_AUGMENTATION, shiftSamples: 30, scale: 1 }, rng);
       const first = Math.abs(x[0]);
       const start = first % 100;
       expect(start).toBeGreaterThanOrEqual(0);
@@ -65,13 +82,13 @@ describe('fillBatch', () => {
     expect(seen.shifts.has(0) && seen.shifts.has(length - windowSamples)).toBe(true);
   });
 
-  it('scales a window as a whole by at most the given factor either way', () => {
+  it('scales a window as a whole by at most the given factor either way', async () => {
     const x = new Float32Array(windowSamples * channels.length);
     const y = new Float32Array(6);
     const rng = new Random(5);
     const factors = new Set<string>();
     for (let i = 0; i < 100; i++) {
-      fillBatch(set, [window], x, y, { ...NO_AUGMENTATION, scale: 1.25 }, rng);
+      await fill(x, y, { ...NO_AUGMENTATION, scale: 1.25 }, rng);
       // Sample 1 of chain 3 is 100·3 + 16 before scaling; every value carries the same factor.
       const factor = Math.abs(x[channels.length + 3]) / 316;
       expect(factor).toBeGreaterThanOrEqual(0.8 - 1e-6);

@@ -1,40 +1,35 @@
 /**
- * Training data from the processed cache: every usable labelled window, the whole preprocessed
- * recordings they lie in (held in memory — a time shift takes its context from the recording,
- * not from zero padding), patient-grouped folds, and batches in the models' layout
- * [rows, samples, channels] with augmentation.
+ * Training data from the processed cache: every usable labelled window, the preprocessed
+ * recordings they lie in (read on demand under a memory budget, window-store.ts — a time shift
+ * takes its context from the recording, not from zero padding), patient-grouped folds, and batches
+ * in the models' layout [rows, samples, channels] with augmentation.
  */
-import { join } from 'node:path';
-import { readFile } from 'node:fs/promises';
 import { DataError } from '../../core/eeg';
 import { BIPOLAR_MIRROR_PAIRS, montageChannelNames } from '../../core/montage';
-import { readNpyFloat32Slice, parseNpyHeader } from '../formats/npy';
 import type { CacheManifest, CacheWindow } from '../cache/build';
 import { readCacheManifest } from '../cache/read';
 import { Random } from '../../core/random';
+import { type SampleSpan, WindowStore } from './window-store';
 
 export interface TrainingSet {
   cacheDir: string;
   manifest: CacheManifest;
   /** Usable windows (the NaN policy's rejects left out), in manifest order. */
   windows: CacheWindow[];
-  /** Preprocessed recordings by EEG id, channel-major. */
-  recordings: Map<string, Float32Array[]>;
+  /** The preprocessed recordings, channel-major, read as windows need them. */
+  store: WindowStore;
   channels: number;
   windowSamples: number;
 }
 
-export async function loadTrainingSet(cacheDir: string): Promise<TrainingSet> {
+/** The cache's usable windows; their samples are read later, `memoryBudgetBytes` at most held (window-store.ts). */
+export async function loadTrainingSet(cacheDir: string, memoryBudgetBytes?: number): Promise<TrainingSet> {
   const manifest = await readCacheManifest(cacheDir);
-  const windows = manifest.windows.filter((w) => !w.rejected && manifest.recordings.some((r) => r.eegId === w.eegId));
+  const cached = new Set(manifest.recordings.map((r) => r.eegId));
+  const windows = manifest.windows.filter((w) => !w.rejected && cached.has(w.eegId));
   if (!windows.length) throw new DataError(cacheDir, 'the cache holds no usable labelled window');
-  const recordings = new Map<string, Float32Array[]>();
-  for (const r of manifest.recordings) {
-    const path = join(cacheDir, r.file);
-    const header = parseNpyHeader(new Uint8Array(await readFile(path)), path);
-    recordings.set(r.eegId, await readNpyFloat32Slice(path, 0, header.shape[1]));
-  }
-  return { cacheDir, manifest, windows, recordings, channels: manifest.channels.length, windowSamples: manifest.windowSamples };
+  const store = await WindowStore.open(cacheDir, manifest, memoryBudgetBytes);
+  return { cacheDir, manifest, windows, store, channels: manifest.channels.length, windowSamples: manifest.windowSamples };
 }
 
 /**
@@ -88,16 +83,27 @@ export function hemisphereMirror(channelNames: readonly string[]): number[] | nu
   return mirror;
 }
 
+/** The samples windows `rows` may be cut from: each window and, when augmenting, its shift context either side. */
+export function batchSpans(set: TrainingSet, rows: readonly CacheWindow[], augmentation: Augmentation): SampleSpan[] {
+  const shift = augmentation.shiftSamples;
+  return rows.map((w) => ({ eegId: w.eegId, from: w.startSample - shift, to: w.startSample + set.windowSamples + shift }));
+}
+
+/** Reads what `fillBatch` will need for `rows` (batchSpans). */
+export function loadBatch(set: TrainingSet, rows: readonly CacheWindow[], augmentation: Augmentation): Promise<void> {
+  return set.store.load(batchSpans(set, rows, augmentation));
+}
+
 /**
- * Writes windows `rows` of `set` into x [rows, samples, channels] and their targets into y.
- * With `rng`, each is shifted, mirrored and negated at random as `augmentation` allows.
+ * Writes windows `rows` of `set` into x [rows, samples, channels] and their targets into y; their
+ * samples must be loaded (`loadBatch` with the same augmentation). With `rng`, each is shifted,
+ * mirrored and negated at random as `augmentation` allows.
  */
 export function fillBatch(set: TrainingSet, rows: readonly CacheWindow[], x: Float32Array, y: Float32Array, augmentation: Augmentation, rng: Random | null): void {
-  const { channels, windowSamples } = set;
+  const { channels, windowSamples, store } = set;
   const mirror = augmentation.swapHemispheres ? hemisphereMirror(set.manifest.channels) : null;
   rows.forEach((w, r) => {
-    const data = set.recordings.get(w.eegId)!;
-    const length = data[0].length;
+    const length = store.samples(w.eegId);
     let start = w.startSample;
     if (rng && augmentation.shiftSamples > 0) {
       const shift = rng.int(-augmentation.shiftSamples, augmentation.shiftSamples);
@@ -105,12 +111,9 @@ export function fillBatch(set: TrainingSet, rows: readonly CacheWindow[], x: Flo
     }
     const rowMap = rng && mirror && rng.next() < 0.5 ? mirror : null;
     const flip = rng && augmentation.flipSign && rng.next() < 0.5 ? -1 : 1;
-    const sign = rng && augmentation.scale > 1 ? flip * augmentation.scale ** rng.uniform(-1, 1) : flip;
+    const scale = rng && augmentation.scale > 1 ? flip * augmentation.scale ** rng.uniform(-1, 1) : flip;
     const out = x.subarray(r * windowSamples * channels, (r + 1) * windowSamples * channels);
-    for (let c = 0; c < channels; c++) {
-      const source = data[rowMap ? rowMap[c] : c];
-      for (let t = 0, o = c; t < windowSamples; t++, o += channels) out[o] = sign * source[start + t];
-    }
+    for (let c = 0; c < channels; c++) store.copy(w.eegId, rowMap ? rowMap[c] : c, start, windowSamples, out, { offset: c, stride: channels, scale });
     y.set(w.target, r * w.target.length);
   });
 }

@@ -1,7 +1,7 @@
 /** A trainer's predictions for labelled windows of the cache, and those windows as rows to evaluate. */
 import type { EvaluatedRow } from '../../core/evaluation';
 import type { CacheWindow } from '../cache/build';
-import { fillBatch, NO_AUGMENTATION, type TrainingSet } from './data';
+import { fillBatch, loadBatch, NO_AUGMENTATION, type TrainingSet } from './data';
 import type { Trainer } from './trainer-interface';
 
 /** Probabilities of every window, `batch` at a time (no augmentation); `onProgress` after each batch. */
@@ -17,6 +17,7 @@ export async function predictWindows(
   const out: number[][] = [];
   for (let i = 0; i < windows.length; i += batch) {
     const rows = windows.slice(i, i + batch);
+    await loadBatch(set, rows, NO_AUGMENTATION);
     fillBatch(set, rows, x, y, NO_AUGMENTATION, null);
     const p = await trainer.predict(x.subarray(0, rows.length * set.windowSamples * set.channels), rows.length);
     for (let r = 0; r < rows.length; r++) out.push(Array.from(p.subarray(r * 6, r * 6 + 6)));

@@ -172,12 +172,19 @@ describe('a training run', () => {
     expect(stages).toEqual([...Array(pretraining).fill('mse'), ...Array(stages.length - pretraining).fill('kl')]);
   }, 60_000);
 
-  it('repeats exactly with the same seed, dropout and two workers included; another seed gives another run', async () => {
+  it('repeats exactly with the same seed, dropout and two workers included, and from a cache larger than its memory budget; another seed gives another run', async () => {
     const cfg = { ...config, epochs: 2 };
     const figures = (r: TrainResult) => r.history.map((h) => [h.trainLoss, h.valKL]);
     const first = await trainRun(cfg, join(dir, 'twin-a'));
     const second = await trainRun(cfg, join(dir, 'twin-b'));
     expect(figures(second)).toEqual(figures(first));
+    // 1 MiB holds less than one batch: every batch is read from disk again, and the figures stay the same.
+    const manifest = JSON.parse(await readFile(join(config.cacheDir, 'manifest.json'), 'utf8')) as { recordings: { file: string }[] };
+    const cacheBytes = (await Promise.all(manifest.recordings.map((r) => stat(join(config.cacheDir, r.file))))).reduce((sum, s) => sum + s.size, 0);
+    expect(cacheBytes).toBeGreaterThan(8 * 2 ** 20);
+    const streamed = await trainRun({ ...cfg, memoryBudgetMb: 1 }, join(dir, 'twin-streamed'));
+    expect(figures(streamed)).toEqual(figures(first));
+    expect(streamed.evaluation).toEqual(first.evaluation);
     const other = await trainRun({ ...cfg, seed: 1 }, join(dir, 'twin-c'));
     expect(figures(other)).not.toEqual(figures(first));
   }, 120_000);

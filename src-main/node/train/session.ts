@@ -64,7 +64,7 @@ export interface StagePlan {
 export async function openSession(config: TrainConfig, runDir: string, { signal, onEvent = () => {} }: RunOptions): Promise<{ session: RunSession; state: RunState }> {
   const startedMs = performance.now();
   const spec = modelByName(config.model);
-  const set = await loadTrainingSet(config.cacheDir);
+  const set = await loadTrainingSet(config.cacheDir, config.memoryBudgetMb === undefined ? undefined : config.memoryBudgetMb * 2 ** 20);
   if (set.channels !== spec.input.channels || set.windowSamples !== spec.input.samples) {
     throw new Error(`model "${spec.name}" takes ${spec.input.channels} × ${spec.input.samples} windows; the cache holds ${set.channels} × ${set.windowSamples}`);
   }
@@ -125,6 +125,8 @@ export function runResult(session: RunSession, state: RunState, status: RunStatu
     trainWindows: session.train.length,
     valWindows: session.val.length,
     seconds: session.elapsedSec(),
+    // resourceUsage gives kilobytes; the worker threads' memory is the process's too.
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
   };
 }
 

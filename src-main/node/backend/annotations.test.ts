@@ -1,0 +1,56 @@
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiHandlers } from '../../core/api';
+import { sidecarPath } from '../formats/annotation-files';
+import { createService, dispatch } from './service';
+
+let dir: string;
+let edf: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'hms-events-api-'));
+  edf = join(dir, 'aaaaaajy_s001_t000.edf');
+  await copyFile(join(import.meta.dirname, '..', 'formats', '__fixtures__', 'clinical-256hz.edf'), edf);
+  // TUH's seizure file beside it, and a broken TUH term file.
+  await writeFile(join(dir, 'aaaaaajy_s001_t000.tse'), 'version = tse_v1.0.0\n\n0.0000 36.8868 bckg 1.0000\n36.8868 183.3055 seiz 1.0000\n');
+  await writeFile(join(dir, 'aaaaaajy_s001_t000.csv_bi'), 'channel,start_time,stop_time,label\nTERM,1,zz,seiz\n');
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('events through the backend', () => {
+  let service: ApiHandlers;
+  beforeAll(() => {
+    service = createService({ dataDir: join(dir, 'app') });
+  });
+
+  it('opens a recording with its own and its files’ events, saves the user’s to the sidecar and shows them on the next open', async () => {
+    const before = await service.openRecording({ path: edf });
+    expect(before.annotations.filter((a) => a.source === 'aaaaaajy_s001_t000.tse')).toHaveLength(1);
+    expect(before.eventFileProblems).toHaveLength(1);
+    const original = await readFile(edf);
+    const saved = await dispatch(service, 'saveAnnotations', { path: edf, annotations: [{ onsetSec: 1, durationSec: 0.5, text: 'artifact' }] });
+    expect(saved).toEqual({ ok: true, value: { file: sidecarPath(edf) } });
+    const after = await service.openRecording({ path: edf });
+    expect(after.annotations.filter((a) => a.source === 'aaaaaajy_s001_t000.edf.annotations.csv')).toEqual([
+      { onsetSec: 1, durationSec: 0.5, text: 'artifact', source: 'aaaaaajy_s001_t000.edf.annotations.csv' },
+    ]);
+    // The recording itself is never rewritten.
+    expect(await readFile(edf)).toEqual(original);
+  });
+
+  it('refuses events that are not events, and a sidecar for a file that is not a recording', async () => {
+    expect(await dispatch(service, 'saveAnnotations', { path: edf, annotations: [{ onsetSec: -1, durationSec: 0, text: 'x' }] })).toMatchObject({
+      ok: false,
+      error: { kind: 'usage', message: 'onsetSec must be a number from 0 to 10000000' },
+    });
+    expect(await dispatch(service, 'saveAnnotations', { path: edf, annotations: [{ onsetSec: 1, durationSec: 0, text: ' ' }] })).toMatchObject({
+      ok: false,
+      error: { kind: 'usage' },
+    });
+    const notes = join(dir, 'notes.txt');
+    await writeFile(notes, 'hello');
+    expect(await dispatch(service, 'saveAnnotations', { path: notes, annotations: [] })).toMatchObject({ ok: false, error: { kind: 'input' } });
+    await expect(readFile(sidecarPath(notes))).rejects.toThrow('ENOENT');
+  });
+});

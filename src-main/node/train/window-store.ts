@@ -1,0 +1,186 @@
+/**
+ * The cache's preprocessed recordings, read on demand: each `.npy` (channel-major [channels,
+ * samples], float32 or float16, held as float32) is cut into blocks of BLOCK_SAMPLES samples of every channel, and a block is read
+ * from disk the first time a window needs it, with positioned reads, then kept in a
+ * least-recently-used set under a memory budget. Windows of one recording share its blocks, so a
+ * budget as large as the data holds each sample once, as loading it whole would; a smaller one
+ * keeps memory flat however large the data grows (the full HMS set is ~21 GB as float32).
+ *
+ * Training asks for the next batch's blocks (`load`) while the current batch trains: the reads run
+ * on libuv's threads, so the step does not wait on a local disk.
+ */
+import { open } from 'node:fs/promises';
+import { totalmem } from 'node:os';
+import { join } from 'node:path';
+import { DataError } from '../../core/eeg';
+import type { CacheManifest } from '../cache/build';
+import { NPY_BYTES, type NpyDtype, npyValues, parseNpyHeader } from '../formats/npy';
+
+/** 10 s at 200 Hz: a 50-s window with its shift context spans 6–7 blocks. */
+export const BLOCK_SAMPLES = 2000;
+
+/** A quarter of the machine's memory, and never more than the data: the rest is the model's, the OS's and the user's. */
+export function defaultMemoryBudgetBytes(): number {
+  return Math.floor(totalmem() / 4);
+}
+
+/** What one window of a recording asks for: samples [from, to) of every channel. */
+export interface SampleSpan {
+  eegId: string;
+  from: number;
+  to: number;
+}
+
+interface Recording {
+  path: string;
+  channels: number;
+  samples: number;
+  dtype: NpyDtype;
+  dataOffset: number;
+}
+
+export class WindowStore {
+  private readonly blocks = new Map<string, Float32Array>();
+  private held = 0;
+  /** Blocks read from disk so far (a block read twice counts twice). */
+  blockReads = 0;
+
+  private constructor(
+    private readonly recordings: Map<string, Recording>,
+    readonly budgetBytes: number,
+  ) {}
+
+  /** Reads every recording's `.npy` header (not its samples); `budgetBytes` bounds what is held. */
+  static async open(cacheDir: string, manifest: CacheManifest, budgetBytes = defaultMemoryBudgetBytes()): Promise<WindowStore> {
+    const recordings = new Map<string, Recording>();
+    for (const r of manifest.recordings) {
+      const path = join(cacheDir, r.file);
+      recordings.set(r.eegId, await readHeader(path));
+    }
+    return new WindowStore(recordings, budgetBytes);
+  }
+
+  /** Samples in recording `eegId`. */
+  samples(eegId: string): number {
+    return this.recording(eegId).samples;
+  }
+
+  /** Bytes of samples held now; at most the budget once a `load` has returned, unless one batch alone needs more. */
+  get heldBytes(): number {
+    return this.held;
+  }
+
+  /** Makes every span's blocks present, reading the missing ones, and lets the least recently used go past the budget. */
+  async load(spans: readonly SampleSpan[]): Promise<void> {
+    const wanted = new Set<string>();
+    for (const s of spans) {
+      const r = this.recording(s.eegId);
+      const missing: number[] = [];
+      for (let b = Math.floor(Math.max(0, s.from) / BLOCK_SAMPLES); b * BLOCK_SAMPLES < Math.min(s.to, r.samples); b++) {
+        const key = blockKey(s.eegId, b);
+        wanted.add(key);
+        const block = this.blocks.get(key);
+        if (block) this.touch(key, block);
+        else missing.push(b);
+      }
+      if (missing.length) await this.readBlocks(s.eegId, r, missing);
+    }
+    this.evict(wanted);
+  }
+
+  /**
+   * Writes samples [from, from + count) of one channel into `out` at `offset`, `offset + stride`, …,
+   * each times `scale` (sign flips and amplitude augmentation); their blocks must be loaded.
+   */
+  copy(eegId: string, channel: number, from: number, count: number, out: Float32Array, place: { offset: number; stride: number; scale: number }): void {
+    const channels = this.recording(eegId).channels;
+    const { stride, scale } = place;
+    let o = place.offset;
+    for (let t = from; t < from + count;) {
+      const b = Math.floor(t / BLOCK_SAMPLES);
+      const block = this.blocks.get(blockKey(eegId, b));
+      if (!block) throw new Error(`block ${b} of ${eegId} was not loaded before it was read`);
+      const base = channel * (block.length / channels) - b * BLOCK_SAMPLES;
+      const stop = Math.min(from + count, (b + 1) * BLOCK_SAMPLES);
+      for (; t < stop; t++, o += stride) out[o] = scale * block[base + t];
+    }
+  }
+
+  private recording(eegId: string): Recording {
+    const r = this.recordings.get(eegId);
+    if (!r) throw new Error(`recording ${eegId} is not in the cache`);
+    return r;
+  }
+
+  /** Contiguous runs of missing blocks, one positioned read per channel and run. */
+  private async readBlocks(eegId: string, r: Recording, missing: readonly number[]): Promise<void> {
+    const fh = await open(r.path, 'r').catch((err: NodeJS.ErrnoException) => {
+      throw new DataError(r.path, `cannot open (${err.code ?? err.message})`);
+    });
+    try {
+      for (let i = 0; i < missing.length;) {
+        let j = i;
+        while (j + 1 < missing.length && missing[j + 1] === missing[j] + 1) j++;
+        const from = missing[i] * BLOCK_SAMPLES;
+        const to = Math.min(r.samples, (missing[j] + 1) * BLOCK_SAMPLES);
+        const size = NPY_BYTES[r.dtype];
+        const raw = new Uint8Array(r.channels * (to - from) * size);
+        for (let c = 0; c < r.channels; c++) {
+          const part = raw.subarray(c * (to - from) * size, (c + 1) * (to - from) * size);
+          const { bytesRead } = await fh.read(part, 0, part.length, r.dataOffset + (c * r.samples + from) * size);
+          if (bytesRead !== part.length) throw new DataError(r.path, 'the file is shorter than its header says');
+        }
+        const run = npyValues(raw, r.dtype);
+        for (let b = missing[i]; b <= missing[j]; b++) this.keepBlock(eegId, b, run, from, to, r.channels);
+        i = j + 1;
+      }
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /** Block `b` cut out of a run read for samples [from, to), channel-major. */
+  private keepBlock(eegId: string, b: number, run: Float32Array, from: number, to: number, channels: number): void {
+    const start = b * BLOCK_SAMPLES;
+    const width = Math.min(to, start + BLOCK_SAMPLES) - start;
+    const block = new Float32Array(channels * width);
+    for (let c = 0; c < channels; c++) block.set(run.subarray(c * (to - from) + start - from, c * (to - from) + start - from + width), c * width);
+    this.blocks.set(blockKey(eegId, b), block);
+    this.held += block.byteLength;
+    this.blockReads++;
+  }
+
+  /** A Map iterates in insertion order: re-inserting a block makes it the most recently used. */
+  private touch(key: string, block: Float32Array): void {
+    this.blocks.delete(key);
+    this.blocks.set(key, block);
+  }
+
+  private evict(keep: ReadonlySet<string>): void {
+    for (const [key, block] of this.blocks) {
+      if (this.held <= this.budgetBytes) break;
+      if (keep.has(key)) continue;
+      this.blocks.delete(key);
+      this.held -= block.byteLength;
+    }
+  }
+}
+
+const blockKey = (eegId: string, block: number) => `${eegId}#${block}`;
+
+async function readHeader(path: string): Promise<Recording> {
+  const fh = await open(path, 'r').catch((err: NodeJS.ErrnoException) => {
+    throw new DataError(path, `cannot open (${err.code ?? err.message})`);
+  });
+  try {
+    const head = new Uint8Array(4096);
+    const { bytesRead } = await fh.read(head, 0, head.length, 0);
+    const { shape, dtype, dataOffset } = parseNpyHeader(head.subarray(0, bytesRead), path);
+    if (shape.length !== 2) throw new DataError(path, `expected a 2-D array, got shape (${shape.join(', ')})`);
+    const { size } = await fh.stat();
+    if (size < dataOffset + shape[0] * shape[1] * NPY_BYTES[dtype]) throw new DataError(path, 'the file is shorter than its header says');
+    return { path, channels: shape[0], samples: shape[1], dtype, dataOffset };
+  } finally {
+    await fh.close();
+  }
+}
