@@ -133,6 +133,10 @@ describe('the Batch view', () => {
     expect(await strip.locator('figcaption').innerText()).toContain(`along the whole recording: ${result.timeline.length} windows every 1 s`);
     expect(await strip.locator('.u-legend').innerText()).toMatch(/seizure[\s\S]*lpd[\s\S]*gpd[\s\S]*lrda[\s\S]*grda[\s\S]*other/);
     await page.screenshot({ path: join(ARTIFACTS, 'batch-viewer-strip.png'), fullPage: true });
+    const [saved] = await Promise.all([page.waitForEvent('download'), strip.getByRole('button', { name: 'Save timeline CSV' }).click()]);
+    const timeline = (await readFile(await saved.path(), 'utf8')).trim().split('\n');
+    expect(timeline[0]).toBe('start_s,end_s,seizure,lpd,gpd,lrda,grda,other');
+    expect(timeline.length - 1).toBe(result.timeline.length);
     const box = (await strip.locator('.u-over').boundingBox())!;
     await page.mouse.move(box.x + box.width * 0.8, box.y + box.height / 2);
     await page.mouse.click(box.x + box.width * 0.8, box.y + box.height / 2);

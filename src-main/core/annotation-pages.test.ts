@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatOffset, onPage, pageStartFor, stepAnnotation } from './annotation-pages';
+import { formatOffset, onPage, pageStartFor, stepAnnotation, stepPage } from './annotation-pages';
 
 const events = [
   { onsetSec: 44, durationSec: 0, text: 'c' },
@@ -13,6 +13,19 @@ describe('paging by annotations', () => {
     expect(pageStartFor(12.5, 10, 60)).toBe(10);
     expect(pageStartFor(58, 10, 60)).toBe(50);
     expect(pageStartFor(59, 20, 60)).toBe(40);
+    // A recording of 57 s: its last page starts at 50, on the same 10-s grid as every other.
+    expect(pageStartFor(56, 10, 57)).toBe(50);
+    expect(pageStartFor(57, 10, 57)).toBe(50);
+  });
+
+  it('pages on in steps of a page, into a short last page, keeping the grid', () => {
+    expect(stepPage(40, 10, 57, 1)).toBe(50);
+    expect(stepPage(50, 10, 57, 1)).toBe(50);
+    expect(stepPage(3, 10, 57, Infinity)).toBe(53);
+    expect(stepPage(0, 10, 60, Infinity)).toBe(50);
+    expect(stepPage(50, 10, 57, -1)).toBe(40);
+    expect(stepPage(5, 10, 57, -1)).toBe(0);
+    expect(stepPage(35, 10, 57, -Infinity)).toBe(0);
   });
 
   it('steps to the nearest event on another page, both ways, and stops at the ends', () => {

@@ -4,9 +4,24 @@
  */
 import type { Annotation } from './eeg';
 
-/** The page start that shows `sec`: a whole number of pages in, kept within the recording as paging keeps it. */
+/**
+ * The page start that shows `sec`: a whole number of pages in, so the time grid of every page
+ * falls on the same seconds; the last page may hold less than a page of recording.
+ */
 export function pageStartFor(sec: number, pageSec: number, durationSec: number): number {
-  return Math.min(Math.max(0, durationSec - pageSec), Math.max(0, Math.floor(sec / pageSec) * pageSec));
+  return Math.max(0, Math.floor(Math.min(sec, durationSec - 1e-6) / pageSec + 1e-9) * pageSec);
+}
+
+/**
+ * The start of the page `delta` pages on from `startSec` (±Infinity: the first or last), keeping
+ * the page's phase, so paging into the end does not shift the grid: the last page is the one the
+ * recording ends in, possibly short. Back past the start lands on 0.
+ */
+export function stepPage(startSec: number, pageSec: number, durationSec: number, delta: number): number {
+  const lastSteps = Math.max(0, Math.ceil((durationSec - startSec) / pageSec - 1e-9) - 1);
+  if (delta === Infinity) return startSec + lastSteps * pageSec;
+  const steps = Math.min(lastSteps, delta);
+  return Math.max(0, startSec + steps * pageSec);
 }
 
 /** The event to go to from the page starting at `startSec`: the first on a later page (dir 1) or the last on an earlier one (dir -1); null past the ends. */

@@ -7,6 +7,7 @@ import type { ApiName, ApiRequest } from './api';
 import type { Annotation } from './eeg';
 import { MONTAGES, type MontageKind } from './montage';
 import { STAGE_NAMES, type StageName } from './training';
+import { checkUserSettings } from './viewer-settings';
 
 /** Every argument that crosses a process boundary is checked before a handler sees it. */
 export const API_VALIDATORS: { [K in ApiName]: (request: unknown) => ApiRequest<K> } = {
@@ -38,6 +39,8 @@ export const API_VALIDATORS: { [K in ApiName]: (request: unknown) => ApiRequest<
   readTrainingLog: (r) => ({ runDir: nonEmptyString(r, 'runDir') }),
   exportModel: (r) => ({ runDir: nonEmptyString(r, 'runDir') }),
   listJobs: (r) => noArguments(r, 'listJobs'),
+  readSettings: (r) => noArguments(r, 'readSettings'),
+  writeSettings: (r) => checkUserSettings(r),
   startBatch: (r) => {
     const [out, strideSec, threshold, workers] = ['out', 'strideSec', 'threshold', 'workers'].map((k) => field(r, k));
     if (threshold !== undefined && !(typeof threshold === 'number' && threshold >= 0 && threshold < 1)) throw new Error('threshold must be a probability from 0 to below 1');

@@ -8,6 +8,7 @@ import type { DatasetSummary } from './dataset';
 import type { Annotation } from './eeg';
 import type { MontageKind } from './montage';
 import type { ModelInfo } from './model-info';
+import type { UserSettings } from './viewer-settings';
 import type { EpochRecord, RestartRecord, StageName, TrainConfig, TrainEvent, TrainResult } from './training';
 
 export interface ChannelStats {
@@ -58,6 +59,10 @@ export interface RecordingInfo {
   absentElectrodes: string[];
   /** The recording's own events (EDF+), then those of the event files beside it, each naming its file as `source`. */
   annotations: Annotation[];
+  /** When it started, local ISO without a zone (EDF's header); absent when the file does not say (HMS parquet). */
+  startTime?: string;
+  /** The patient as the file names them (EDF+ patient code). */
+  patientId?: string;
   /** One line per event file beside the recording that could not be read; its events are left out. */
   eventFileProblems?: string[];
   /** Stretches without data records (EDF+D), in s: pages there read as missing samples, and a timeline classifies nothing there. */
@@ -238,6 +243,10 @@ export interface ApiCalls {
   batchResults: { request: { out: string }; response: SummaryRow[] };
   /** A recording's timeline from a batch this backend ran (`recording`: its path below the batch's root). */
   readBatchTimeline: { request: { out: string; recording: string }; response: BatchTimeline };
+  /** The user's viewer settings and recent recordings, from the app's data folder (defaults when none are kept). */
+  readSettings: { request: Record<string, never>; response: UserSettings };
+  /** Keeps them for the next start, replacing what was kept. */
+  writeSettings: { request: UserSettings; response: Record<string, never> };
   /** Running jobs and the last finished ones, oldest first. */
   listJobs: { request: Record<string, never>; response: JobInfo[] };
 }
@@ -257,7 +266,7 @@ export interface ApiEvents {
   batch: { out: string; state: JobState; status?: BatchStatus; error?: string };
 }
 
-export type { BatchJob, BatchRequest, BatchStatus, BatchTimeline, SummaryRow, TrainEvent, TrainResult };
+export type { BatchJob, BatchRequest, BatchStatus, BatchTimeline, SummaryRow, TrainEvent, TrainResult, UserSettings };
 export type ApiEventName = keyof ApiEvents;
 export type ApiEmit = <E extends ApiEventName>(event: E, payload: ApiEvents[E]) => void;
 

@@ -193,5 +193,7 @@ function recordingInfo(source: RecordingSource, absent: Set<string>): RecordingI
     absentElectrodes: [...absent],
     annotations: source.annotations,
     ...(gaps.length ? { gaps } : {}),
+    ...(source.startTime ? { startTime: source.startTime } : {}),
+    ...(source.patientId ? { patientId: source.patientId } : {}),
   };
 }

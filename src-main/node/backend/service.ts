@@ -16,6 +16,7 @@ import { RecordingPages } from './recording-pages';
 import { Jobs } from './jobs';
 import { createBatchHandlers } from './batch';
 import { createModelHandlers } from './models';
+import { createSettingsHandlers } from './settings';
 import { createTrainingHandlers, type TrainingLauncher } from './training';
 
 export interface ServiceOptions {
@@ -47,6 +48,7 @@ export function createService({ dataDir = join(homedir(), '.hms-studio'), emit =
     },
     listJobs: async () => jobs.list(),
     ...createModelHandlers(),
+    ...createSettingsHandlers(dataDir),
     ...createTrainingHandlers(dataDir, emit, jobs, launchTraining),
     ...createBatchHandlers(dataDir, emit, jobs),
   };

@@ -15,7 +15,8 @@ import { startWebHost } from '../backend/web-host';
 export async function benchViewer(pages = 30): Promise<Record<string, unknown>> {
   if (!existsSync(CHROMIUM)) return { skipped: `no Chromium at ${CHROMIUM}` };
   const dir = await mkdtemp(join(tmpdir(), 'hms-bench-viewer-'));
-  const host = await startWebHost({ service: (emit) => createService({ emit }) });
+  // A data folder of its own: the viewer's settings (page length, montage) are kept there, and the user's must neither steer the bench nor be overwritten by it.
+  const host = await startWebHost({ service: (emit) => createService({ dataDir: join(dir, 'app'), emit }) });
   const browser = await launchChromium();
   try {
     await generateDataset({ out: dir, patients: 1, recordings: 1, testRecordings: 1, seed: 5 });

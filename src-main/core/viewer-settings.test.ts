@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { checkUserSettings, DEFAULT_VIEWER_SETTINGS, parseUserSettings, RECENT_MAX, withRecent } from './viewer-settings';
+
+const paper = { ...DEFAULT_VIEWER_SETTINGS, montage: 'referential', sensitivity: 7, pageSec: 20, theme: 'paper', notchHz: 50 };
+
+describe('viewer settings', () => {
+  it('reads a stored file leniently: a bad or unknown field takes its default, a missing file is all defaults', () => {
+    expect(parseUserSettings(undefined)).toEqual({ viewer: DEFAULT_VIEWER_SETTINGS, recent: [] });
+    expect(parseUserSettings({ viewer: { ...paper, sensitivity: 8, theme: 'neon', extra: 1 }, recent: ['/a.edf', 3, '/a.edf', ''] })).toEqual({
+      viewer: { ...paper, sensitivity: DEFAULT_VIEWER_SETTINGS.sensitivity, theme: DEFAULT_VIEWER_SETTINGS.theme },
+      recent: ['/a.edf'],
+    });
+  });
+
+  it('checks a request to store them strictly, naming the field', () => {
+    expect(checkUserSettings({ viewer: paper, recent: ['/a.edf'] })).toEqual({ viewer: paper, recent: ['/a.edf'] });
+    expect(() => checkUserSettings({ viewer: { ...paper, pageSec: 7 }, recent: [] })).toThrow('viewer.pageSec must be one of 1, 2, 5, 10, 15, 20, 30, 60, 120, 300');
+    expect(() => checkUserSettings({ viewer: paper })).toThrow(`recent must be a list of at most ${RECENT_MAX} paths`);
+    expect(() => checkUserSettings({ viewer: paper, recent: ['/a\0'] })).toThrow('recent must be');
+  });
+
+  it('keeps recent files newest first, once each, at most RECENT_MAX', () => {
+    expect(withRecent(['/b', '/a'], '/a')).toEqual(['/a', '/b']);
+    const many = Array.from({ length: RECENT_MAX }, (_, i) => `/${i}`);
+    expect(withRecent(many, '/new')).toEqual(['/new', ...many.slice(0, RECENT_MAX - 1)]);
+  });
+});

@@ -1,0 +1,83 @@
+/**
+ * What the viewer remembers for its user between sessions: how the traces are shown (montage,
+ * sensitivity, filters, page length, theme) and the recordings opened last. Read from a file the
+ * user may have edited or an older version wrote, so reading is lenient (a bad field falls back to
+ * its default); a request to write comes from outside the backend, so it is checked strictly.
+ */
+import { MONTAGES, type MontageKind } from './montage';
+
+export const THEMES = ['dark', 'paper'] as const;
+export type Theme = (typeof THEMES)[number];
+
+/** µV per mm, as EEG systems offer them. */
+export const SENSITIVITIES: readonly number[] = [1, 2, 3, 5, 7, 10, 15, 20, 30, 50, 70, 100, 150, 200];
+/** Seconds a page shows: 1 s for a spike's shape up to 5 min for a trend. */
+export const PAGE_SECONDS: readonly number[] = [1, 2, 5, 10, 15, 20, 30, 60, 120, 300];
+export const HIGHPASS_HZ: readonly number[] = [0, 0.1, 0.3, 0.5, 1, 2, 5];
+export const LOWPASS_HZ: readonly number[] = [0, 15, 20, 30, 40, 70];
+export const NOTCH_HZ = [0, 50, 60] as const;
+export type NotchHz = (typeof NOTCH_HZ)[number];
+/** Recent recordings kept, newest first. */
+export const RECENT_MAX = 10;
+
+export interface ViewerSettings {
+  montage: MontageKind;
+  sensitivity: number;
+  /** 0: off. */
+  highpassHz: number;
+  lowpassHz: number;
+  notchHz: NotchHz;
+  pageSec: number;
+  theme: Theme;
+}
+
+export interface UserSettings {
+  viewer: ViewerSettings;
+  /** Paths of the recordings opened last, newest first. */
+  recent: string[];
+}
+
+export const DEFAULT_VIEWER_SETTINGS: ViewerSettings = { montage: 'bipolar', sensitivity: 10, highpassHz: 0.5, lowpassHz: 40, notchHz: 0, pageSec: 10, theme: 'dark' };
+
+/** Each setting and the values it may take. */
+const CHOICES: { [K in keyof ViewerSettings]: readonly ViewerSettings[K][] } = {
+  montage: MONTAGES,
+  sensitivity: SENSITIVITIES,
+  highpassHz: HIGHPASS_HZ,
+  lowpassHz: LOWPASS_HZ,
+  notchHz: NOTCH_HZ,
+  pageSec: PAGE_SECONDS,
+  theme: THEMES,
+};
+const KEYS = Object.keys(CHOICES) as (keyof ViewerSettings)[];
+
+const isPath = (p: unknown): p is string => typeof p === 'string' && p.length > 0 && p.length <= 4096 && !p.includes('\0');
+const fieldOf = (r: unknown, k: string): unknown => (typeof r === 'object' && r !== null ? (r as Record<string, unknown>)[k] : undefined);
+
+/** Settings as stored: what is unknown or out of range takes its default, so an old or hand-edited file never stops the app. */
+export function parseUserSettings(stored: unknown): UserSettings {
+  const viewer = fieldOf(stored, 'viewer');
+  const recent = fieldOf(stored, 'recent');
+  const settings = { ...DEFAULT_VIEWER_SETTINGS };
+  for (const k of KEYS) {
+    const value = fieldOf(viewer, k);
+    if ((CHOICES[k] as readonly unknown[]).includes(value)) (settings as Record<string, unknown>)[k] = value;
+  }
+  return { viewer: settings, recent: Array.isArray(recent) ? [...new Set(recent.filter(isPath))].slice(0, RECENT_MAX) : [] };
+}
+
+/** A request to store settings: every field present and one of its choices, or it is refused naming the field. */
+export function checkUserSettings(request: unknown): UserSettings {
+  const viewer = fieldOf(request, 'viewer');
+  for (const k of KEYS) {
+    if (!(CHOICES[k] as readonly unknown[]).includes(fieldOf(viewer, k))) throw new Error(`viewer.${k} must be one of ${CHOICES[k].join(', ')}`);
+  }
+  const recent = fieldOf(request, 'recent');
+  if (!Array.isArray(recent) || recent.length > RECENT_MAX || !recent.every(isPath)) throw new Error(`recent must be a list of at most ${RECENT_MAX} paths`);
+  return parseUserSettings(request);
+}
+
+/** The recent list with `path` first, once, at most RECENT_MAX long. */
+export function withRecent(recent: readonly string[], path: string): string[] {
+  return [path, ...recent.filter((p) => p !== path)].slice(0, RECENT_MAX);
+}

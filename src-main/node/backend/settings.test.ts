@@ -1,0 +1,33 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_VIEWER_SETTINGS } from '../../core/viewer-settings';
+import { createService, dispatch } from './service';
+
+let dir = '';
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+describe('settings kept in the data folder', () => {
+  it('gives defaults at first, keeps what is written in settings.json, and reads it back', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hms-settings-'));
+    const data = join(dir, 'app');
+    const service = createService({ dataDir: data });
+    expect(await service.readSettings({})).toEqual({ viewer: DEFAULT_VIEWER_SETTINGS, recent: [] });
+    const settings = { viewer: { ...DEFAULT_VIEWER_SETTINGS, theme: 'paper' as const, pageSec: 30 }, recent: ['/r/a.edf'] };
+    await Promise.all([service.writeSettings({ ...settings, recent: [] }), service.writeSettings(settings)]);
+    expect(await createService({ dataDir: data }).readSettings({})).toEqual(settings);
+    expect(JSON.parse(await readFile(join(data, 'settings.json'), 'utf8'))).toEqual(settings);
+    // Temp-then-rename: nothing but the file is left beside it.
+    expect(await readdir(data)).toEqual(['settings.json']);
+  });
+
+  it('reads a damaged file as defaults, and refuses a malformed request as usage', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hms-settings-'));
+    await writeFile(join(dir, 'settings.json'), '{"viewer": {"theme": "paper"');
+    const service = createService({ dataDir: dir });
+    expect((await service.readSettings({})).viewer).toEqual(DEFAULT_VIEWER_SETTINGS);
+    const reply = await dispatch(service, 'writeSettings', { viewer: { ...DEFAULT_VIEWER_SETTINGS, sensitivity: 11 }, recent: [] });
+    expect(reply).toEqual({ ok: false, error: { kind: 'usage', code: 'bad-request', message: expect.stringContaining('viewer.sensitivity must be one of') } });
+  });
+});
