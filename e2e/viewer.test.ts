@@ -149,7 +149,7 @@ describe('the viewer', () => {
     const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
     await openInViewer(page, path);
     const list = page.getByRole('region', { name: 'annotations' });
-    await expect.poll(() => list.getByRole('button').allInnerTexts()).toEqual(['0:12 spike', '0:31 eyes open (5.0 s)', '0:44 seizure onset']);
+    await expect.poll(() => list.getByRole('listitem').allInnerTexts()).toEqual(['0:12 spike', '0:31 eyes open (5.0 s)', '0:44 seizure onset']);
     const position = page.getByTestId('page-position');
     const current = () => list.locator('[aria-current="true"]').allInnerTexts();
 

@@ -1,0 +1,78 @@
+/**
+ * A reader's own events, in Chromium against the built backend: TUH's seizure file beside an EDF
+ * listed with its name; an event added at the page shown, named, saved to the sidecar — whose
+ * contents are checked on disk — and there again after a reload; one deleted and saved away; the
+ * recording itself never written.
+ */
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BuiltHost, startBuiltHost } from './built-host';
+import { writeEdf } from '../src-main/node/formats/edf-write';
+import { readHmsEegParquet } from '../src-main/node/formats/parquet';
+import { generateDataset } from '../src-main/node/generate/dataset';
+import { launchChromium } from '../src-main/node/chromium';
+
+const ARTIFACTS = join(import.meta.dirname, 'artifacts');
+let host: BuiltHost;
+let browser: Browser;
+let data: string;
+let edf: string;
+
+beforeAll(async () => {
+  data = await mkdtemp(join(tmpdir(), 'hms-e2e-events-'));
+  await generateDataset({ out: data, patients: 2, recordings: 1, testRecordings: 1, seed: 3 });
+  const parquet = join(data, 'train_eegs', (await readdir(join(data, 'train_eegs')))[0]);
+  edf = join(data, 'session1.edf');
+  await writeEdf(edf, { ...(await readHmsEegParquet(parquet)), annotations: [{ onsetSec: 44, durationSec: 0, text: 'seizure onset' }] });
+  await writeFile(join(data, 'session1.tse'), 'version = tse_v1.0.0\n\n0.0000 20.0000 bckg 1.0000\n20.0000 35.0000 seiz 1.0000\n');
+  await mkdir(ARTIFACTS, { recursive: true });
+  host = await startBuiltHost({ dataDir: join(data, 'app') });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.close();
+  await rm(data, { recursive: true, force: true });
+});
+
+async function openInViewer(page: Page) {
+  await page.goto(host.url);
+  await page.getByLabel('path').fill(edf);
+  await page.getByRole('button', { name: 'Open', exact: true }).click();
+  await page.getByRole('button', { name: 'Open in viewer' }).click();
+  await page.getByTestId('eeg-traces').locator('canvas').waitFor();
+}
+
+describe("the reader's events", () => {
+  it('lists the event files beside the recording, adds, names, saves, deletes and reads back its own', async () => {
+    const before = await readFile(edf);
+    const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
+    await openInViewer(page);
+    const list = page.getByRole('region', { name: 'annotations' });
+    const items = () => list.getByRole('listitem').allInnerTexts();
+    await expect.poll(items).toEqual(['0:20 seiz (15 s)session1.tse', '0:44 seizure onset']);
+
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => page.getByTestId('page-position').innerText()).toMatch(/^10–20 s of/);
+    await list.getByRole('button', { name: /Add event at 0:10/ }).click();
+    await list.getByLabel('event text').fill('chewing, artifact');
+    await list.getByRole('button', { name: 'Save events' }).click();
+    await expect.poll(() => list.getByRole('status').innerText()).toBe(`Saved to ${edf}.annotations.csv`);
+    expect(await readFile(`${edf}.annotations.csv`, 'utf8')).toBe('onset_sec,duration_sec,text\n10,0,"chewing, artifact"\n');
+    await page.screenshot({ path: join(ARTIFACTS, 'viewer-events.png') });
+
+    await page.reload();
+    await openInViewer(page);
+    await expect.poll(() => list.getByLabel('event text').inputValue()).toBe('chewing, artifact');
+    await list.getByRole('button', { name: 'delete event' }).click();
+    await list.getByRole('button', { name: 'Save events' }).click();
+    await expect.poll(() => readFile(`${edf}.annotations.csv`, 'utf8')).toBe('onset_sec,duration_sec,text\n');
+    await expect.poll(items).toEqual(['0:20 seiz (15 s)session1.tse', '0:44 seizure onset']);
+    expect(await readFile(edf)).toEqual(before);
+    expect((await stat(join(data, 'session1.tse'))).size).toBeGreaterThan(0);
+  });
+});
