@@ -65,6 +65,8 @@ export interface RecordingInfo {
   patientId?: string;
   /** One line per event file beside the recording that could not be read; its events are left out. */
   eventFileProblems?: string[];
+  /** Stretches without data records (EDF+D), in s: pages there read as missing samples, and a timeline classifies nothing there. */
+  gaps?: { startSec: number; endSec: number }[];
 }
 
 export interface PageRequest {

@@ -7,6 +7,7 @@ import { SPECTROGRAM_REGION_NAMES } from '../core/spectrogram';
 import type { ChannelStats, FileInspection, FolderInspection } from '../core/api';
 import { openHmsFolder } from './formats/hms-folder';
 import { fileSystemProblem } from './formats/input-file';
+import { EdfReader } from './formats/edf-reader';
 import { readHmsParquet } from './formats/parquet';
 import { readRecording } from './recording-files';
 
@@ -42,7 +43,34 @@ export async function inspectFile(path: string): Promise<FileInspection> {
       frequenciesHz: spectrogram.frequenciesHz,
     };
   }
-  return describeRecording(await readRecording(path));
+  const ext = extname(path).toLowerCase();
+  return ext === '.edf' || ext === '.bdf' ? describeEdf(path) : describeRecording(await readRecording(path));
+}
+
+/** An EDF described an hour of its records at a time, so that one of days (or with an EDF+D gap of days) is never held whole. */
+async function describeEdf(path: string): Promise<FileInspection> {
+  const reader = await EdfReader.open(path);
+  try {
+    const stats = reader.channels.map(() => new Stats());
+    const stretch = 3600 * reader.sampleRateHz;
+    for (const [a, b] of reader.segments) {
+      for (let s = a; s < b; s += stretch) reader.read(s, Math.min(b, s + stretch)).forEach((ch, c) => stats[c].add(ch));
+    }
+    return {
+      kind: 'file',
+      path,
+      format: reader.format,
+      channels: reader.channels,
+      sampleRateHz: reader.sampleRateHz,
+      samples: reader.samples,
+      durationSec: reader.samples / reader.sampleRateHz,
+      // Samples in EDF+D gaps count as missing, as a whole read holds them as NaN.
+      channelStats: reader.channels.map((name, c) => stats[c].result(name, reader.units[c], reader.samples)),
+      annotations: reader.annotations.length,
+    };
+  } finally {
+    reader.close();
+  }
 }
 
 function describeRecording(rec: Recording): FileInspection {
@@ -60,30 +88,45 @@ function describeRecording(rec: Recording): FileInspection {
 }
 
 function channelStats(name: string, unit: string, values: ArrayLike<number>): ChannelStats {
-  let n = 0;
-  let sum = 0;
-  let sumSq = 0;
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (!Number.isFinite(v)) continue;
-    n++;
-    sum += v;
-    sumSq += v * v;
-    if (v < min) min = v;
-    if (v > max) max = v;
+  const stats = new Stats();
+  stats.add(values);
+  return stats.result(name, unit, values.length);
+}
+
+/** A channel's statistics gathered a stretch at a time; NaN and infinite samples count as missing. */
+class Stats {
+  private n = 0;
+  private sum = 0;
+  private sumSq = 0;
+  private min = Infinity;
+  private max = -Infinity;
+
+  add(values: ArrayLike<number>): void {
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (!Number.isFinite(v)) continue;
+      this.n++;
+      this.sum += v;
+      this.sumSq += v * v;
+      if (v < this.min) this.min = v;
+      if (v > this.max) this.max = v;
+    }
   }
-  const mean = n ? sum / n : NaN;
-  return {
-    name,
-    unit,
-    missingFraction: values.length ? 1 - n / values.length : 1,
-    mean: mean,
-    std: n ? Math.sqrt(Math.max(0, sumSq / n - mean * mean)) : NaN,
-    min: n ? min : NaN,
-    max: n ? max : NaN,
-  };
+
+  /** The statistics of `samples` samples, those never added counted as missing. */
+  result(name: string, unit: string, samples: number): ChannelStats {
+    const { n, sum, sumSq, min, max } = this;
+    const mean = n ? sum / n : NaN;
+    return {
+      name,
+      unit,
+      missingFraction: samples ? 1 - n / samples : 1,
+      mean: mean,
+      std: n ? Math.sqrt(Math.max(0, sumSq / n - mean * mean)) : NaN,
+      min: n ? min : NaN,
+      max: n ? max : NaN,
+    };
+  }
 }
 
 export async function inspectFolder(path: string): Promise<FolderInspection> {

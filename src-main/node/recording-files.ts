@@ -20,7 +20,11 @@ export async function readRecording(path: string): Promise<Recording> {
 
 /** The recording in HMS layout (19 electrodes + EKG, 200 Hz); channels the file lacks are listed. */
 export async function readHmsLayoutRecording(path: string): Promise<{ recording: Recording; missing: string[] }> {
-  const rec = await readRecording(path);
+  return checkedHmsLayout(await readRecording(path), path);
+}
+
+/** `toHmsLayout`, refusing what cannot be put in it: two leads of one electrode, or no scalp electrode at all. */
+export function checkedHmsLayout(rec: Recording, path: string): { recording: Recording; missing: string[] } {
   const { recording, missing, duplicates } = toHmsLayout(rec);
   // Two leads of one electrode are ambiguous; two ECG leads (ECGL, ECGR) are common, and the first is the EKG.
   const electrode = duplicates.find((label) => normaliseChannelLabel(label) !== EKG_CHANNEL);

@@ -10,7 +10,7 @@ import { CLASSES } from '../../core/eeg';
 import { InputError } from '../../core/errors';
 import { MODELS, DEFAULT_MODEL } from '../../core/model-zoo';
 import { describeModel } from '../../core/models';
-import { classifyRecording, classifyTimeline, prepareRecording } from '../infer/classify';
+import { classifyFileTimeline, classifyFileWindow } from '../infer/file-timeline';
 import { exportCheckpoint } from '../infer/export-checkpoint';
 import { OnnxClassifier } from '../onnx/classifier';
 
@@ -56,11 +56,13 @@ export function createModelHandlers(): ModelHandlers {
         session.catch(() => sessions.delete(key));
       }
       const model = await session;
-      const rec = await prepareRecording(request.recording, model.info);
-      const windows = request.timeline
-        ? (await classifyTimeline(model, rec, request.strideSec)).map((p) => ({ startSec: p.startSec, probabilities: CLASSES.map((c) => p.probabilities[c]) }))
-        : [{ startSec: 0, probabilities: Object.values(await classifyRecording(model, rec)) }];
-      return { recording: request.recording, durationSec: rec.durationSec, model: model.info, windows };
+      if (request.timeline) {
+        const timeline = await classifyFileTimeline(model, request.recording, request.strideSec);
+        const windows = timeline.points.map((p) => ({ startSec: p.startSec, probabilities: CLASSES.map((c) => p.probabilities[c]) }));
+        return { recording: request.recording, durationSec: timeline.durationSec, model: model.info, windows };
+      }
+      const one = await classifyFileWindow(model, request.recording);
+      return { recording: request.recording, durationSec: one.durationSec, model: model.info, windows: [{ startSec: 0, probabilities: Object.values(one.probabilities) }] };
     },
   };
 }

@@ -1,22 +1,31 @@
 /**
- * Recordings held open for the viewer: read once (HMS layout, gaps filled for display), then
- * served a page at a time in any montage. The few most recent stay in memory.
+ * Recordings held open for the viewer, as sources (recording-source.ts): each page is read when
+ * asked for, with its filter context — an EDF by the data records under it, so a recording of days
+ * opens at once and never sits in memory whole — gaps filled for display and served in any
+ * montage. The spectrogram overview reads the recording a column at a time. The few most recent
+ * stay open.
  */
 import type { InterpolatedSpan, Page, PageRequest, RecordingInfo, SpectrogramView } from '../../core/api';
 import { float32ToBase64 } from '../../core/base64';
-import { EEG_ELECTRODES, recordingDurationSec, type Recording } from '../../core/eeg';
+import { EEG_ELECTRODES } from '../../core/eeg';
 import { absentRows, applyMontage, CHAIN_GROUPS, montageChannelNames, montageSources, type MontageKind } from '../../core/montage';
 import { absentElectrodes, fillMissing, missingRuns } from '../../core/quality';
-import { regionSpectrogram, SPECTROGRAM_REGION_NAMES } from '../../core/spectrogram';
-import { readHmsLayoutRecording } from '../recording-files';
+import { regionSpectrogram, SPECTROGRAM_FFT, SPECTROGRAM_REGION_NAMES, SPECTROGRAM_ROW_SEC, spectrogramFrequencies } from '../../core/spectrogram';
+import { openRecordingSource, type RecordingSource } from '../recording-source';
+
+/** Up to this long, a recording's flat electrodes and spectrogram come from all of it at once (about 60 MB of samples). */
+const WHOLE_SEC = 3600;
+/** A longer one is judged flat from this many 10-s pieces spread along its data. */
+const FLAT_PIECES = 36;
+/** Columns of a long recording's spectrogram overview: more than the overview's pixels. */
+const MAX_COLUMNS = 2000;
+/** How long an evicted recording's file stays open, for pages already asked of it. */
+const CLOSE_AFTER_MS = 30_000;
 
 interface OpenRecording {
   info: RecordingInfo;
-  filled: Float32Array[];
+  source: RecordingSource;
   absent: Set<string>;
-  /** Per input row, the runs of samples that were missing and are interpolated in `filled` (none for an absent electrode: its rows are flat). */
-  gaps: [number, number][][];
-  montages: Map<MontageKind, Float32Array[]>;
   spectrogram?: SpectrogramView;
 }
 
@@ -32,16 +41,14 @@ export class RecordingPages {
   async page(req: PageRequest): Promise<Page> {
     const rec = await this.get(req.path);
     const fs = rec.info.sampleRateHz;
-    let rows = rec.montages.get(req.montage);
-    if (!rows) {
-      rows = applyMontage(req.montage, rec.filled, rec.absent);
-      rec.montages.set(req.montage, rows);
-    }
-    const total = rows[0].length;
+    const total = rec.source.samples;
     const start = Math.min(Math.round(req.startSec * fs), Math.max(0, total - 1));
     const end = Math.min(total, start + Math.round(req.durationSec * fs));
     const from = Math.max(0, start - Math.round(req.contextSec * fs));
     const to = Math.min(total, end + Math.round(req.contextSec * fs));
+    const raw = rec.source.read(from, to);
+    const gaps = raw.map((ch, i) => (rec.absent.has(EEG_ELECTRODES[i]) ? [] : missingRuns(ch).map(([a, b]): [number, number] => [a + from, b + from])));
+    const rows = applyMontage(req.montage, fillMissing(raw).data, rec.absent);
     const absent = absentRows(req.montage, rec.absent);
     const channels = montageChannelNames(req.montage);
     return {
@@ -49,23 +56,18 @@ export class RecordingPages {
       sampleRateHz: fs,
       channels,
       absentRows: absent,
-      interpolated: interpolatedSpans(req.montage, rec.gaps, start, end, fs).filter((s) => !absent.includes(channels[s.row])),
+      interpolated: interpolatedSpans(req.montage, gaps, start, end, fs).filter((s) => !absent.includes(channels[s.row])),
       contextBefore: start - from,
       samples: end - start,
-      data: rows.map((ch) => float32ToBase64(ch.subarray(from, to))),
+      data: rows.map((ch) => float32ToBase64(ch)),
     };
   }
 
-  /** Computed once per recording from the bipolar chains: the HMS layout, four regions, 2-s columns. */
+  /** Computed once per recording from the bipolar chains: the HMS layout, four regions, 2-s columns (fewer, further apart, past an hour). */
   async spectrogram(path: string): Promise<SpectrogramView> {
     const rec = await this.get(path);
     if (!rec.spectrogram) {
-      let bipolar = rec.montages.get('bipolar');
-      if (!bipolar) {
-        bipolar = applyMontage('bipolar', rec.filled, rec.absent);
-        rec.montages.set('bipolar', bipolar);
-      }
-      const s = regionSpectrogram(bipolar, rec.info.sampleRateHz);
+      const s = overview(rec.source, rec.absent);
       const rows = s.timeSec.length;
       const bins = s.frequenciesHz.length;
       rec.spectrogram = {
@@ -88,17 +90,77 @@ export class RecordingPages {
       // A failed read is not kept: the user may fix the file and try again.
       entry.catch(() => this.open.delete(path));
       this.open.set(path, entry);
-      while (this.open.size > this.keep) this.open.delete(this.open.keys().next().value!);
+      while (this.open.size > this.keep) {
+        const [oldest, evicted] = this.open.entries().next().value!;
+        this.open.delete(oldest);
+        evicted.then(
+          (r) => setTimeout(() => r.source.close(), CLOSE_AFTER_MS).unref(),
+          () => {},
+        );
+      }
     }
     return entry;
   }
 }
 
 async function load(path: string): Promise<OpenRecording> {
-  const { recording, missing } = await readHmsLayoutRecording(path);
-  const absent = absentElectrodes(recording.data);
-  const gaps = recording.data.map((ch, i) => (absent.has(EEG_ELECTRODES[i]) ? [] : missingRuns(ch)));
-  return { info: recordingInfo(recording, missing, absent), filled: fillMissing(recording.data).data, absent, gaps, montages: new Map() };
+  const source = await openRecordingSource(path);
+  try {
+    const absent = absentElectrodes(flatnessSample(source));
+    return { info: recordingInfo(source, absent), source, absent };
+  } catch (err) {
+    source.close();
+    throw err;
+  }
+}
+
+/** The samples flatness is judged on: all of a recording up to an hour, else pieces spread along its data. */
+function flatnessSample(source: RecordingSource): Float32Array[] {
+  const fs = source.sampleRateHz;
+  if (source.samples <= WHOLE_SEC * fs) return source.read(0, source.samples);
+  const held = source.segments.reduce((n, [a, b]) => n + b - a, 0);
+  const pieces = Array.from({ length: FLAT_PIECES }, (_, k) => {
+    const [a, b, at] = dataPosition(source.segments, Math.floor(((k + 0.5) / FLAT_PIECES) * held));
+    const from = Math.min(at, Math.max(a, b - 10 * fs));
+    return source.read(from, Math.min(b, from + 10 * fs));
+  });
+  return pieces[0].map((_, c) => concat(pieces.map((p) => p[c])));
+}
+
+/** The segment holding the `n`-th sample of data (gaps left out), and that sample's place on the recording's timeline. */
+function dataPosition(segments: readonly [number, number][], n: number): [number, number, number] {
+  for (const [a, b] of segments) {
+    if (n < b - a) return [a, b, a + n];
+    n -= b - a;
+  }
+  const [a, b] = segments[segments.length - 1];
+  return [a, b, b - 1];
+}
+
+function concat(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** The region spectrogram: of the whole recording up to an hour; past it, one FFT per column, read where the column is. */
+function overview(source: RecordingSource, absent: Set<string>): ReturnType<typeof regionSpectrogram> {
+  const fs = source.sampleRateHz;
+  if (source.samples <= WHOLE_SEC * fs) return regionSpectrogram(applyMontage('bipolar', fillMissing(source.read(0, source.samples)).data, absent), fs);
+  const stepSec = Math.ceil(source.samples / fs / MAX_COLUMNS / SPECTROGRAM_ROW_SEC) * SPECTROGRAM_ROW_SEC;
+  const columns = Math.floor(source.samples / fs / stepSec);
+  const timeSec = Float32Array.from({ length: columns }, (_, r) => (r + 0.5) * stepSec);
+  const power = SPECTROGRAM_REGION_NAMES.map(() => Array.from({ length: spectrogramFrequencies(fs).length }, () => new Float32Array(columns)));
+  for (let r = 0; r < columns; r++) {
+    const from = Math.max(0, Math.round(timeSec[r] * fs) - SPECTROGRAM_FFT / 2);
+    const one = regionSpectrogram(applyMontage('bipolar', fillMissing(source.read(from, from + SPECTROGRAM_FFT)).data, absent), fs);
+    power.forEach((bins, g) => bins.forEach((row, b) => (row[r] = one.power[g][b][0] ?? 0)));
+  }
+  return { timeSec, frequenciesHz: spectrogramFrequencies(fs), power };
 }
 
 /** Each montage row's interpolated spans within samples [start, end): the union of its sources' gaps. */
@@ -119,16 +181,19 @@ function interpolatedSpans(kind: MontageKind, gaps: [number, number][][], start:
   });
 }
 
-function recordingInfo(rec: Recording, missing: string[], absent: Set<string>): RecordingInfo {
+function recordingInfo(source: RecordingSource, absent: Set<string>): RecordingInfo {
+  const fs = source.sampleRateHz;
+  const gaps = source.segments.slice(1).map(([a], i) => ({ startSec: source.segments[i][1] / fs, endSec: a / fs }));
   return {
-    path: rec.source.path,
-    format: rec.source.format,
-    sampleRateHz: rec.sampleRateHz,
-    durationSec: recordingDurationSec(rec),
-    missing,
+    path: source.path,
+    format: source.format,
+    sampleRateHz: fs,
+    durationSec: source.samples / fs,
+    missing: source.missing,
     absentElectrodes: [...absent],
-    annotations: rec.annotations,
-    ...(rec.source.startTime ? { startTime: rec.source.startTime } : {}),
-    ...(rec.source.patientId ? { patientId: rec.source.patientId } : {}),
+    annotations: source.annotations,
+    ...(gaps.length ? { gaps } : {}),
+    ...(source.startTime ? { startTime: source.startTime } : {}),
+    ...(source.patientId ? { patientId: source.patientId } : {}),
   };
 }

@@ -10,7 +10,8 @@ import { threadId } from 'node:worker_threads';
 import { errorMessage } from '../../core/errors';
 import { DataError } from '../../core/eeg';
 import { fileSystemProblem } from '../formats/input-file';
-import { checkFeedable, classifyTimeline, prepareRecording } from '../infer/classify';
+import { checkFeedable } from '../infer/classify';
+import { classifyFileTimeline } from '../infer/file-timeline';
 import { OnnxClassifier } from '../onnx/classifier';
 import { type BatchJob, type JobOutcome, modelFingerprint } from './job';
 
@@ -45,18 +46,16 @@ export async function classifyJob(job: BatchJob): Promise<JobOutcome> {
     const source = await stat(job.path).catch((err: unknown) => {
       throw new Error(`${job.path}: cannot read it on ${hostname()}: ${fileSystemProblem(err)}`);
     });
-    const rec = await prepareRecording(job.path, model.info);
-    let rejected = 0;
-    const timeline = await classifyTimeline(model, rec, job.strideSec, { maxMissing: job.maxMissing, onRejected: () => rejected++ });
+    const timeline = await classifyFileTimeline(model, job.path, job.strideSec, { maxMissing: job.maxMissing });
     return {
       ok: true,
       result: {
-        durationSec: rec.durationSec,
+        durationSec: timeline.durationSec,
         size: source.size,
         mtimeMs: source.mtimeMs,
-        rejected,
-        missing: rec.missing,
-        timeline,
+        rejected: timeline.rejected + timeline.inGaps,
+        missing: timeline.missing,
+        timeline: timeline.points,
         worker: `${hostname()}:${process.pid}/${threadId}`,
         seconds: (performance.now() - started) / 1000,
       },

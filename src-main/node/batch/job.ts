@@ -34,7 +34,7 @@ export interface BatchResult {
   /** The recording as the worker read it: the key its result is kept under. */
   size: number;
   mtimeMs: number;
-  /** Windows the NaN policy left out. */
+  /** Windows left out: by the NaN policy, or on a gap of an EDF+D without data records. */
   rejected: number;
   /** Electrodes the file lacked (filled flat). */
   missing: string[];

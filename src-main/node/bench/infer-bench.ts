@@ -14,7 +14,8 @@ import { describeModel, initBound, type ModelSpec, REFERENCE_NET } from '../../c
 import { writeEdf } from '../formats/edf-write';
 import { writeHmsParquet } from '../formats/parquet';
 import { Random } from '../../core/random';
-import { classifyRecording, classifyTimeline, prepareRecording } from '../infer/classify';
+import { classifyRecording, prepareRecording } from '../infer/classify';
+import { classifyFileTimeline } from '../infer/file-timeline';
 import { OnnxClassifier } from '../onnx/classifier';
 import { exportOnnxFile } from '../onnx/export';
 
@@ -121,7 +122,7 @@ export async function benchInfer(onStatus: (line: string) => void = () => {}): P
         source: { path: edf, format: 'edf+c' },
       });
       const t0 = performance.now();
-      const timeline = await classifyTimeline(model, await prepareRecording(edf, model.info), 10);
+      const timeline = (await classifyFileTimeline(model, edf, 10)).points;
       const edfHourTimelineSec = (performance.now() - t0) / 1000;
       return { inferSamplesPerSec, batch, endToEndMs, edfHourTimelineSec, timelineWindows: timeline.length };
     } finally {

@@ -9,7 +9,8 @@ import { PREPROCESS_PRESETS } from '../../core/model-info';
 import { absentNote, tooManyAbsent } from '../../core/quality';
 import { verdict } from '../../core/verdict';
 import { writeFileAtomic } from '../fs-atomic';
-import { checkFeedable, classifyRecording, classifyTimeline, prepareRecording, type Probabilities, timelineCsv } from '../infer/classify';
+import { checkFeedable, type Probabilities, timelineCsv } from '../infer/classify';
+import { classifyFileTimeline, classifyFileWindow } from '../infer/file-timeline';
 import { OnnxClassifier } from '../onnx/classifier';
 import { flag, numberOption, stringOption } from './args';
 import { type Command, UsageError } from './command';
@@ -44,23 +45,27 @@ export const classifyCommand: Command = {
     const model = await OnnxClassifier.open(modelPath, { preset: stringOption(args, 'preset') });
     try {
       checkFeedable(model);
-      const rec = await prepareRecording(recording, model.info);
-      // Too many flat rows refuse every window, and that refusal names them: no warning before it.
-      if (rec.absent.rows.length && !tooManyAbsent(rec.absent, maxMissing)) io.err(`warning: ${recording}: no signal in ${absentNote(rec.absent)}; fed to the model flat`);
       if (!timeline) {
-        const probabilities = await classifyRecording(model, rec, numberOption(args, 'offset', 0), maxMissing);
+        const { probabilities, absent } = await classifyFileWindow(model, recording, numberOption(args, 'offset', 0), maxMissing);
+        // Too many flat rows refuse every window, and that refusal names them: no warning before it.
+        if (absent.rows.length) io.err(`warning: ${recording}: no signal in ${absentNote(absent)}; fed to the model flat`);
         if (flag(args, 'json')) io.json({ probabilities });
         else io.out(formatProbabilities(probabilities));
         return 0;
       }
-      const rejected: number[] = [];
-      const points = await classifyTimeline(model, rec, strideSec, { maxMissing, onRejected: (startSec) => rejected.push(startSec) });
-      if (rejected.length)
-        io.err(`warning: ${recording}: ${rejected.length} of ${rejected.length + points.length} windows left out, too much missing data (the first from ${rejected[0]} s)`);
+      const result = await classifyFileTimeline(model, recording, strideSec, { maxMissing });
+      const { points, absent } = result;
+      // Too many flat rows refuse every window, and that refusal names them: no warning before it.
+      if (absent && !tooManyAbsent(absent, maxMissing)) io.err(`warning: ${recording}: no signal in ${absentNote(absent)}; fed to the model flat`);
+      if (result.inGaps) io.err(`warning: ${recording}: ${result.inGaps} windows fall on gaps without data records (${hours(result.gapSec)} in all): not classified`);
+      if (result.rejected)
+        io.err(
+          `warning: ${recording}: ${result.rejected} of ${result.rejected + points.length} windows left out, too much missing data (the first from ${result.firstRejectedSec} s)`,
+        );
       if (out) await writeFileAtomic(out, extname(out).toLowerCase() === '.json' ? JSON.stringify({ timeline: points }) : timelineCsv(points));
       if (flag(args, 'json')) io.json({ timeline: points });
       else {
-        io.out(`${points.length} windows along ${rec.durationSec.toFixed(0)} s${out ? ` → ${out}` : ''}`);
+        io.out(`${points.length} windows along ${result.durationSec.toFixed(0)} s${out ? ` → ${out}` : ''}`);
         for (const p of points) io.out(`${p.startSec.toFixed(0).padStart(6)} s  ${top(p.probabilities)}`);
       }
       return 0;
@@ -78,6 +83,8 @@ function formatProbabilities(p: Probabilities): string {
     : `most likely ${called.best} (${(100 * called.p).toFixed(0)}%)`;
   return [...bars, line].join('\n');
 }
+
+const hours = (sec: number) => (sec >= 3600 ? `${(sec / 3600).toFixed(1)} h` : `${sec.toFixed(0)} s`);
 
 function top(p: Probabilities): string {
   const called = verdict(CLASSES.map((c) => p[c]));

@@ -23,6 +23,8 @@ export interface RecipeOptions {
   /** The folder the data, the cache and the run go into. */
   out: string;
   seed: number;
+  /** The built-in dataset's variety (generate/variety.ts); its default when absent. */
+  variety?: number;
   /** Training budget in seconds. */
   trainSeconds: number;
   signal?: AbortSignal;
@@ -52,7 +54,9 @@ export async function runRecipe(o: RecipeOptions): Promise<RecipeResult | null> 
   };
   const data = join(o.out, 'data');
   o.say(`1/${DEMO_STEPS} generating the built-in dataset (seed ${o.seed}) in ${data}`);
-  const dataset = await timed('generate', () => generateDataset({ out: data, seed: o.seed, signal: o.signal, onProgress: (d, t) => o.status(`  generate ${d}/${t} patients`) }));
+  const dataset = await timed('generate', () =>
+    generateDataset({ out: data, seed: o.seed, variety: o.variety, signal: o.signal, onProgress: (d, t) => o.status(`  generate ${d}/${t} patients`) }),
+  );
   o.status('');
   o.say(`    ${dataset.windows} windows, ${dataset.patients} patients; floor KL ${dataset.floorKL.toFixed(3)}, prior KL ${dataset.priorKL.toFixed(3)}`);
 

@@ -96,7 +96,7 @@ export function demoReport(d: DemoFacts): string {
 <style>body{font:15px/1.5 system-ui,sans-serif;margin:2rem;max-width:1100px;color:#1b1f24}table{border-collapse:collapse;margin:.5rem 0 1.5rem}td,th{padding:2px 10px;text-align:left}.bar{height:12px;background:#3b7dd8}img{max-width:100%;border:1px solid #ccc}code{background:#f4f5f7;padding:0 4px}.big{font-size:1.3em}</style>
 </head><body>
 <h1>HMS Studio — demo report</h1>
-<p>Built-in dataset, seed ${s.seed} (${s.difficulty}): ${s.windows} labelled windows from ${s.train.recordings} recordings of ${s.patients} patients (${d.usableWindows} pass the NaN policy); ${s.test.windows} unseen test recordings of other patients.</p>
+<p>Built-in dataset, seed ${s.seed} (${s.difficulty}, variety ${s.variety}): ${s.windows} labelled windows from ${s.train.recordings} recordings of ${s.patients} patients (${d.usableWindows} pass the NaN policy); ${s.test.windows} unseen test recordings of other patients.</p>
 
 <h2>Training</h2>
 <p>${esc(d.trained.config.model)} on ${d.trained.backend.name}/${d.trained.backend.device} with ${d.trained.backend.threads} thread(s): ${d.trained.trainWindows} training windows, ${d.trained.valWindows} held out (fold 1 of ${d.trained.config.folds}, split by patient). ${d.trained.epochs} epochs in ${d.trained.seconds.toFixed(0)} s (stopped by: ${d.trained.stopReason}); the best epoch, ${d.trained.bestEpoch}, is the model.</p>

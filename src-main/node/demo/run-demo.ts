@@ -12,7 +12,8 @@ import type { ModelInfo } from '../../core/model-info';
 import { openHmsFolder } from '../formats/hms-folder';
 import { writeFileAtomic } from '../fs-atomic';
 import { renderPreview } from '../generate/preview';
-import { classifyRecording, classifyTimeline, prepareRecording } from '../infer/classify';
+import { classifyRecording, prepareRecording } from '../infer/classify';
+import { classifyFileTimeline } from '../infer/file-timeline';
 import { exportCheckpoint } from '../infer/export-checkpoint';
 import { predictTestFolder, writeSubmission } from '../infer/submission';
 import { OnnxClassifier } from '../onnx/classifier';
@@ -91,7 +92,7 @@ async function classifyUnseen(out: string, data: string, timed: Timed): Promise<
     });
     const edf = join(out, 'stitched-test.edf');
     const bands = await stitchEdf(heldOut, edf);
-    const timeline = await timed('timeline', async () => ({ file: edf, bands, points: await classifyTimeline(model, await prepareRecording(edf, model.info), 10) }));
+    const timeline = await timed('timeline', async () => ({ file: edf, bands, points: (await classifyFileTimeline(model, edf, 10)).points }));
     const submission = await timed('submit', async () => {
       const rows = await predictTestFolder(model, data);
       await writeSubmission(join(out, 'submission.csv'), rows);

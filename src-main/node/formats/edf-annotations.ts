@@ -5,7 +5,7 @@
  * an annotation a user wrote.
  */
 import { DataError, type Annotation } from '../../core/eeg';
-import type { EdfHeader } from './edf-header';
+import type { EdfHeader, EdfSignalHeader } from './edf-header';
 
 export interface Tals {
   /**
@@ -23,7 +23,18 @@ const DURATION = /^\d+(\.\d*)?$/;
 /** A garbled TAL quoted so control bytes show. */
 const quote = (text: string) => JSON.stringify(text.length > 24 ? `${text.slice(0, 24)}…` : text);
 
-export function readTals(bytes: Uint8Array, h: EdfHeader, records: number, path: string): Tals {
+/** The bytes of signal `s` in data record `r`: a slice of the whole file, or read from it on demand. */
+export type SignalBytes = (r: number, s: EdfSignalHeader) => Uint8Array;
+
+/** The bytes of signal `s` in record `r` of a file held whole. */
+export const signalBytesOf =
+  (bytes: Uint8Array, h: EdfHeader): SignalBytes =>
+  (r, s) => {
+    const start = h.headerBytes + r * h.recordBytes + s.recordOffset;
+    return bytes.subarray(start, start + s.samplesPerRecord * h.bytesPerSample);
+  };
+
+export function readTals(signalBytes: SignalBytes, h: EdfHeader, records: number, path: string): Tals {
   const signals = h.signals.filter((s) => s.isAnnotation);
   if (signals.length === 0) return { recordStartsSec: null, annotations: [] };
   const recordStartsSec = new Float64Array(records).fill(NaN);
@@ -31,8 +42,7 @@ export function readTals(bytes: Uint8Array, h: EdfHeader, records: number, path:
   const decoder = new TextDecoder('utf-8');
   for (let r = 0; r < records; r++) {
     signals.forEach((s, which) => {
-      const start = h.headerBytes + r * h.recordBytes + s.recordOffset;
-      const text = decoder.decode(bytes.subarray(start, start + s.samplesPerRecord * h.bytesPerSample));
+      const text = decoder.decode(signalBytes(r, s));
       const tals = text.split('\x00').filter((t) => t.length > 0);
       tals.forEach((tal, k) => {
         const garbled = (what: string) => new DataError(path, `garbled annotation in data record ${r + 1}: ${what} in ${quote(tal)}`);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Recording } from '../../core/eeg';
-import { encodeEdf, writeEdf } from './edf-write';
+import { encodeEdf, writeEdf, writeEdfStreamed } from './edf-write';
 import { parseEdf, readEdf } from './edf';
 
 let dir: string;
@@ -100,5 +100,19 @@ describe('writeEdf', () => {
 
   it('refuses a rate that 1-s records cannot hold', () => {
     expect(() => encodeEdf(recording([[1, 2, 3]], 2.5))).toThrow('whole sample rate');
+  });
+});
+
+describe('writeEdfStreamed', () => {
+  it('writes a recording a block at a time that reads back within a quantisation step, a record a second', async () => {
+    const path = join(dir, 'streamed.edf');
+    const value = (c: number, i: number) => 100 * Math.sin((2 * Math.PI * (c + 1) * i) / 256) + c;
+    const block = (first: number, seconds: number) => [0, 1, 2].map((c) => Float32Array.from({ length: seconds * 256 }, (_, k) => value(c, first * 256 + k)));
+    await writeEdfStreamed(path, { channels: ['Fp1', 'Cz', 'ECG'], units: ['uV', 'uV', 'uV'], sampleRateHz: 256, seconds: 130, physicalRange: [-200, 200] }, block);
+    const back = await readEdf(path, { targetRateHz: null });
+    expect([back.source.format, back.channels, back.data[0].length, back.annotations]).toEqual(['edf+c', ['Fp1', 'Cz', 'EKG'], 130 * 256, []]);
+    const step = 400 / 65535;
+    for (const i of [0, 255, 256, 15_360, 33_279]) for (const c of [0, 1, 2]) expect(Math.abs(back.data[c][i] - value(c, i))).toBeLessThan(step);
+    expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 });

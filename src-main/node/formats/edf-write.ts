@@ -8,6 +8,7 @@
  * partial second, are written as that digital minimum (−32768), a rail in any viewer.
  */
 import { type Recording } from '../../core/eeg';
+import { open, rename, rm } from 'node:fs/promises';
 import { writeFileAtomic } from '../fs-atomic';
 
 export interface WriteEdfOptions {
@@ -31,9 +32,66 @@ export function encodeEdf(rec: Recording, opts: WriteEdfOptions = {}): Uint8Arra
   const tals = annotationRecords(rec, records);
   const talSpr = Math.ceil(tals.reduce((n, t) => Math.max(n, t.length), 64) / 2);
   const ranges = rec.data.map(physicalRange);
+  const header = edfHeader(rec, spr, records, talSpr, ranges, opts);
+  const recordBytes = (rec.channels.length * spr + talSpr) * 2;
+  const out = new Uint8Array(header.length + records * recordBytes);
+  out.set(header);
+  encodeRecords(rec.data, 0, records, ranges, out.subarray(header.length), recordBytes, spr);
+  tals.forEach((tal, r) => out.set(tal, header.length + r * recordBytes + rec.channels.length * spr * 2));
+  return out;
+}
 
+export interface EdfStreamSpec {
+  channels: string[];
+  units: string[];
+  sampleRateHz: number;
+  seconds: number;
+  /** Every channel's physical range: a long recording's is known before its data is made. */
+  physicalRange: [number, number];
+}
+
+/**
+ * Writes an EDF+C of any length a block of records at a time, `block(firstSecond, seconds)` giving
+ * each block's samples: a day-long recording without holding it (benchmarks, tests). No annotations.
+ */
+export async function writeEdfStreamed(
+  path: string,
+  spec: EdfStreamSpec,
+  block: (firstSecond: number, seconds: number) => Float32Array[],
+  opts: WriteEdfOptions = {},
+): Promise<void> {
+  const spr = spec.sampleRateHz;
+  if (!Number.isInteger(spr) || spr < 1 || !Number.isInteger(spec.seconds)) throw new Error(`EDF export needs whole seconds at a whole rate, got ${spec.seconds} s at ${spr} Hz`);
+  const talSpr = 32;
+  const range = { value: spec.physicalRange, text: spec.physicalRange.map(String) as [string, string] };
+  const ranges = spec.channels.map(() => range);
+  const header = edfHeader({ channels: spec.channels, units: spec.units }, spr, spec.seconds, talSpr, ranges, opts);
+  const recordBytes = (spec.channels.length * spr + talSpr) * 2;
+  const temp = `${path}.${process.pid}.tmp`;
+  const file = await open(temp, 'w');
+  try {
+    await file.write(header);
+    const perBlock = 60;
+    for (let first = 0; first < spec.seconds; first += perBlock) {
+      const n = Math.min(perBlock, spec.seconds - first);
+      const bytes = new Uint8Array(n * recordBytes);
+      encodeRecords(block(first, n), 0, n, ranges, bytes, recordBytes, spr);
+      const encoder = new TextEncoder();
+      for (let r = 0; r < n; r++) bytes.set(encoder.encode(`+${first + r}\x14\x14\x00`), r * recordBytes + spec.channels.length * spr * 2);
+      await file.write(bytes);
+    }
+    await file.close();
+    await rename(temp, path);
+  } catch (err) {
+    await file.close().catch(() => {});
+    await rm(temp, { force: true });
+    throw err;
+  }
+}
+
+/** The header of an EDF+C of 1-s records: the channels, then the annotation signal. */
+function edfHeader(rec: Pick<Recording, 'channels' | 'units'>, spr: number, records: number, talSpr: number, ranges: PhysicalRange[], opts: WriteEdfOptions): Uint8Array {
   const ns = rec.channels.length + 1;
-  const headerBytes = 256 * (ns + 1);
   const start = opts.startTime ?? new Date(Date.UTC(2024, 0, 1));
   const two = (n: number) => String(n).padStart(2, '0');
   const months = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
@@ -44,7 +102,7 @@ export function encodeEdf(rec: Recording, opts: WriteEdfOptions = {}): Uint8Arra
     pad(`Startdate ${two(start.getUTCDate())}-${months[start.getUTCMonth()]}-${start.getUTCFullYear()} X X HMS-Studio`, 80) +
     `${two(start.getUTCDate())}.${two(start.getUTCMonth() + 1)}.${two(start.getUTCFullYear() % 100)}` +
     `${two(start.getUTCHours())}.${two(start.getUTCMinutes())}.${two(start.getUTCSeconds())}` +
-    pad(String(headerBytes), 8) +
+    pad(String(256 * (ns + 1)), 8) +
     pad('EDF+C', 44) +
     pad(String(records), 8) +
     pad('1', 8) +
@@ -61,16 +119,17 @@ export function encodeEdf(rec: Recording, opts: WriteEdfOptions = {}): Uint8Arra
   header += field(() => '', 80);
   header += field((i) => String(isTal(i) ? talSpr : spr), 8);
   header += field(() => '', 32);
+  return Uint8Array.from(header, (ch) => ch.charCodeAt(0));
+}
 
-  const recordBytes = (rec.channels.length * spr + talSpr) * 2;
-  const out = new Uint8Array(headerBytes + records * recordBytes);
-  for (let i = 0; i < header.length; i++) out[i] = header.charCodeAt(i);
-  const view = new DataView(out.buffer);
-  rec.data.forEach((ch, c) => {
+/** Records [first, first + count) of `data` (1-s records of `spr` samples) into `out`, record r at (r − first) × recordBytes. */
+function encodeRecords(data: Float32Array[], first: number, count: number, ranges: PhysicalRange[], out: Uint8Array, recordBytes: number, spr: number): void {
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  data.forEach((ch, c) => {
     const [lo, hi] = ranges[c].value;
     const scale = (DIGITAL_MAX - DIGITAL_MIN) / (hi - lo);
-    for (let r = 0; r < records; r++) {
-      let p = headerBytes + r * recordBytes + c * spr * 2;
+    for (let r = first; r < first + count; r++) {
+      let p = (r - first) * recordBytes + c * spr * 2;
       for (let k = 0, i = r * spr; k < spr; k++, i++, p += 2) {
         const v = i < ch.length ? ch[i] : NaN;
         const dig = Number.isFinite(v) ? Math.max(DIGITAL_MIN + 1, Math.min(DIGITAL_MAX, Math.round((v - lo) * scale) + DIGITAL_MIN)) : DIGITAL_MIN;
@@ -78,8 +137,6 @@ export function encodeEdf(rec: Recording, opts: WriteEdfOptions = {}): Uint8Arra
       }
     }
   });
-  tals.forEach((tal, r) => out.set(tal, headerBytes + r * recordBytes + rec.channels.length * spr * 2));
-  return out;
 }
 
 /** Header text: printable ASCII only (as EDF demands), cut or padded with spaces. */
@@ -89,8 +146,13 @@ const pad = (text: string, width: number) =>
     .slice(0, width)
     .padEnd(width, ' ');
 
+interface PhysicalRange {
+  value: [number, number];
+  text: [string, string];
+}
+
 /** The data's range, a step more below (kept for NaN), widened outwards until each end fits 8 characters. */
-function physicalRange(ch: Float32Array): { value: [number, number]; text: [string, string] } {
+function physicalRange(ch: Float32Array): PhysicalRange {
   let lo = Infinity;
   let hi = -Infinity;
   for (const v of ch) {

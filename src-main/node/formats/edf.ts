@@ -19,7 +19,7 @@ import { DataError, HMS_CHANNELS, HMS_SAMPLE_RATE_HZ, type Recording } from '../
 import { readInputFile } from './input-file';
 import { normaliseChannelLabel } from '../../core/channels';
 import { resampleTo } from '../../core/resample';
-import { readTals } from './edf-annotations';
+import { readTals, signalBytesOf } from './edf-annotations';
 import { edfPatientCode, edfStartIso, parseEdfHeader, type EdfHeader, type EdfSignalHeader } from './edf-header';
 
 export interface ReadEdfOptions {
@@ -32,9 +32,9 @@ export interface ReadEdfOptions {
 /** Samples at native rates, summed over signals, beyond which a timeline is refused (4 GiB as float32). */
 const MAX_TIMELINE_SAMPLES = 2 ** 30;
 /**
- * EDF+D gaps are held as NaN, and every later step copies them: past this many samples (64 MiB as
- * float32, 70 min of 20 channels at 200 Hz), gaps longer than the data they separate are refused
- * rather than allocated, until a reader represents gaps without filling them.
+ * A whole read holds EDF+D gaps as NaN, and every later step copies them: past this many samples
+ * (64 MiB as float32, 70 min of 20 channels at 200 Hz), gaps longer than the data they separate are
+ * refused rather than allocated; `EdfReader` reads such a file a stretch at a time.
  */
 const MAX_GAP_SAMPLES = 2 ** 24;
 /** Below this an EEG signal cannot carry the 0.5–20 Hz band the HMS classes are read in (its Nyquist under 20 Hz). */
@@ -55,7 +55,7 @@ export function parseEdf(bytes: Uint8Array, path: string, opts: ReadEdfOptions =
   const signals = h.signals.filter((s) => !s.isAnnotation);
   if (signals.length === 0) throw new DataError(path, 'the file holds annotations only, no signals');
   const records = countRecords(h, bytes.length, path, warn);
-  const tals = readTals(bytes, h, records, path);
+  const tals = readTals(signalBytesOf(bytes, h), h, records, path);
   const originSec = tals.recordStartsSec && Number.isFinite(tals.recordStartsSec[0]) ? tals.recordStartsSec[0] : 0;
   let startsSec: Float64Array | null = null;
   if (h.plus === 'D' && tals.recordStartsSec) startsSec = discontinuousStarts(tals.recordStartsSec, originSec, h, path);
@@ -104,7 +104,7 @@ function checkTimeline(spanSec: number, dataSec: number, rates: number[], path: 
   if (gapSec * perSec > Math.max(MAX_GAP_SAMPLES, dataSec * perSec)) {
     throw new DataError(
       path,
-      `EDF+D whose records span ${hours(spanSec)} but hold ${hours(dataSec)} of data: gaps of ${hours(gapSec)} would take ${((gapSec * perSec * 4) / 2 ** 30).toFixed(1)} GiB to hold; files with gaps longer than their data are not read`,
+      `EDF+D whose records span ${hours(spanSec)} but hold ${hours(dataSec)} of data: gaps of ${hours(gapSec)} would take ${((gapSec * perSec * 4) / 2 ** 30).toFixed(1)} GiB to hold whole; such a file is read only a stretch at a time (the viewer, hms inspect, classify --timeline)`,
     );
   }
   if (timeline > MAX_TIMELINE_SAMPLES) {
@@ -117,7 +117,7 @@ function checkTimeline(spanSec: number, dataSec: number, rates: number[], path: 
  * read as µV), a range that fits float32 and an amplifier, a rate that holds the EEG band.
  * Other signals (temperature, SpO2, markers) may be anything, but never past float32 or 100 kHz.
  */
-function checkPlausible(s: EdfSignalHeader, rateHz: number, path: string): void {
+export function checkPlausible(s: EdfSignalHeader, rateHz: number, path: string): void {
   const name = `signal ${s.label || '(unnamed)'}`;
   if (!(rateHz <= MAX_SIGNAL_RATE_HZ))
     throw new DataError(path, `${name} is sampled at ${rateHz.toPrecision(3)} Hz, more than ${MAX_SIGNAL_RATE_HZ / 1000} kHz: its record duration is damaged`);
@@ -131,7 +131,7 @@ function checkPlausible(s: EdfSignalHeader, rateHz: number, path: string): void 
     throw new DataError(path, `${name} is sampled at ${+rateHz.toPrecision(3)} Hz; EEG needs at least ${MIN_EEG_RATE_HZ} Hz to hold its 0.5–20 Hz band`);
 }
 
-function countRecords(h: EdfHeader, fileBytes: number, path: string, warn: (w: DataError) => void): number {
+export function countRecords(h: EdfHeader, fileBytes: number, path: string, warn: (w: DataError) => void): number {
   const dataBytes = fileBytes - h.headerBytes;
   const whole = Math.floor(dataBytes / h.recordBytes);
   const partial = dataBytes % h.recordBytes > 0;
@@ -147,7 +147,7 @@ function countRecords(h: EdfHeader, fileBytes: number, path: string, warn: (w: D
 }
 
 /** EDF+D record starts relative to the first record, checked to run forwards without overlap. */
-function discontinuousStarts(raw: Float64Array, originSec: number, h: EdfHeader, path: string): Float64Array {
+export function discontinuousStarts(raw: Float64Array, originSec: number, h: EdfHeader, path: string): Float64Array {
   const starts = new Float64Array(raw.length);
   for (let r = 0; r < raw.length; r++) {
     if (!Number.isFinite(raw[r])) throw new DataError(path, `data record ${r + 1} of an EDF+D file has no time-keeping annotation`);
@@ -159,14 +159,14 @@ function discontinuousStarts(raw: Float64Array, originSec: number, h: EdfHeader,
   return starts;
 }
 
-function signalRateHz(s: EdfSignalHeader, h: EdfHeader): number {
+export function signalRateHz(s: EdfSignalHeader, h: EdfHeader): number {
   const rate = s.samplesPerRecord / h.recordDurationSec;
   const whole = Math.round(rate);
   return Math.abs(rate - whole) <= 1e-4 * rate ? whole : rate;
 }
 
 /** Physical dimension → the unit we report and the factor into it: any voltage becomes µV. */
-function voltageScale(dimension: string): { unit: string; scale: number } {
+export function voltageScale(dimension: string): { unit: string; scale: number } {
   switch (dimension.trim().toLowerCase()) {
     case 'uv':
     case 'µv':
@@ -198,16 +198,16 @@ function decodeSignal(bytes: Uint8Array, h: EdfHeader, s: EdfSignalHeader, recor
 }
 
 /** Little-endian int16: the high byte shifted up to bit 31 and back sign-extends it. */
-function decode16(bytes: Uint8Array, p: number, out: Float32Array, at: number, n: number, gain: number, offset: number) {
+export function decode16(bytes: Uint8Array, p: number, out: Float32Array, at: number, n: number, gain: number, offset: number) {
   for (let k = 0; k < n; k++, p += 2) out[at + k] = offset + gain * (bytes[p] | ((bytes[p + 1] << 24) >> 16));
 }
 
-function decode24(bytes: Uint8Array, p: number, out: Float32Array, at: number, n: number, gain: number, offset: number) {
+export function decode24(bytes: Uint8Array, p: number, out: Float32Array, at: number, n: number, gain: number, offset: number) {
   for (let k = 0; k < n; k++, p += 3) out[at + k] = offset + gain * (bytes[p] | (bytes[p + 1] << 8) | ((bytes[p + 2] << 24) >> 8));
 }
 
 /** The header's start time moved by the first record's sub-second onset, kept local (no zone) as EDF has none. */
-function shiftIso(iso: string | undefined, sec: number): string | undefined {
+export function shiftIso(iso: string | undefined, sec: number): string | undefined {
   if (!iso || sec === 0) return iso;
   const shifted = new Date(Date.parse(`${iso}Z`) + Math.round(sec * 1000)).toISOString().slice(0, -1);
   return shifted.endsWith('.000') ? shifted.slice(0, -4) : shifted;

@@ -1,13 +1,15 @@
 /**
  * What every recording carries whatever the pattern: a spatially correlated 1/f background with
- * a posterior alpha rhythm, and the artifacts of a real ICU recording — eye blinks, muscle,
- * EKG (and its leakage into the EEG), mains hum, DC offsets, a bad electrode, NaN gaps.
+ * a posterior alpha rhythm, or in a sleep-like state steeper slowing with spindles and vertex
+ * waves; and the EKG. The artifacts are artifacts.ts's.
  */
 import { fft } from '../../core/fft';
 import { EEG_ELECTRODES, HMS_SAMPLE_RATE_HZ as FS } from '../../core/eeg';
-import { field, index } from './head';
+import { field } from './head';
 import type { Patient } from './patient';
 import type { Random } from '../../core/random';
+import { RECORDING, RECORDING_RATES } from './ranges';
+import { draw, happens } from './variety';
 
 /**
  * Two independent noises with power ∝ 1/f^slope (flat below 0.5 Hz), unit standard deviation:
@@ -70,15 +72,20 @@ const SOURCES: [number, number][] = [
   [0.4, -0.8],
 ];
 
-/** Background EEG (µV) for the 19 electrodes. */
+/** Sleep (N2-like) steepens the slope: more delta, less fast activity. */
+const SLEEP_EXTRA_SLOPE = 0.4;
+
+/** Background EEG (µV) for the 19 electrodes: awake with the patient's alpha, or in a sleep-like state. */
 export function background(rng: Random, p: Patient, samples: number): Float64Array[] {
-  const [global, ...rest] = colouredNoises(rng, 1 + SOURCES.length + EEG_ELECTRODES.length, samples, p.slope);
+  const asleep = happens(rng, RECORDING_RATES.sleep, p.variety);
+  const slope = asleep ? p.slope + SLEEP_EXTRA_SLOPE : p.slope;
+  const [global, ...rest] = colouredNoises(rng, 1 + SOURCES.length + EEG_ELECTRODES.length, samples, slope);
   const regional = rest.slice(0, SOURCES.length);
   const locals = rest.slice(SOURCES.length);
   const fields = SOURCES.map((s) => field(s, 0.45));
   const alphaField = field([0, -0.85], 0.5);
-  const alpha = alphaRhythm(rng, p, samples);
-  return EEG_ELECTRODES.map((_, e) => {
+  const alpha = asleep ? new Float64Array(samples) : alphaRhythm(rng, p, samples);
+  const eeg = EEG_ELECTRODES.map((_, e) => {
     const local = locals[e];
     const weights = fields.map((f) => f[e]);
     const norm = Math.sqrt(0.35 + weights.reduce((s, w) => s + w * w, 0) + 0.25);
@@ -90,6 +97,37 @@ export function background(rng: Random, p: Patient, samples: number): Float64Arr
     }
     return out;
   });
+  if (asleep) addSleepTransients(rng, p, eeg);
+  return eeg;
+}
+
+/**
+ * Sleep spindles (11–15 Hz, 0.5–1.5 s, centrally) and vertex waves (sharp, negative, at the vertex):
+ * what sleep adds that a reader must not take for a discharge.
+ */
+function addSleepTransients(rng: Random, p: Patient, eeg: Float64Array[]): void {
+  const samples = eeg[0].length;
+  const central = field([0, 0.05], 0.45);
+  const vertex = field([0, 0.1], 0.35);
+  for (let t = rng.uniform(1, 8) * FS; t < samples; t += rng.uniform(4, 12) * FS) {
+    const hz = draw(rng, RECORDING.spindleHz, p.variety);
+    const sigma = rng.uniform(0.15, 0.35) * FS;
+    const amp = rng.uniform(0.5, 1) * p.backgroundUv;
+    addTransient(eeg, central, t, sigma, (i) => amp * Math.sin((2 * Math.PI * hz * i) / FS));
+  }
+  for (let t = rng.uniform(2, 15) * FS; t < samples; t += rng.uniform(5, 20) * FS) {
+    const amp = -rng.uniform(1.5, 3) * p.backgroundUv;
+    addTransient(eeg, vertex, t, rng.uniform(0.05, 0.08) * FS, () => amp);
+  }
+}
+
+/** Adds `wave(i)` under a Gaussian envelope of σ `sigma` samples around `at`, over a spatial field. */
+function addTransient(eeg: Float64Array[], fieldOf: Float64Array, at: number, sigma: number, wave: (i: number) => number): void {
+  const samples = eeg[0].length;
+  for (let i = Math.max(0, Math.floor(at - 4 * sigma)); i < Math.min(samples, at + 4 * sigma); i++) {
+    const v = Math.exp(-0.5 * ((i - at) / sigma) ** 2) * wave(i);
+    for (let e = 0; e < eeg.length; e++) eeg[e][i] += fieldOf[e] * v;
+  }
 }
 
 function alphaRhythm(rng: Random, p: Patient, samples: number): Float64Array {
@@ -127,64 +165,4 @@ export function ekg(rng: Random, p: Patient, samples: number): Float64Array {
   const unit = unitStd(out);
   for (let i = 0; i < samples; i++) unit[i] *= p.ekgUv;
   return unit;
-}
-
-/** Adds the artifacts of a recording in place: blinks, muscle, EKG leakage, mains, DC, a bad electrode. */
-export function addArtifacts(rng: Random, p: Patient, eeg: Float64Array[], ekgTrace: Float64Array): void {
-  const samples = eeg[0].length;
-  const seconds = samples / FS;
-  const fp = [index('Fp1'), index('Fp2')];
-  const frontal = [index('F7'), index('F8'), index('F3'), index('F4')];
-  for (let b = 0; b < (p.blinksPerMin * seconds) / 60; b++) {
-    const at = rng.uniform(0, samples);
-    const amp = rng.uniform(80, 200);
-    const width = rng.uniform(0.08, 0.12) * FS;
-    for (let i = Math.max(0, Math.floor(at - 4 * width)); i < Math.min(samples, at + 4 * width); i++) {
-      const g = Math.exp(-0.5 * ((i - at) / width) ** 2);
-      for (const e of fp) eeg[e][i] += amp * g;
-      for (const e of frontal) eeg[e][i] += 0.25 * amp * g;
-    }
-  }
-  const temporal = ['F7', 'T3', 'T5', 'F8', 'T4', 'T6'].map(index);
-  for (let m = 0; m < (p.muscleBurstsPerMin * seconds) / 60; m++) {
-    const start = Math.floor(rng.uniform(0, samples));
-    const length = Math.floor(rng.uniform(0.5, 3) * FS);
-    const side = rng.chance(0.5) ? temporal.slice(0, 3) : temporal.slice(3);
-    const amp = rng.uniform(10, 40);
-    for (const e of side) {
-      let prev = 0;
-      for (let i = start; i < Math.min(samples, start + length); i++) {
-        const w = rng.normal();
-        eeg[e][i] += amp * (w - prev) * 0.7; // differenced white noise: power above ~20 Hz
-        prev = w;
-      }
-    }
-  }
-  const leak = ['T5', 'O1', 'P3', 'T3'].map(index);
-  for (const e of leak) for (let i = 0; i < samples; i++) eeg[e][i] += p.ekgLeak * ekgTrace[i];
-
-  const mainsUv = rng.chance(p.mainsChance) ? rng.uniform(5, 150) : 0;
-  const mainsPhase = rng.uniform(0, 2 * Math.PI);
-  eeg.forEach((ch, e) => {
-    const dc = p.dcOffsetsUv[e] + rng.normal() * 5;
-    const hum = mainsUv * Math.max(0, 1 + 0.4 * rng.normal());
-    const drift = rng.uniform(-10, 10);
-    for (let i = 0; i < samples; i++) {
-      ch[i] += dc + (drift * i) / samples + hum * Math.sin((2 * Math.PI * p.mainsHz * i) / FS + mainsPhase);
-    }
-  });
-
-  if (rng.chance(p.badElectrodeChance)) {
-    const e = rng.int(0, EEG_ELECTRODES.length - 1);
-    if (rng.chance(0.5)) eeg[e].fill(p.dcOffsetsUv[e]);
-    else for (let i = 0; i < samples; i++) eeg[e][i] += rng.normal() * rng.uniform(100, 180);
-  }
-}
-
-/** Marks a stretch of every channel as missing (NaN), as disconnected amplifiers leave it. */
-export function addGap(rng: Random, channels: Float64Array[], maxSec: number): void {
-  const samples = channels[0].length;
-  const length = Math.floor(rng.uniform(0.5, maxSec) * FS);
-  const start = rng.int(0, Math.max(0, samples - length));
-  for (const ch of channels) ch.fill(NaN, start, start + length);
 }

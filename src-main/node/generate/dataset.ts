@@ -12,6 +12,8 @@ import { runPool } from '../workers/pool';
 import { startWorker } from '../workers/entries';
 import type { GeneratedRow, PatientTask } from './patient-task';
 import { Random } from '../../core/random';
+import { rangesAt, type ResolvedRanges } from './ranges';
+import { checkVariety, DEFAULT_VARIETY } from './variety';
 
 export type Difficulty = 'easy' | 'realistic' | 'hard';
 
@@ -24,6 +26,8 @@ export interface GenerateOptions {
   testRecordings?: number;
   seed?: number;
   difficulty?: Difficulty;
+  /** How widely every patient and scene parameter is drawn: 0 narrow, 1 the default, up to 2 as wide as real EEG (variety.ts). */
+  variety?: number;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
 }
@@ -45,6 +49,9 @@ export interface SplitSummary {
 export interface GenerateSummary {
   seed: number;
   difficulty: Difficulty;
+  variety: number;
+  /** Every parameter's range at that variety, so the set says what it holds. */
+  ranges: ResolvedRanges;
   windows: number;
   patients: number;
   floorKL: number;
@@ -63,6 +70,7 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateSu
   const started = performance.now();
   const seed = opts.seed ?? 1;
   const difficulty = opts.difficulty ?? 'realistic';
+  const variety = checkVariety(opts.variety ?? DEFAULT_VARIETY);
   const patients = opts.patients ?? 24;
   const perPatient = opts.recordings ?? 3;
   const testCount = opts.testRecordings ?? Math.max(6, Math.round(patients / 2));
@@ -80,6 +88,7 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateSu
       seed: Math.floor(root.next() * 2 ** 32),
       recordings: test ? 1 : perPatient,
       ambiguousShare: AMBIGUOUS[difficulty],
+      variety,
     });
   }
   const results: GeneratedRow[][] = [];
@@ -106,6 +115,8 @@ export async function generateDataset(opts: GenerateOptions): Promise<GenerateSu
   const summary: GenerateSummary = {
     seed,
     difficulty,
+    variety,
+    ranges: rangesAt(variety),
     windows: train.length,
     patients,
     floorKL: 0,

@@ -197,6 +197,9 @@ describe('every class carries its signature', () => {
     components: [{ family, weight: 1, laterality }],
     side: 'left',
     focus: 'temporal',
+    plus: null,
+    contralateral: 0,
+    fields: { focalWidth: 0.38, generalY: 0.75, generalWidth: 0.7 },
   });
   const render = (s: Scene) => {
     const eeg = Array.from({ length: 19 }, () => new Float64Array(WINDOW_SAMPLES));

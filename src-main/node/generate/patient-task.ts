@@ -22,6 +22,8 @@ export interface PatientTask {
   seed: number;
   recordings: number;
   ambiguousShare: number;
+  /** How widely the patient's and their recordings' parameters are drawn (variety.ts). */
+  variety: number;
 }
 
 export interface GeneratedRow {
@@ -47,7 +49,7 @@ export async function generatePatient(task: PatientTask): Promise<GeneratedRow[]
   const rng = new Random(task.seed);
   let nextId = task.index * 1000;
   const id = () => uniqueId(nextId++);
-  const patient = makePatient(rng, uniqueId(task.index, 5));
+  const patient = makePatient(rng, uniqueId(task.index, 5), task.variety);
   const rows: GeneratedRow[] = [];
   for (let r = 0; r < task.recordings; r++) {
     const ambiguous = rng.chance(task.ambiguousShare);

@@ -4,10 +4,14 @@
  * evolving into a seizure, rhythmic delta between lateralised and generalised). The same numbers
  * draw the signal and the true class distribution, so the signal carries the truth.
  */
-import { CLASSES, type ClassName, HMS_SAMPLE_RATE_HZ as FS } from '../../core/eeg';
+import { CLASSES, type ClassName } from '../../core/eeg';
 import { field } from './head';
 import type { Patient } from './patient';
 import type { Random } from '../../core/random';
+import { SCENE, SCENE_RATES } from './ranges';
+import { seizure } from './seizure';
+import { periodicDischarges, polymorphicSlowing, rhythmicDelta, superimpose, type Plus } from './waves';
+import { draw, happens } from './variety';
 
 type Family = 'seizure' | 'periodic' | 'rhythmic' | 'other';
 
@@ -25,9 +29,20 @@ export interface Scene {
   intensity: number;
   components: Component[];
   side: 'left' | 'right';
-  /** Where a lateralised pattern is strongest: temporal or parasagittal. */
-  focus: 'temporal' | 'parasagittal';
+  /** Where a lateralised pattern is strongest. */
+  focus: Focus;
+  /** The ACNS 2021 "plus" modifier of the main pattern (periodic or rhythmic only), or none. */
+  plus: Plus | null;
+  /** Amplitude of an independent focus on the other side against the main one; 0 for none (ACNS "bilateral independent"). */
+  contralateral: number;
+  /** How far a lateralised field reaches, and where and how widely a generalised one shows (head radii). */
+  fields: { focalWidth: number; generalY: number; generalWidth: number };
 }
+
+export type Focus = 'temporal' | 'parasagittal' | 'frontal' | 'occipital';
+
+/** The centre of each lateralised focus on the left side (x is mirrored for the right). */
+const FOCUS_XY: Record<Focus, [number, number]> = { temporal: [-0.85, 0], parasagittal: [-0.45, 0.1], frontal: [-0.5, 0.6], occipital: [-0.35, -0.75] };
 
 /** Class shares of the main pattern, near the real dataset's consensus counts. */
 const CLASS_WEIGHTS = [0.17, 0.15, 0.16, 0.16, 0.18, 0.18];
@@ -60,13 +75,27 @@ export function drawScene(rng: Random, patient: Patient, ambiguous: boolean): Sc
     components[0].weight = 1 - weight;
     components.push({ family: familyOf(partner), weight, laterality: lateralityFor(partner, rng, ambiguous) });
   }
+  const v = patient.variety;
+  const family = familyOf(main);
+  const patterned = family === 'periodic' || family === 'rhythmic';
   return {
     main,
     intensity: ambiguous ? rng.uniform(0.55, 0.95) : rng.uniform(0.75, 1),
     components,
     side: rng.chance(0.85) ? patient.side : patient.side === 'left' ? 'right' : 'left',
-    focus: rng.chance(0.6) ? 'temporal' : 'parasagittal',
+    focus: drawFocus(rng, v),
+    plus: happens(rng, SCENE_RATES.plusModifier, v) && patterned ? rng.pick(PLUS_OF[family]) : null,
+    contralateral: happens(rng, SCENE_RATES.bilateralIndependent, v) && patterned ? draw(rng, SCENE.contralateral, v) : 0,
+    fields: { focalWidth: draw(rng, SCENE.focalWidth, v), generalY: draw(rng, SCENE.generalY, v), generalWidth: draw(rng, SCENE.generalWidth, v) },
   };
+}
+
+/** ACNS 2021: +F and +R modify periodic discharges, +F and +S rhythmic delta. */
+const PLUS_OF: Record<'periodic' | 'rhythmic', Plus[]> = { periodic: ['F', 'R'], rhythmic: ['F', 'S'] };
+
+function drawFocus(rng: Random, variety: number): Focus {
+  if (happens(rng, SCENE_RATES.otherFocus, variety)) return rng.chance(0.5) ? 'frontal' : 'occipital';
+  return happens(rng, SCENE_RATES.temporal, variety) ? 'temporal' : 'parasagittal';
 }
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
@@ -92,12 +121,13 @@ export function truthOf(scene: Scene): number[] {
   return out.map((v) => v / total);
 }
 
-/** The spatial field of a component: focal on one side, generalised (frontal-predominant), or between. */
-function componentField(scene: Scene, laterality: number): Float64Array {
-  const x = scene.side === 'left' ? -1 : 1;
-  const focal = field(scene.focus === 'temporal' ? [0.85 * x, 0] : [0.45 * x, 0.1], 0.38);
-  // Generalised patterns are frontally predominant, so the frontal chains of the banana show them.
-  const general = field([0, 0.75], 0.7);
+/** The spatial field of a component: focal on one side (or its mirror), generalised, or between. */
+function componentField(scene: Scene, laterality: number, mirrored = false): Float64Array {
+  const x = (scene.side === 'left') !== mirrored ? 1 : -1;
+  const [fx, fy] = FOCUS_XY[scene.focus];
+  const focal = field([fx * x, fy], scene.fields.focalWidth);
+  // Generalised patterns are most often frontally predominant, so the frontal chains of the banana show them.
+  const general = field([0, scene.fields.generalY], scene.fields.generalWidth);
   return focal.map((f, e) => laterality * f + (1 - laterality) * general[e]);
 }
 
@@ -112,107 +142,30 @@ const MEDIAN_BACKGROUND_UV = 30;
 
 /** Adds the scene's patterns to the 19 electrode arrays (µV), in place. */
 export function renderScene(rng: Random, patient: Patient, scene: Scene, eeg: Float64Array[]): void {
-  const samples = eeg[0].length;
-  const gain = (patient.backgroundUv / MEDIAN_BACKGROUND_UV) * rng.uniform(0.92, 1.08);
-  for (const c of scene.components) {
+  const gain = (patient.backgroundUv / MEDIAN_BACKGROUND_UV) * draw(rng, SCENE.gain, patient.variety);
+  scene.components.forEach((c, k) => {
     const strength = scene.intensity * (0.35 + 0.65 * c.weight) * gain;
-    const fieldOf = componentField(scene, c.laterality);
-    let wave: Float64Array;
-    if (c.family === 'periodic') wave = periodicDischarges(rng, samples, patient.periodicHz, PEAK_UV.periodic * strength);
-    else if (c.family === 'rhythmic') wave = rhythmicDelta(rng, samples, patient.deltaHz, PEAK_UV.rhythmic * strength);
-    else if (c.family === 'seizure') {
-      seizure(rng, samples, PEAK_UV.seizure * strength, scene, eeg);
-      continue;
-    } else wave = polymorphicSlowing(rng, samples, rng.uniform(5, 20));
-    eeg.forEach((ch, e) => {
-      const g = fieldOf[e];
-      for (let i = 0; i < samples; i++) ch[i] += g * wave[i];
-    });
-  }
-}
-
-/** A sharp discharge: small positive lead, sharp negative spike, slower positive after-wave. */
-function discharge(out: Float64Array, at: number, amplitude: number, sharpness = 1): void {
-  const parts = [
-    { dt: -0.04, width: 0.015, amp: 0.25 },
-    { dt: 0, width: 0.02 / sharpness, amp: -1 },
-    { dt: 0.12, width: 0.07, amp: 0.45 },
-  ];
-  for (const p of parts) {
-    const centre = at + p.dt * FS;
-    const half = 4 * p.width * FS;
-    for (let i = Math.max(0, Math.floor(centre - half)); i < Math.min(out.length, centre + half); i++) {
-      out[i] += amplitude * p.amp * Math.exp(-0.5 * ((i - centre) / (p.width * FS)) ** 2);
+    if (c.family === 'seizure') return seizure(rng, patient, PEAK_UV.seizure * strength, scene.side === 'left' ? -1 : 1, eeg);
+    const wave = componentWave(rng, patient, c.family, eeg[0].length, strength);
+    if (k === 0 && scene.plus) superimpose(rng, patient, scene.plus, wave, strength * PEAK_UV[c.family === 'rhythmic' ? 'rhythmic' : 'periodic']);
+    addField(eeg, componentField(scene, c.laterality), wave);
+    // An independent focus on the other side: the same pattern, its own timing, weaker.
+    if (scene.contralateral > 0 && c.family !== 'other' && c.laterality > 0.5) {
+      const other = componentWave(rng, patient, c.family, eeg[0].length, strength * scene.contralateral);
+      addField(eeg, componentField(scene, c.laterality, true), other);
     }
-  }
+  });
 }
 
-/** LPD/GPD: discharges every 1/rate s (0.5–2.5 Hz) with ±10% jitter. */
-function periodicDischarges(rng: Random, samples: number, rateHz: number, amplitude: number): Float64Array {
-  const out = new Float64Array(samples);
-  const rate = Math.min(2.5, Math.max(0.5, rateHz * rng.uniform(0.85, 1.15)));
-  for (let t = rng.uniform(0, 1 / rate) * FS; t < samples; t += (FS / rate) * rng.uniform(0.9, 1.1)) {
-    discharge(out, t, amplitude * rng.uniform(0.8, 1.2));
-  }
-  return out;
+function componentWave(rng: Random, patient: Patient, family: Exclude<Component['family'], 'seizure'>, samples: number, strength: number): Float64Array {
+  if (family === 'periodic') return periodicDischarges(rng, patient, samples, PEAK_UV.periodic * strength);
+  if (family === 'rhythmic') return rhythmicDelta(rng, patient, samples, PEAK_UV.rhythmic * strength);
+  return polymorphicSlowing(rng, samples, draw(rng, SCENE.polymorphicUv, patient.variety));
 }
 
-/** LRDA/GRDA: rhythmic 1–3 Hz delta, slightly sharpened, waxing and waning. */
-function rhythmicDelta(rng: Random, samples: number, freqHz: number, amplitude: number): Float64Array {
-  const out = new Float64Array(samples);
-  const f0 = Math.min(3, Math.max(1, freqHz * rng.uniform(0.9, 1.1)));
-  const wax = rng.uniform(6, 12);
-  let phase = rng.uniform(0, 2 * Math.PI);
-  for (let i = 0; i < samples; i++) {
-    const t = i / FS;
-    phase += (2 * Math.PI * f0 * (1 + 0.05 * Math.sin((2 * Math.PI * t) / 17))) / FS;
-    const envelope = 0.75 + 0.25 * Math.sin((2 * Math.PI * t) / wax);
-    out[i] = amplitude * envelope * (Math.sin(phase) + 0.25 * Math.sin(2 * phase + 0.5));
-  }
-  return out;
-}
-
-/** Diffuse, irregular slowing: what "other" often holds besides artifacts. */
-function polymorphicSlowing(rng: Random, samples: number, amplitude: number): Float64Array {
-  const out = new Float64Array(samples);
-  let a = 0;
-  let b = 0;
-  for (let i = 0; i < samples; i++) {
-    a = 0.985 * a + rng.normal();
-    b = 0.97 * b + a * 0.03;
-    out[i] = amplitude * b;
-  }
-  return out;
-}
-
-/**
- * A seizure: an evolving rhythmic discharge. It starts focal on one side at 4–7 Hz with low
- * amplitude, then slows, grows and spreads over the recording (spike-and-wave morphology).
- */
-function seizure(rng: Random, samples: number, amplitude: number, scene: Scene, eeg: Float64Array[]): void {
-  const x = scene.side === 'left' ? -1 : 1;
-  const focal = field([0.8 * x, 0.1], 0.35);
-  const spread = field([0.55 * x, 0.1], 0.6);
-  const f0 = rng.uniform(4, 7);
-  const f1 = rng.uniform(1.8, 3);
-  const wave = new Float64Array(samples);
-  const progress = new Float64Array(samples);
-  let phase = 0;
-  let nextSpike = 0;
-  const evolutionSec = Math.max(samples / FS, 60);
-  for (let i = 0; i < samples; i++) {
-    // Evolution over ~a minute, faster than the slowest recordings so every window sees change.
-    const u = Math.min(1, Math.max(0, i / FS / evolutionSec + 0.1 * Math.sin(i / FS / 7)));
-    progress[i] = u;
-    const f = f0 + (f1 - f0) * u;
-    phase += (2 * Math.PI * f) / FS;
-    wave[i] += amplitude * (0.3 + 0.7 * u) * 0.5 * Math.sin(phase);
-    if (phase >= nextSpike) {
-      nextSpike = phase + 2 * Math.PI;
-      discharge(wave, i, amplitude * (0.3 + 0.7 * u), 1.5);
-    }
-  }
+function addField(eeg: Float64Array[], fieldOf: Float64Array, wave: Float64Array): void {
   eeg.forEach((ch, e) => {
-    for (let i = 0; i < samples; i++) ch[i] += ((1 - progress[i]) * focal[e] + progress[i] * spread[e]) * wave[i];
+    const g = fieldOf[e];
+    for (let i = 0; i < wave.length; i++) ch[i] += g * wave[i];
   });
 }

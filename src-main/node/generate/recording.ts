@@ -1,9 +1,12 @@
 /** One generated recording: background, pattern, EKG and artifacts, as HMS's 20 float32 columns. */
 import { HMS_SAMPLE_RATE_HZ as FS } from '../../core/eeg';
-import { addArtifacts, addGap, background, ekg } from './background';
+import { addArtifacts, addGap } from './artifacts';
+import { background, ekg } from './background';
 import type { Patient } from './patient';
 import { renderScene, type Scene } from './patterns';
 import type { Random } from '../../core/random';
+import { RECORDING } from './ranges';
+import { draw } from './variety';
 
 export interface GeneratedRecording {
   /** HMS column order: 19 electrodes, then EKG; µV quantised to 0.01 like the real files. */
@@ -17,7 +20,10 @@ export function synthesiseRecording(rng: Random, patient: Patient, scene: Scene,
   renderScene(rng, patient, scene, eeg);
   const heart = ekg(rng, patient, samples);
   addArtifacts(rng, patient, eeg, heart);
+  // The amplifier's gain scales every channel alike: absolute µV differ between machines.
+  const gain = draw(rng, RECORDING.gain, patient.variety);
   const all = [...eeg, heart];
+  for (const ch of all) for (let i = 0; i < samples; i++) ch[i] *= gain;
   const hasGap = rng.chance(gapChance);
   if (hasGap) addGap(rng, all, 8);
   return {

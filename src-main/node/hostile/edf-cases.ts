@@ -39,7 +39,9 @@ export const edfCases: CorpusCase[] = [
   ...edf('records-huge', 'warn', 'a record count of 99999999 (60 present)', ['inspect'], (b) => setField(b, 'records', '99999999')),
   ...edf('spr-huge', 'refuse', 'Fp1 with 99999999 samples per record', ['inspect'], (b) => setSignalField(b, 'samplesPerRecord', 0, '99999999')),
   ...edf('duration-tiny', 'refuse', 'records of 1e-300 s (a rate of 2e302 Hz)', ['inspect'], (b) => setField(b, 'recordSeconds', '1e-300')),
-  ...edf('gap-74h', 'refuse', 'EDF+D of 480 KB whose records leave a 74-hour gap', ['inspect', 'classify'], (b) => discontinuous(b, (r) => (r < 30 ? r : r + HOURS_74))),
+  ...edf('gap-74h', 'refuse', 'EDF+D of 480 KB whose records leave a 74-hour gap: no 50-s stretch of data', ['classify', 'timeline'], (b) =>
+    discontinuous(b, (r) => (r < 30 ? r : r + HOURS_74)),
+  ),
   ...edf('gap-overlap', 'refuse', 'EDF+D whose record 11 starts before record 10 ends', ['inspect'], (b) => discontinuous(b, (r) => (r === 10 ? 5 : r))),
   ...edf('gap-no-timekeeping', 'refuse', 'EDF+D with a record lacking its time-keeping TAL', ['inspect'], (b) =>
     setTal(
@@ -63,6 +65,17 @@ export const edfCases: CorpusCase[] = [
   ...bdf('bdf-degc', 'refuse', 'BDF in degC', ['window'], (b) => setSignalField(b, 'dimension', 'signals', 'degC')),
   ...['fifo', 'dev-zero'].map((kind) => fileCase('path', `edf-${kind}`, 'refuse', `x.edf: ${kind}`, 'inspect', (dir) => oddPath(kind as 'fifo', join(dir, 'x.edf')))),
   // Valid but odd.
+  ...edf('gap-74h-read', 'accept', 'EDF+D of 480 KB whose records leave a 74-hour gap, read in bounded memory', ['inspect'], (b) =>
+    discontinuous(b, (r) => (r < 30 ? r : r + HOURS_74)),
+  ),
+  ...edf(
+    'gap-74h-halves',
+    'warn',
+    'EDF+D of two minutes 74 hours apart: a timeline on each side, the gap said',
+    ['timeline'],
+    (b) => discontinuous(b, (r) => (r < 60 ? r : r + HOURS_74)),
+    () => encodeEdfSeconds(120),
+  ),
   ...edf('gap-4s', 'accept', 'EDF+D with a 4-s gap at 25 s', ['window'], (b) => discontinuous(b, (r) => (r < 25 ? r : r + 4))),
   ...edf('rate-10khz', 'accept', '55 s at 10 kHz', ['window'], same, () => encodeEdfSeconds(55, 10_000)),
   ...edf('rate-100hz', 'accept', 'EEG at 100 Hz', ['classify'], same, () => encodeEdfSeconds(60, 100)),

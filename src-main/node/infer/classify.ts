@@ -46,6 +46,16 @@ export function checkFeedable(model: { path: string; info: ModelInfo }): void {
 
 export async function prepareRecording(path: string, info: ModelInfo): Promise<PreparedRecording> {
   const { recording, missing } = await readHmsLayoutRecording(path);
+  const rec = prepareLoaded(path, recording, missing, info);
+  const samples = rec.data[0]?.length ?? 0;
+  if (samples < info.windowSamples) {
+    throw new DataError(path, `the recording lasts ${(samples / info.sampleRateHz).toFixed(1)} s; the model needs ${info.windowSamples / info.sampleRateHz} s`);
+  }
+  return rec;
+}
+
+/** A recording (or a stretch of one) in HMS layout, brought to the model's rate and preprocessed as its metadata says. */
+export function prepareLoaded(path: string, recording: Recording, missing: string[], info: ModelInfo): PreparedRecording {
   const rec: Recording =
     recording.sampleRateHz === info.sampleRateHz
       ? recording
@@ -55,9 +65,6 @@ export async function prepareRecording(path: string, info: ModelInfo): Promise<P
     throw new DataError(path, `the model takes channels ${info.channels.join(' ')}; its preprocessing gives ${pre.channels.join(' ')}`);
   }
   const samples = pre.data[0]?.length ?? 0;
-  if (samples < info.windowSamples) {
-    throw new DataError(path, `the recording lasts ${(samples / info.sampleRateHz).toFixed(1)} s; the model needs ${info.windowSamples / info.sampleRateHz} s`);
-  }
   const prefixes = rec.data.map((ch, c) => (missing.includes(rec.channels[c]) ? null : missingPrefix(ch)));
   return { path, data: pre.data, sampleRateHz: info.sampleRateHz, durationSec: samples / info.sampleRateHz, missing, absent: pre.absent, missingPrefix: prefixes };
 }
@@ -91,18 +98,25 @@ export async function classifyWindows(model: WindowModel, rec: PreparedRecording
 
 /** The window starting `offsetSec` into the recording (0: its start, as Kaggle's 50-s test files); refused when it misses too much. */
 export async function classifyRecording(model: WindowModel, rec: PreparedRecording, offsetSec = 0, maxMissing = DEFAULT_MAX_MISSING): Promise<Probabilities> {
-  const start = Math.round(offsetSec * rec.sampleRateHz);
-  const last = rec.data[0].length - model.info.windowSamples;
-  if (!(start >= 0 && start <= last)) {
-    throw new DataError(
-      rec.path,
-      `--offset ${offsetSec} s leaves no full ${model.info.windowSamples / rec.sampleRateHz}-s window in a ${rec.durationSec.toFixed(1)}-s recording (0…${(last / rec.sampleRateHz).toFixed(1)} s)`,
-    );
-  }
+  const start = windowStart(rec.path, offsetSec, rec.data[0].length, model.info);
   const problem = windowProblem(rec, start, model.info.windowSamples, maxMissing);
   if (problem) throw new DataError(rec.path, `the window from ${offsetSec} s has ${problem}`);
   const [p] = await classifyWindows(model, rec, [start]);
   return asProbabilities(p);
+}
+
+/** The sample where the window `offsetSec` into a recording of `samples` (at the model's rate) starts; refused when no full window starts there. */
+export function windowStart(path: string, offsetSec: number, samples: number, info: ModelInfo): number {
+  const fs = info.sampleRateHz;
+  const start = Math.round(offsetSec * fs);
+  const last = samples - info.windowSamples;
+  if (!(start >= 0 && start <= last)) {
+    throw new DataError(
+      path,
+      `--offset ${offsetSec} s leaves no full ${info.windowSamples / fs}-s window in a ${(samples / fs).toFixed(1)}-s recording (0…${(last / fs).toFixed(1)} s)`,
+    );
+  }
+  return start;
 }
 
 export interface TimelinePoint {

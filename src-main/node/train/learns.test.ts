@@ -11,6 +11,7 @@ import { modelByName } from '../../core/model-zoo';
 import { DEFAULT_TRAIN_CONFIG, type EpochRecord, type RestartRecord, type TrainConfig, type TrainEvent } from '../../core/training';
 import { buildCache } from '../cache/build';
 import { generateDataset } from '../generate/dataset';
+import { DEFAULT_VARIETY } from '../generate/variety';
 import { initialWeights } from './build-model';
 import { readCheckpoint } from './checkpoint';
 import { loadTrainingSet, patientFolds } from './data';
@@ -19,7 +20,7 @@ import { trainRun } from './run';
 import { LAST_CHECKPOINT, RUN_FILE } from './run-folder';
 
 let dir: string;
-/** The built-in generator at its default difficulty, a third of its default size. */
+/** The built-in generator at its default difficulty and variety, a third of its default size. */
 let cacheDir: string;
 /** Three patients, a recording each: a handful of windows, for the guard's many epochs. */
 let tinyCacheDir: string;
@@ -27,7 +28,7 @@ let tinyCacheDir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'hms-learns-'));
   const cache = async (name: string, patients: number, recordings: number) => {
-    await generateDataset({ out: join(dir, name), patients, recordings, testRecordings: 1, seed: 1 });
+    await generateDataset({ out: join(dir, name), patients, recordings, testRecordings: 1, seed: 1, variety: DEFAULT_VARIETY });
     await buildCache(join(dir, name), join(dir, `${name}-cache`));
     return join(dir, `${name}-cache`);
   };
