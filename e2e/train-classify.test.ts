@@ -57,7 +57,7 @@ describe('Train and Classify', () => {
     await page.locator('main').getByRole('button', { name: 'Train', exact: true }).click();
     await expect
       .poll(() => page.getByTestId('backend').innerText(), { timeout: 60_000 })
-      .toMatch(/WebAssembly on the CPU, \d threads? · \d+ training windows, \d+ held out by patient/);
+      .toMatch(/onnxruntime · CPU · \d threads? · \d+ training windows, \d+ held out by patient/);
     await expect.poll(() => page.getByTestId('val-kl').count(), { timeout: 120_000 }).toBe(1);
     expect(Number(await page.getByTestId('val-kl').innerText())).toBeGreaterThan(0);
     expect(await page.getByRole('table', { name: 'confusion matrix' }).locator('tbody tr').count()).toBe(6);

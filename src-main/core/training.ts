@@ -30,7 +30,29 @@ export interface TrainConfig {
   workers?: number;
   /** Most MiB of the cache's samples held in memory at once; a quarter of the machine's memory when absent. */
   memoryBudgetMb?: number;
+  /** The engine asked for; absent: the default (`DEFAULT_ENGINE`). */
+  engine?: TrainEngine;
+  /** Where onnxruntime trains; absent: the CPU. */
+  device?: TrainDevice;
 }
+
+/**
+ * What computes the training steps: `onnxruntime` (a training graph compiled from the model, on
+ * every core) for the models it can train, `tfjs` for every model (TensorFlow's native binding when
+ * installed, else wasm with our kernels). A model onnxruntime cannot train (LSTM) falls back to tfjs.
+ */
+export type TrainEngine = 'onnxruntime' | 'tfjs';
+export const TRAIN_ENGINES: readonly TrainEngine[] = ['onnxruntime', 'tfjs'];
+/**
+ * Where onnxruntime trains: the CPU, a GPU execution provider (CUDA; DirectML on Windows; CoreML on
+ * macOS; WebGPU), or `auto`, the first of those that starts. One that cannot start falls back to
+ * the CPU, and the backend's `fallback` says why.
+ */
+export type TrainDevice = 'cpu' | 'auto' | 'cuda' | 'dml' | 'coreml' | 'webgpu';
+export const TRAIN_DEVICES: readonly TrainDevice[] = ['cpu', 'auto', 'cuda', 'dml', 'coreml', 'webgpu'];
+
+/** onnxruntime: about twice the wasm engine's samples/s on the reference net (`hms bench train`). */
+export const DEFAULT_ENGINE: TrainEngine = 'onnxruntime';
 
 export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'cacheDir'> = {
   model: 'chainnet',
@@ -59,10 +81,19 @@ export interface EpochRecord {
 
 /** The engine a run trains on (node/train/backend.ts picks it), as the run reports it. */
 export interface BackendInfo {
-  name: 'tensorflow' | 'wasm';
+  name: 'tensorflow' | 'wasm' | 'onnxruntime';
   device: 'gpu' | 'cpu';
   /** Threads one backend instance computes with (data-parallel workers multiply it). */
   threads: number;
+  /** The execution provider on a GPU (onnxruntime), as named to the user: `CUDA`, `WebGPU`, … */
+  provider?: string;
+  /** Why this is not the engine or device that was asked for, when it is not. */
+  fallback?: string;
+}
+
+/** "onnxruntime · CPU · 2 threads", "onnxruntime · CUDA": the backend as the CLI and the app name it. */
+export function backendLine({ name, device, threads, provider }: BackendInfo): string {
+  return provider ? `${name} · ${provider}` : `${name} · ${device.toUpperCase()} · ${threads} thread${threads === 1 ? '' : 's'}`;
 }
 
 export type TrainEvent =

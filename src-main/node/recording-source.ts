@@ -21,8 +21,9 @@ export interface RecordingSource {
   /** HMS channels the file lacks (read as NaN). */
   missing: string[];
   annotations: Annotation[];
-  /** When it started, local ISO without a zone (an EDF header's), and the patient it names: for the viewer's header and clock. */
+  /** The recording's start, ISO 8601 local time without a zone, when the file says it (EDF). */
   startTime?: string;
+  /** The patient code of the file's header (EDF+), when it has one. */
   patientId?: string;
   /** Stretches with data, [start, end) in samples; one for a recording without gaps. */
   segments: Segment[];
@@ -53,8 +54,8 @@ export function wholeSource({ recording, missing }: { recording: Recording; miss
     samples,
     missing,
     annotations: recording.annotations,
-    startTime: recording.source.startTime,
-    patientId: recording.source.patientId,
+    ...(recording.source.startTime ? { startTime: recording.source.startTime } : {}),
+    ...(recording.source.patientId ? { patientId: recording.source.patientId } : {}),
     segments: [[0, samples]],
     read: (from, to) => recording.data.map((ch) => ch.subarray(Math.max(0, from), Math.max(0, to))),
     close: () => {},
@@ -82,8 +83,8 @@ function edfSource(reader: EdfReader): RecordingSource {
     samples: reader.samples,
     missing,
     annotations: reader.annotations,
-    startTime: reader.startTime,
-    patientId: reader.patientId,
+    ...(reader.startTime ? { startTime: reader.startTime } : {}),
+    ...(reader.patientId ? { patientId: reader.patientId } : {}),
     segments: reader.segments,
     read(from, to) {
       // Only the signals the layout takes are decoded: a clinical file's oximetry and markers are not.

@@ -1,13 +1,16 @@
 /**
  * Training speed on the reference net (docs/ARCHITECTURE.md §6: batch 32 × 18 × 2000, KL on
  * softmax, Adam 1e-3), comparable with `shared/bench/torch_reference.py`: a few warm-up steps, then the median
- * of timed steps. Random inputs are enough — speed does not depend on the values.
+ * of timed steps, for each engine asked, taking turns within one run so their ratio holds on a
+ * noisy machine. Random inputs are enough — speed does not depend on the values.
  */
 import { MODELS } from '../../core/model-zoo';
 import { describeModel, type ModelSpec, REFERENCE_NET } from '../../core/models';
 import { Random } from '../../core/random';
-import type { BackendInfo } from '../../core/training';
+import { type BackendInfo, type TrainDevice, TRAIN_ENGINES, type TrainEngine } from '../../core/training';
+import { unsupportedReason } from '../train/ort/compile';
 import { startTrainer } from '../train/trainer';
+import type { Trainer } from '../train/trainer-interface';
 
 export interface TrainBenchOptions {
   steps?: number;
@@ -16,6 +19,10 @@ export interface TrainBenchOptions {
   /** Worker threads on wasm; all cores when absent. */
   workers?: number;
   native?: boolean;
+  /** Engines to time, alternating within one run; the first is the one reported at the top. Both when absent. */
+  engines?: TrainEngine[];
+  /** Where onnxruntime trains; the CPU when absent. */
+  device?: TrainDevice;
   signal?: AbortSignal;
   onStep?: (done: number, total: number, ms: number) => void;
   /** Also time every shipped model (a few steps each at a batch its size allows). */
@@ -26,6 +33,17 @@ export interface TrainBenchOptions {
 /** Batch and timed steps per shipped model: the notebook's are slow (a 99M-weight MLP; an LSTM over 2,500 steps). */
 const MODEL_BENCH: Record<string, { batch: number; steps: number }> = { chainnet: { batch: 32, steps: 5 }, convmodel: { batch: 8, steps: 2 }, convlstm: { batch: 8, steps: 2 } };
 
+/** Timed steps per turn of one engine before the next takes over: short turns, so load on a shared machine falls on all alike. */
+const TURN = 5;
+
+export interface EngineBench {
+  engine: TrainEngine;
+  trainSamplesPerSec: number;
+  medianStepMs: number;
+  backend: BackendInfo;
+  workers: number;
+}
+
 export interface TrainBenchResult {
   trainSamplesPerSec: number;
   backend: BackendInfo['name'];
@@ -35,8 +53,10 @@ export interface TrainBenchResult {
   batch: number;
   steps: number;
   medianStepMs: number;
-  /** Samples/s for each shipped model, by name. */
-  models: Record<string, number>;
+  /** Every engine timed, in the order asked; the first is the one above. */
+  engines: EngineBench[];
+  /** Samples/s for each shipped model, by name, then by engine (absent where the engine falls back to another). */
+  models: Record<string, Partial<Record<TrainEngine, number>>>;
 }
 
 /** Inputs ~ N(0, 1) and targets the softmax of N(0, 1) logits: [rows, samples, channels], [rows, classes]. */
@@ -55,44 +75,57 @@ export function syntheticBatch(spec: ModelSpec, rows: number, seed: number): { x
 }
 
 export async function benchTrain(options: TrainBenchOptions = {}): Promise<TrainBenchResult> {
-  const { steps = 20, warmup = 3, batch = 32, signal, onStep } = options;
-  const trainer = await startTrainer({ spec: REFERENCE_NET, seed: 0, maxBatch: batch, workers: options.workers, native: options.native });
-  const times: number[] = [];
+  const { steps = 20, warmup = 3, batch = 32, signal, onStep, engines = [...TRAIN_ENGINES] } = options;
+  const trainers: Trainer[] = [];
+  const times: number[][] = engines.map(() => []);
   try {
+    for (const engine of engines)
+      trainers.push(await startTrainer({ spec: REFERENCE_NET, seed: 0, maxBatch: batch, workers: options.workers, native: options.native, engine, device: options.device }));
     const { x, y } = syntheticBatch(REFERENCE_NET, batch, 1);
-    for (let i = 0; i < warmup + steps && !signal?.aborted; i++) {
-      const t0 = performance.now();
-      await trainer.step(x, y, batch);
-      const ms = performance.now() - t0;
-      if (i >= warmup) times.push(ms);
-      onStep?.(i + 1, warmup + steps, ms);
+    for (const trainer of trainers) for (let i = 0; i < warmup && !signal?.aborted; i++) await trainer.step(x, y, batch);
+    let done = 0;
+    const total = steps * trainers.length;
+    // Turn by turn, so that whatever else loads the machine meanwhile slows every engine alike.
+    for (let turn = 0; turn * TURN < steps && !signal?.aborted; turn++) {
+      for (const [e, trainer] of trainers.entries()) {
+        for (let i = turn * TURN; i < Math.min(steps, (turn + 1) * TURN) && !signal?.aborted; i++) {
+          const t0 = performance.now();
+          await trainer.step(x, y, batch);
+          times[e].push(performance.now() - t0);
+          onStep?.(++done, total, times[e].at(-1)!);
+        }
+      }
     }
   } finally {
-    await trainer.close();
+    await Promise.all(trainers.map((t) => t.close()));
   }
-  if (!times.length) throw new Error('the benchmark was stopped before its first timed step');
-  const medianStepMs = median(times);
-  const models: Record<string, number> = {};
-  for (const spec of options.models ? MODELS : []) {
-    if (signal?.aborted) break;
-    options.onModel?.(spec.name);
-    models[spec.name] = await modelSamplesPerSec(spec, MODEL_BENCH[spec.name] ?? { batch: 16, steps: 3 }, options);
-  }
-  return {
-    trainSamplesPerSec: (batch / medianStepMs) * 1000,
-    backend: trainer.backend.name,
-    device: trainer.backend.device,
-    threads: trainer.backend.threads,
-    workers: trainer.workers,
-    batch,
-    steps: times.length,
-    medianStepMs,
-    models,
-  };
+  if (!times[0]?.length) throw new Error('the benchmark was stopped before its first timed step');
+  const results: EngineBench[] = trainers.map((trainer, e) => {
+    const medianStepMs = median(times[e]);
+    return { engine: engines[e], trainSamplesPerSec: (batch / medianStepMs) * 1000, medianStepMs, backend: trainer.backend, workers: trainer.workers };
+  });
+  const models = options.models ? await modelRates(engines, options) : {};
+  const [first] = results;
+  const { name, device, threads } = first.backend;
+  return { ...first, backend: name, device, threads, batch, steps: times[0].length, engines: results, models };
 }
 
-async function modelSamplesPerSec(spec: ModelSpec, { batch, steps }: { batch: number; steps: number }, options: TrainBenchOptions): Promise<number> {
-  const trainer = await startTrainer({ spec, seed: 0, maxBatch: batch, workers: options.workers, native: options.native });
+async function modelRates(engines: TrainEngine[], options: TrainBenchOptions): Promise<TrainBenchResult['models']> {
+  const models: TrainBenchResult['models'] = {};
+  for (const spec of MODELS) {
+    models[spec.name] = {};
+    for (const engine of engines) {
+      if (options.signal?.aborted) return models;
+      if (engine === 'onnxruntime' && unsupportedReason(spec)) continue;
+      options.onModel?.(`${spec.name} on ${engine}`);
+      models[spec.name][engine] = await modelSamplesPerSec(spec, MODEL_BENCH[spec.name] ?? { batch: 16, steps: 3 }, engine, options);
+    }
+  }
+  return models;
+}
+
+async function modelSamplesPerSec(spec: ModelSpec, { batch, steps }: { batch: number; steps: number }, engine: TrainEngine, options: TrainBenchOptions): Promise<number> {
+  const trainer = await startTrainer({ spec, seed: 0, maxBatch: batch, workers: options.workers, native: options.native, engine, device: options.device });
   try {
     const { x, y } = syntheticBatch(spec, batch, 1);
     await trainer.step(x, y, batch);

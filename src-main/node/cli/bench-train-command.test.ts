@@ -1,4 +1,6 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
+import { unavailableReason } from '../onnx/providers';
 import { parseArgs } from './args';
 import { benchTrainCommand } from './bench-train-command';
 import { type CliIo, UsageError } from './command';
@@ -18,21 +20,33 @@ describe('hms bench train', () => {
     expect(await run(['--steps', '1', '--workers', '2', '--no-models', '--json'], io)).toBe(0);
     expect(json).toHaveLength(1);
     const r = json[0] as Record<string, unknown>;
-    expect(r).toMatchObject({ backend: 'wasm', device: 'cpu', threads: 2, workers: 2, models: {} });
+    expect(r).toMatchObject({ backend: 'onnxruntime', device: 'cpu', threads: availableParallelism(), workers: 0, models: {} });
+    expect(r.engines).toMatchObject({ onnxruntime: { backend: 'onnxruntime', workers: 0 }, tfjs: { backend: 'wasm', threads: 2, workers: 2 } });
     expect(r.trainSamplesPerSec).toBeGreaterThan(0);
+    expect(r.ratio).toBeGreaterThan(0);
   });
 
   it('says it in words without --json', async () => {
     const { io, out, json } = capture();
-    expect(await run(['--steps', '1', '--workers', '1', '--no-models'], io)).toBe(0);
+    expect(await run(['--steps', '1', '--workers', '1', '--no-models', '--engine', 'tfjs'], io)).toBe(0);
     expect(json).toHaveLength(0);
     expect(out[0]).toMatch(/^train: [\d.]+ samples\/s \(median [\d.]+ ms a step of 32, 1 timed step\)$/);
-    expect(out[1]).toBe('backend wasm on cpu, 1 thread (1 worker)');
+    expect(out[1]).toBe('backend wasm · CPU · 1 thread · 1 worker');
+    expect(out).toHaveLength(2);
+  });
+
+  it.runIf(unavailableReason('cuda'))('says in one line why --device cuda trains on the CPU here', async () => {
+    const { io, out } = capture();
+    expect(await run(['--steps', '1', '--no-models', '--engine', 'onnxruntime', '--device', 'cuda'], io)).toBe(0);
+    expect(out[1]).toBe(`backend onnxruntime · CPU · ${availableParallelism()} threads`);
+    expect(out[2]).toBe(`  on the CPU: ${unavailableReason('cuda')}`);
   });
 
   it('rejects a step or worker count that is not a positive whole number', async () => {
     const { io } = capture();
     await expect(run(['--steps', '0'], io)).rejects.toThrow(UsageError);
     await expect(run(['--workers', '1.5'], io)).rejects.toThrow('--workers must be a whole number ≥ 1');
+    await expect(run(['--engine', 'pytorch'], io)).rejects.toThrow('--engine must be one of onnxruntime, tfjs, both');
+    await expect(run(['--device', 'tpu'], io)).rejects.toThrow('--device must be one of cpu, auto, cuda, dml, coreml, webgpu');
   });
 });

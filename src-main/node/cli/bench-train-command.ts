@@ -1,40 +1,73 @@
 /** `hms bench train`: training speed on the reference net (docs/ARCHITECTURE.md §6) — numbers, never pass/fail. */
-import { benchTrain } from '../bench/train-bench';
-import { flag, wholeNumberOption } from './args';
-import type { Command } from './command';
+import { backendLine, TRAIN_DEVICES, TRAIN_ENGINES, type TrainEngine } from '../../core/training';
+import { benchTrain, type EngineBench, type TrainBenchResult } from '../bench/train-bench';
+import { flag, stringOption, wholeNumberOption } from './args';
+import { type CliIo, type Command, UsageError } from './command';
+import { deviceOption } from './train-command';
+
+const ENGINE_CHOICES = [...TRAIN_ENGINES, 'both'];
 
 export const benchTrainCommand: Command = {
   name: 'bench train',
-  summary: 'training samples/s on the reference net (batch 32 × 18 × 2000), with backend and threads',
-  usage: 'hms bench train [--steps N] [--workers N] [--no-models] [--json]',
-  options: { json: { values: 0 }, steps: { values: 1 }, workers: { values: 1 }, 'no-models': { values: 0 } },
+  summary: 'training samples/s on the reference net (batch 32 × 18 × 2000) for each engine, taking turns in one run, with backend and threads',
+  usage: `hms bench train [--steps N] [--engine ${ENGINE_CHOICES.join('|')}] [--device ${TRAIN_DEVICES.join('|')}] [--workers N] [--no-models] [--json]`,
+  options: { json: { values: 0 }, steps: { values: 1 }, workers: { values: 1 }, engine: { values: 1 }, device: { values: 1 }, 'no-models': { values: 0 } },
   async run(args, io) {
     const steps = wholeNumberOption(args, 'steps', { min: 1 }, 20);
     const workers = wholeNumberOption(args, 'workers', { min: 1 });
+    const engine = stringOption(args, 'engine') ?? 'both';
+    if (!ENGINE_CHOICES.includes(engine)) throw new UsageError(`--engine must be one of ${ENGINE_CHOICES.join(', ')}`);
     const r = await benchTrain({
       steps,
       workers,
+      device: deviceOption(args),
+      engines: engine === 'both' ? [...TRAIN_ENGINES] : [engine as TrainEngine],
       signal: io.signal,
       models: !flag(args, 'no-models'),
       onModel: (name) => io.status(`timing model ${name}…`),
       onStep: (done, total, ms) => io.status(`step ${done}/${total}  ${ms.toFixed(0)} ms`),
     });
     io.status('');
-    if (flag(args, 'json')) {
-      io.json({
-        trainSamplesPerSec: r.trainSamplesPerSec,
-        backend: r.backend,
-        device: r.device,
-        threads: r.threads,
-        workers: r.workers,
-        medianStepMs: r.medianStepMs,
-        models: r.models,
-      });
-    } else {
-      io.out(`train: ${r.trainSamplesPerSec.toFixed(1)} samples/s (median ${r.medianStepMs.toFixed(1)} ms a step of ${r.batch}, ${r.steps} timed step${r.steps === 1 ? '' : 's'})`);
-      io.out(`backend ${r.backend} on ${r.device}, ${r.threads} thread${r.threads === 1 ? '' : 's'}${r.workers ? ` (${r.workers} worker${r.workers === 1 ? '' : 's'})` : ''}`);
-      for (const [name, rate] of Object.entries(r.models)) io.out(`  model ${name}: ${rate.toFixed(1)} samples/s`);
-    }
+    if (flag(args, 'json')) io.json(benchJson(r));
+    else report(r, io);
     return 0;
   },
 };
+
+const ratio = (r: TrainBenchResult) => (r.engines.length > 1 ? r.engines[0].trainSamplesPerSec / r.engines[1].trainSamplesPerSec : undefined);
+
+function benchJson(r: TrainBenchResult): object {
+  return {
+    trainSamplesPerSec: r.trainSamplesPerSec,
+    backend: r.backend,
+    device: r.device,
+    threads: r.threads,
+    workers: r.workers,
+    medianStepMs: r.medianStepMs,
+    engines: Object.fromEntries(
+      r.engines.map((e) => [
+        e.engine,
+        { trainSamplesPerSec: e.trainSamplesPerSec, medianStepMs: e.medianStepMs, backend: e.backend.name, threads: e.backend.threads, workers: e.workers },
+      ]),
+    ),
+    ...(ratio(r) !== undefined ? { ratio: ratio(r) } : {}),
+    models: r.models,
+  };
+}
+
+const engineLine = (e: EngineBench) => `${backendLine(e.backend)}${e.workers ? ` · ${e.workers} worker${e.workers === 1 ? '' : 's'}` : ''}`;
+
+function report(r: TrainBenchResult, io: CliIo): void {
+  const [first, second] = r.engines;
+  io.out(`train: ${r.trainSamplesPerSec.toFixed(1)} samples/s (median ${r.medianStepMs.toFixed(1)} ms a step of ${r.batch}, ${r.steps} timed step${r.steps === 1 ? '' : 's'})`);
+  io.out(`backend ${engineLine(first)}`);
+  if (first.backend.fallback) io.out(`  ${first.backend.fallback}`);
+  if (second) {
+    io.out(`  beside ${engineLine(second)}: ${second.trainSamplesPerSec.toFixed(1)} samples/s (median ${second.medianStepMs.toFixed(1)} ms)`);
+    io.out(`  ${first.engine} ÷ ${second.engine}: ${ratio(r)!.toFixed(2)}× (taking turns in this run)`);
+  }
+  for (const [name, rates] of Object.entries(r.models)) {
+    const parts = Object.entries(rates).map(([engine, rate]) => `${engine} ${rate!.toFixed(1)}`);
+    io.out(`  model ${name}: ${parts.join(', ')} samples/s`);
+  }
+}

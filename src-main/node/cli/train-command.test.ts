@@ -19,9 +19,9 @@ describe('hms train and hms evaluate', () => {
     expect(trained.code, trained.stderr).toBe(0);
     const summary = JSON.parse(trained.stdout.trim().split('\n').at(-1)!);
     for (const key of ['valKL', 'valKL10', 'priorKL', 'floorKL', 'accuracy', 'confusion', 'epochs', 'backend', 'threads', 'seconds']) expect(summary).toHaveProperty(key);
-    expect(summary).toMatchObject({ status: 'finished', epochs: 2, stopReason: 'epochs', backend: 'wasm', model: 'chainnet' });
+    expect(summary).toMatchObject({ status: 'finished', epochs: 2, stopReason: 'epochs', backend: 'onnxruntime', model: 'chainnet' });
     expect(summary.floorKL).toBeLessThan(summary.priorKL);
-    expect(trained.stderr).toMatch(/training chainnet .* on wasm\/cpu, \d thread\(s\)/);
+    expect(trained.stderr).toMatch(/training chainnet .* on onnxruntime · CPU · \d threads?: /);
     expect(trained.stderr).toContain('kl epoch   2');
 
     const evaluated = await hms('evaluate', runDir, join(dir, 'data'), '--json');

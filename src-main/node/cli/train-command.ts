@@ -8,7 +8,18 @@ import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { poolEvaluations } from '../../core/evaluation';
 import { MODELS } from '../../core/model-zoo';
-import { DEFAULT_TRAIN_CONFIG, STAGE_NAMES, type StageName, type TrainConfig, type TrainResult } from '../../core/training';
+import {
+  backendLine,
+  DEFAULT_TRAIN_CONFIG,
+  STAGE_NAMES,
+  type StageName,
+  TRAIN_DEVICES,
+  TRAIN_ENGINES,
+  type TrainConfig,
+  type TrainDevice,
+  type TrainEngine,
+  type TrainResult,
+} from '../../core/training';
 import { buildCache } from '../cache/build';
 import { MANIFEST_FILE } from '../cache/build';
 import { startTrainingProcess } from '../train/process';
@@ -22,7 +33,7 @@ export const trainCommand: Command = {
   summary: 'train a six-class model on a dataset folder or cache, in its own process (resumable)',
   usage:
     `hms train <folder|cache> --out <runDir> [--model ${MODELS.map((m) => m.name).join('|')}] [--epochs N] [--folds K] [--fold I|all] ` +
-    `[--stage ${STAGE_NAMES.join('|')}[,…]] [--batch N] [--lr X] [--patience N] [--minutes M] [--seed S] [--no-augment] [--workers N] [--memory-budget MB] [--cache DIR] [--json]`,
+    `[--stage ${STAGE_NAMES.join('|')}[,…]] [--batch N] [--lr X] [--patience N] [--minutes M] [--seed S] [--no-augment] [--engine ${TRAIN_ENGINES.join('|')}] [--device ${TRAIN_DEVICES.join('|')}] [--workers N] [--memory-budget MB] [--cache DIR] [--json]`,
   options: {
     out: { values: 1 },
     model: { values: 1 },
@@ -38,6 +49,8 @@ export const trainCommand: Command = {
     'no-augment': { values: 0 },
     workers: { values: 1 },
     'memory-budget': { values: 1 },
+    engine: { values: 1 },
+    device: { values: 1 },
     cache: { values: 1 },
     json: { values: 0 },
   },
@@ -86,6 +99,9 @@ function configFromArgs(args: Parameters<Command['run']>[0]): Omit<TrainConfig, 
   if (minutes !== undefined && !(minutes > 0)) throw new UsageError('--minutes must be a positive number');
   const workers = wholeNumberOption(args, 'workers', { min: 1 });
   const memoryBudgetMb = wholeNumberOption(args, 'memory-budget', { min: 1 });
+  const engine = stringOption(args, 'engine') as TrainEngine | undefined;
+  if (engine !== undefined && !TRAIN_ENGINES.includes(engine)) throw new UsageError(`--engine must be one of ${TRAIN_ENGINES.join(', ')}`);
+  const device = deviceOption(args);
   return {
     model,
     epochs: wholeNumberOption(args, 'epochs', { min: 1 }, d.epochs),
@@ -100,7 +116,16 @@ function configFromArgs(args: Parameters<Command['run']>[0]): Omit<TrainConfig, 
     ...(minutes !== undefined ? { timeLimitSec: minutes * 60 } : {}),
     ...(workers ? { workers } : {}),
     ...(memoryBudgetMb ? { memoryBudgetMb } : {}),
+    ...(engine ? { engine } : {}),
+    ...(device ? { device } : {}),
   };
+}
+
+/** `--device`, checked; undefined when not given. */
+export function deviceOption(args: Parameters<Command['run']>[0]): TrainDevice | undefined {
+  const device = stringOption(args, 'device') as TrainDevice | undefined;
+  if (device !== undefined && !TRAIN_DEVICES.includes(device)) throw new UsageError(`--device must be one of ${TRAIN_DEVICES.join(', ')}`);
+  return device;
 }
 
 /** A cache as given, or one built (resumably) from a dataset folder; null when cancelled. */
@@ -128,7 +153,7 @@ export async function train(config: TrainConfig, runDir: string, io: CliIo): Pro
     switch (e.type) {
       case 'started':
         io.out(
-          `training ${config.model} (${e.parameters.toLocaleString('en')} weights) on ${e.backend.name}/${e.backend.device}, ${e.backend.threads} thread(s): ` +
+          `training ${config.model} (${e.parameters.toLocaleString('en')} weights) on ${backendLine(e.backend)}${e.backend.fallback ? ` (${e.backend.fallback})` : ''}: ` +
             `${e.trainWindows} windows, ${e.valWindows} held out (fold ${config.fold + 1} of ${config.folds}, by patient)` +
             (e.resumedFromEpoch ? `; resuming after epoch ${e.resumedFromEpoch}` : ''),
         );

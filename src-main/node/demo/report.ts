@@ -4,7 +4,7 @@ import { CLASSES } from '../../core/eeg';
 import type { summariseTrainRows } from '../../core/dataset';
 import type { Evaluation } from '../../core/evaluation';
 import type { ModelInfo } from '../../core/model-info';
-import type { TrainResult } from '../../core/training';
+import { backendLine, type TrainResult } from '../../core/training';
 import type { GenerateSummary } from '../generate/dataset';
 import type { PreviewPanel } from '../generate/preview';
 import type { Probabilities, TimelinePoint } from '../infer/classify';
@@ -99,7 +99,7 @@ export function demoReport(d: DemoFacts): string {
 <p>Built-in dataset, seed ${s.seed} (${s.difficulty}, variety ${s.variety}): ${s.windows} labelled windows from ${s.train.recordings} recordings of ${s.patients} patients (${d.usableWindows} pass the NaN policy); ${s.test.windows} unseen test recordings of other patients.</p>
 
 <h2>Training</h2>
-<p>${esc(d.trained.config.model)} on ${d.trained.backend.name}/${d.trained.backend.device} with ${d.trained.backend.threads} thread(s): ${d.trained.trainWindows} training windows, ${d.trained.valWindows} held out (fold 1 of ${d.trained.config.folds}, split by patient). ${d.trained.epochs} epochs in ${d.trained.seconds.toFixed(0)} s (stopped by: ${d.trained.stopReason}); the best epoch, ${d.trained.bestEpoch}, is the model.</p>
+<p>${esc(d.trained.config.model)} on ${esc(backendLine(d.trained.backend))}: ${d.trained.trainWindows} training windows, ${d.trained.valWindows} held out (fold 1 of ${d.trained.config.folds}, split by patient). ${d.trained.epochs} epochs in ${d.trained.seconds.toFixed(0)} s (stopped by: ${d.trained.stopReason}); the best epoch, ${d.trained.bestEpoch}, is the model.</p>
 ${curve}
 <h2>On the held-out patients</h2>
 <table><tr><th></th><th>all rows (${e.rows})</th><th>≥10 raters (${e.rows10})</th></tr>

@@ -5,14 +5,12 @@
  * needs a preprocessing preset instead. Whatever is wrong with a file is said in one sentence
  * naming it, never as an onnxruntime dump.
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { CLASSES, DataError } from '../../core/eeg';
 import { type ModelInfo, modelInfoFromMetadata, PREPROCESS_PRESETS } from '../../core/model-info';
 import { PRODUCER, readModelBytes } from './export';
 import { outlineModel } from './onnx-model';
+import { cudaFilesMissing } from './providers';
 
 export interface ClassifierOptions {
   /** How a model made elsewhere was fed (a key of PREPROCESS_PRESETS); ignored for our own models. */
@@ -155,21 +153,6 @@ async function createSession(bytes: Uint8Array, path: string, cuda: boolean, thr
     }
   }
   throw new DataError(path, `onnxruntime cannot load the model (${firstLine(last)})`);
-}
-
-/**
- * On Linux onnxruntime-node's install script fetches the CUDA provider next to its binding (opt-in
- * here, docs/ARCHITECTURE.md §6). When it is plainly not there, do not try it: the failed attempt
- * prints an onnxruntime error line of its own, which is no way to fall back "without a word".
- */
-function cudaFilesMissing(): boolean {
-  if (process.platform !== 'linux') return false;
-  try {
-    const entry = createRequire(import.meta.url).resolve('onnxruntime-node');
-    return !existsSync(join(dirname(entry), '..', 'bin', 'napi-v6', process.platform, process.arch, 'libonnxruntime_providers_cuda.so'));
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -136,7 +136,7 @@ function groupedKernelMask({ layer, inputShape }: LayerShape): tf.Tensor {
  * One 32-bit seed from several counters (FNV-style multiply-xor). A sum such as seed · 1e9 + pass
  * stops counting passes once it passes 2^53, and every step would draw the same masks.
  */
-function mixSeed(...parts: number[]): number {
+export function mixSeed(...parts: number[]): number {
   return parts.reduce((h, p) => Math.imul(h ^ (p >>> 0) ^ Math.floor(p / 2 ** 32), 0x01000193) >>> 0, 0x811c9dc5);
 }
 

@@ -72,7 +72,15 @@ export async function openSession(config: TrainConfig, runDir: string, { signal,
   const foldOf = patientFolds(set.windows, config.folds, config.seed);
   const train = set.windows.filter((_, i) => foldOf[i] !== config.fold);
   const val = set.windows.filter((_, i) => foldOf[i] === config.fold);
-  const trainer = await startTrainer({ spec, seed: config.seed, adam: { lr: config.lr }, maxBatch: config.batch, workers: config.workers });
+  const trainer = await startTrainer({
+    spec,
+    seed: config.seed,
+    adam: { lr: config.lr },
+    maxBatch: config.batch,
+    workers: config.workers,
+    engine: config.engine,
+    device: config.device,
+  });
   let state: RunState;
   try {
     state = (await resume(runDir, config, trainer)) ?? freshState(config);

@@ -1,16 +1,20 @@
 /**
- * The two `Trainer`s: `LocalTrainer` on the current backend in this thread (the native binding
+ * The `Trainer`s: `OrtTrainer` (ort/ort-trainer.ts) runs a training graph compiled from the model
+ * on onnxruntime; on tfjs, `LocalTrainer` on the current backend in this thread (the native binding
  * uses every core by itself), and `ParallelTrainer` (parallel.ts) across worker threads, for wasm.
- * `startTrainer` picks: native binding if it loads, else wasm workers.
+ * `startTrainer` picks: onnxruntime unless tfjs is asked for or the model needs it (LSTM); on
+ * tfjs, the native binding if it loads, else wasm workers.
  */
 import { availableParallelism } from 'node:os';
 import type { ModelSpec } from '../../core/models';
-import type { BackendInfo } from '../../core/training';
+import { type BackendInfo, DEFAULT_ENGINE, type TrainDevice, type TrainEngine } from '../../core/training';
 import { Adam, type AdamOptions } from './adam';
 import { useNative } from './backend';
 import { buildModel, parameterCount, readWeights, type TfModel, writeWeights } from './build-model';
 import { applyStep, lossAndGradients, predict, stateRanges } from './gradients';
 import type { LossKind } from './loss';
+import { unsupportedReason } from './ort/compile';
+import { OrtTrainer } from './ort/ort-trainer';
 import { ParallelTrainer } from './parallel';
 import type { Trainer } from './trainer-interface';
 
@@ -25,6 +29,10 @@ export interface TrainerOptions {
   workers?: number;
   /** false: skip the native TensorFlow binding even when it is installed. */
   native?: boolean;
+  /** `DEFAULT_ENGINE` when absent. */
+  engine?: TrainEngine;
+  /** Where onnxruntime trains; the CPU when absent. */
+  device?: TrainDevice;
 }
 
 export class LocalTrainer implements Trainer {
@@ -65,6 +73,17 @@ export class LocalTrainer implements Trainer {
 }
 
 export async function startTrainer(options: TrainerOptions): Promise<Trainer> {
+  const { spec, seed = 0, adam, engine = DEFAULT_ENGINE } = options;
+  if (engine === 'tfjs') return startTfjs(options);
+  const reason = unsupportedReason(spec);
+  if (!reason) return OrtTrainer.start({ spec, seed, adam, device: options.device });
+  const trainer = await startTfjs(options);
+  // The run reports why it is not on the engine asked for; the backend object is the trainer's own.
+  trainer.backend.fallback = reason;
+  return trainer;
+}
+
+async function startTfjs(options: TrainerOptions): Promise<Trainer> {
   const { spec, seed = 0, adam, maxBatch, native = true } = options;
   const backend = native ? await useNative() : null;
   if (backend) return new LocalTrainer(backend, buildModel(spec, seed), adam);
