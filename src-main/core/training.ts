@@ -51,7 +51,7 @@ export const TRAIN_ENGINES: readonly TrainEngine[] = ['onnxruntime', 'tfjs'];
 export type TrainDevice = 'cpu' | 'auto' | 'cuda' | 'dml' | 'coreml' | 'webgpu';
 export const TRAIN_DEVICES: readonly TrainDevice[] = ['cpu', 'auto', 'cuda', 'dml', 'coreml', 'webgpu'];
 
-/** onnxruntime: about twice the wasm engine's samples/s on the reference net (`hms bench train`). */
+/** onnxruntime: 2–4× the wasm engine's samples/s on the reference net, 1–1.5× on chainnet (`hms bench train`). */
 export const DEFAULT_ENGINE: TrainEngine = 'onnxruntime';
 
 export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'cacheDir'> = {

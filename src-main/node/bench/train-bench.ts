@@ -75,34 +75,12 @@ export function syntheticBatch(spec: ModelSpec, rows: number, seed: number): { x
 }
 
 export async function benchTrain(options: TrainBenchOptions = {}): Promise<TrainBenchResult> {
-  const { steps = 20, warmup = 3, batch = 32, signal, onStep, engines = [...TRAIN_ENGINES] } = options;
-  const trainers: Trainer[] = [];
-  const times: number[][] = engines.map(() => []);
-  try {
-    for (const engine of engines)
-      trainers.push(await startTrainer({ spec: REFERENCE_NET, seed: 0, maxBatch: batch, workers: options.workers, native: options.native, engine, device: options.device }));
-    const { x, y } = syntheticBatch(REFERENCE_NET, batch, 1);
-    for (const trainer of trainers) for (let i = 0; i < warmup && !signal?.aborted; i++) await trainer.step(x, y, batch);
-    let done = 0;
-    const total = steps * trainers.length;
-    // Turn by turn, so that whatever else loads the machine meanwhile slows every engine alike.
-    for (let turn = 0; turn * TURN < steps && !signal?.aborted; turn++) {
-      for (const [e, trainer] of trainers.entries()) {
-        for (let i = turn * TURN; i < Math.min(steps, (turn + 1) * TURN) && !signal?.aborted; i++) {
-          const t0 = performance.now();
-          await trainer.step(x, y, batch);
-          times[e].push(performance.now() - t0);
-          onStep?.(++done, total, times[e].at(-1)!);
-        }
-      }
-    }
-  } finally {
-    await Promise.all(trainers.map((t) => t.close()));
-  }
+  const { steps = 20, warmup = 3, batch = 32, engines = [...TRAIN_ENGINES] } = options;
+  const { trainers, times } = await timeEngines(REFERENCE_NET, engines, { batch, steps, warmup, turn: TURN }, options);
   if (!times[0]?.length) throw new Error('the benchmark was stopped before its first timed step');
-  const results: EngineBench[] = trainers.map((trainer, e) => {
+  const results: EngineBench[] = trainers.map((backend, e) => {
     const medianStepMs = median(times[e]);
-    return { engine: engines[e], trainSamplesPerSec: (batch / medianStepMs) * 1000, medianStepMs, backend: trainer.backend, workers: trainer.workers };
+    return { engine: engines[e], trainSamplesPerSec: (batch / medianStepMs) * 1000, medianStepMs, ...backend };
   });
   const models = options.models ? await modelRates(engines, options) : {};
   const [first] = results;
@@ -110,35 +88,61 @@ export async function benchTrain(options: TrainBenchOptions = {}): Promise<Train
   return { ...first, backend: name, device, threads, batch, steps: times[0].length, engines: results, models };
 }
 
+interface Timing {
+  batch: number;
+  steps: number;
+  warmup: number;
+  /** Timed steps an engine takes before the next takes over. */
+  turn: number;
+}
+
+/**
+ * Each engine's step times on `spec`, taking turns, so that whatever else loads the machine
+ * meanwhile slows every engine alike; the trainers' backends, as they started.
+ */
+async function timeEngines(
+  spec: ModelSpec,
+  engines: TrainEngine[],
+  { batch, steps, warmup, turn }: Timing,
+  options: TrainBenchOptions,
+): Promise<{ trainers: Pick<EngineBench, 'backend' | 'workers'>[]; times: number[][] }> {
+  const { signal, onStep } = options;
+  const trainers: Trainer[] = [];
+  const times: number[][] = engines.map(() => []);
+  try {
+    for (const engine of engines)
+      trainers.push(await startTrainer({ spec, seed: 0, maxBatch: batch, workers: options.workers, native: options.native, engine, device: options.device }));
+    const { x, y } = syntheticBatch(spec, batch, 1);
+    for (const trainer of trainers) for (let i = 0; i < warmup && !signal?.aborted; i++) await trainer.step(x, y, batch);
+    let done = 0;
+    for (let start = 0; start < steps && !signal?.aborted; start += turn) {
+      for (const [e, trainer] of trainers.entries()) {
+        for (let i = start; i < Math.min(steps, start + turn) && !signal?.aborted; i++) {
+          const t0 = performance.now();
+          await trainer.step(x, y, batch);
+          times[e].push(performance.now() - t0);
+          onStep?.(++done, steps * trainers.length, times[e].at(-1)!);
+        }
+      }
+    }
+    return { trainers: trainers.map((t) => ({ backend: t.backend, workers: t.workers })), times };
+  } finally {
+    await Promise.all(trainers.map((t) => t.close()));
+  }
+}
+
+/** Each shipped model on each engine that can train it, taking turns step by step. */
 async function modelRates(engines: TrainEngine[], options: TrainBenchOptions): Promise<TrainBenchResult['models']> {
   const models: TrainBenchResult['models'] = {};
   for (const spec of MODELS) {
-    models[spec.name] = {};
-    for (const engine of engines) {
-      if (options.signal?.aborted) return models;
-      if (engine === 'onnxruntime' && unsupportedReason(spec)) continue;
-      options.onModel?.(`${spec.name} on ${engine}`);
-      models[spec.name][engine] = await modelSamplesPerSec(spec, MODEL_BENCH[spec.name] ?? { batch: 16, steps: 3 }, engine, options);
-    }
+    if (options.signal?.aborted) break;
+    const able = engines.filter((engine) => engine !== 'onnxruntime' || !unsupportedReason(spec));
+    options.onModel?.(spec.name);
+    const { batch, steps } = MODEL_BENCH[spec.name] ?? { batch: 16, steps: 3 };
+    const { times } = await timeEngines(spec, able, { batch, steps, warmup: 1, turn: 1 }, { ...options, onStep: undefined });
+    models[spec.name] = Object.fromEntries(able.flatMap((engine, e) => (times[e].length ? [[engine, (batch / median(times[e])) * 1000]] : [])));
   }
   return models;
-}
-
-async function modelSamplesPerSec(spec: ModelSpec, { batch, steps }: { batch: number; steps: number }, engine: TrainEngine, options: TrainBenchOptions): Promise<number> {
-  const trainer = await startTrainer({ spec, seed: 0, maxBatch: batch, workers: options.workers, native: options.native, engine, device: options.device });
-  try {
-    const { x, y } = syntheticBatch(spec, batch, 1);
-    await trainer.step(x, y, batch);
-    const times: number[] = [];
-    for (let i = 0; i < steps && !options.signal?.aborted; i++) {
-      const t0 = performance.now();
-      await trainer.step(x, y, batch);
-      times.push(performance.now() - t0);
-    }
-    return times.length ? (batch / median(times)) * 1000 : NaN;
-  } finally {
-    await trainer.close();
-  }
 }
 
 function median(values: number[]): number {
