@@ -10,7 +10,8 @@
 import { describeModel, type LayerShape, type ModelSpec } from '../../../core/models';
 import type { LossKind } from '../loss';
 import { GraphBuilder, type Upsampling } from './graph-builder';
-import { type Backward, type LayerContext, layerNodes } from './layers';
+import type { Backward, LayerContext } from './layer-context';
+import { layerNodes } from './layers';
 
 export const INPUT = 'x';
 export const TARGETS = 'y';

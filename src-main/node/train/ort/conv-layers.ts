@@ -14,7 +14,7 @@
  */
 import type { LayerShape } from '../../../core/models';
 import type { GraphBuilder } from './graph-builder';
-import type { Backward, LayerContext } from './layers';
+import type { Backward, LayerContext } from './layer-context';
 
 /** conv1d: x [N, Cin, T] → [N, Cout, Tout]; `reluByNext` when the max pool after it applies the ReLU's gradient. */
 export function conv1d(c: LayerContext, shape: LayerShape, x: string, reluByNext: boolean): { y: string; backward: Backward } {

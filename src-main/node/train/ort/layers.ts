@@ -8,20 +8,7 @@ import { hemisphereRows, type LayerShape } from '../../../core/models';
 import { BATCH_NORM_EPSILON } from '../build-model';
 import { avgPool1d, conv1d, globalAvgPool1d, maxPool1d } from './conv-layers';
 import type { GraphBuilder } from './graph-builder';
-
-/** The gradient of the layer's input from its output's, or null when nothing before it trains. */
-export type Backward = (dy: string, needInput: boolean) => string | null;
-
-export interface LayerContext {
-  g: GraphBuilder;
-  training: boolean;
-  /** The graph input carrying a weight, declared on first use. */
-  weight(name: string): string;
-  /** Gradients by weight name; batch-norm running statistics get the batch's statistics instead. */
-  grads: Map<string, string>;
-  /** The dropout mask input of a layer, [rows, …the layer's per-example shape in tfjs order]. */
-  mask(shape: LayerShape): string;
-}
+import type { Backward, LayerContext } from './layer-context';
 
 /** Where the fused ReLU + max-pool gradient applies: a ReLU conv1d whose output goes straight into a max pool. */
 export interface Neighbours {
