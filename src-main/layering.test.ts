@@ -1,9 +1,10 @@
 /**
  * Holds the layering of docs/ARCHITECTURE.md §1: core ← node ← electron, preload over core/api
- * only, the renderer over core only; and no shipped code imports test code. Every import specifier
- * of every source file is checked.
+ * only, the renderer over core only; no shipped code imports test code; and no module reaches
+ * itself again through its imports (type-only ones included: a circle of types is still two
+ * modules that cannot be read apart). Every import specifier of every source file is checked.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -71,6 +72,32 @@ function violation(file: string, spec: string): string | null {
   }
 }
 
+/** The shipped module a relative specifier names, or null for a package or a file outside the sources. */
+function resolveModule(file: string, spec: string): string | null {
+  if (!spec.startsWith('.')) return null;
+  const base = relative(ROOT, resolve(ROOT, dirname(file), spec));
+  return [base, `${base}.ts`, `${base}/index.ts`].find((p) => /\.(ts|svelte)$/.test(p) && existsSync(join(ROOT, p))) ?? null;
+}
+
+/** Every circle of the graph, each as the path that closes it (a → … → a). */
+function circles(graph: ReadonlyMap<string, readonly string[]>): string[] {
+  const found: string[] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const path: string[] = [];
+  const visit = (node: string) => {
+    state.set(node, 'open');
+    path.push(node);
+    for (const next of graph.get(node) ?? []) {
+      if (state.get(next) === 'open') found.push([...path.slice(path.indexOf(next)), next].join(' → '));
+      else if (!state.has(next)) visit(next);
+    }
+    path.pop();
+    state.set(node, 'done');
+  };
+  for (const node of graph.keys()) if (!state.has(node)) visit(node);
+  return found;
+}
+
 describe('import direction', () => {
   const all = LAYERS.flatMap((l) => sources(l).map((file) => ({ file, specs: imports(file) })));
 
@@ -83,6 +110,22 @@ describe('import direction', () => {
   it('every arrow runs the right way', () => {
     const wrong = all.flatMap(({ file, specs }) => specs.map((spec) => ({ file, spec, why: violation(file, spec) }))).filter((v) => v.why);
     expect(wrong.map((v) => `${v.file}: import '${v.spec}' — ${v.why}`)).toEqual([]);
+  });
+
+  it('no module imports itself round a circle', () => {
+    const graph = new Map(all.map(({ file, specs }) => [file, specs.map((spec) => resolveModule(file, spec)).filter((m): m is string => m !== null)]));
+    expect([...graph.values()].flat().length).toBeGreaterThan(500);
+    expect(circles(graph)).toEqual([]);
+    expect(
+      circles(
+        new Map([
+          ['a', ['b']],
+          ['b', ['c']],
+          ['c', ['a']],
+          ['d', ['a']],
+        ]),
+      ),
+    ).toEqual(['a → b → c → a']);
   });
 
   it('catches the mistakes it exists for', () => {
