@@ -56,7 +56,22 @@ interface PolyphaseBank {
   skip: number;
 }
 
+/** Banks designed lately: a reader resamples many short ranges (a page, a spectrogram column) at one ratio. */
+const banks = new Map<string, PolyphaseBank>();
+
 function polyphaseBank(up: number, down: number): PolyphaseBank {
+  const key = `${up}/${down}`;
+  let bank = banks.get(key);
+  if (!bank) {
+    bank = designBank(up, down);
+    banks.set(key, bank);
+    // A few ratios are in use at a time; a server fed files of many odd rates keeps only the latest.
+    if (banks.size > 8) banks.delete(banks.keys().next().value!);
+  }
+  return bank;
+}
+
+function designBank(up: number, down: number): PolyphaseBank {
   const maxRate = Math.max(up, down);
   const halfLen = 10 * maxRate;
   const fir = firwinKaiser(2 * halfLen + 1, 1 / maxRate);

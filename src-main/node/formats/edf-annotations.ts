@@ -42,7 +42,14 @@ export function readTals(signalBytes: SignalBytes, h: EdfHeader, records: number
   const decoder = new TextDecoder('utf-8');
   for (let r = 0; r < records; r++) {
     signals.forEach((s, which) => {
-      const text = decoder.decode(signalBytes(r, s));
+      const bytes = signalBytes(r, s);
+      // Most records carry their time-keeping TAL alone: read without decoding text (a day of 1-s records is 86,400 of them).
+      const onset = timeKeepingOnly(bytes);
+      if (onset !== null) {
+        if (which === 0) recordStartsSec[r] = onset;
+        return;
+      }
+      const text = decoder.decode(bytes);
       const tals = text.split('\x00').filter((t) => t.length > 0);
       tals.forEach((tal, k) => {
         const garbled = (what: string) => new DataError(path, `garbled annotation in data record ${r + 1}: ${what} in ${quote(tal)}`);
@@ -61,4 +68,14 @@ export function readTals(signalBytes: SignalBytes, h: EdfHeader, records: number
     });
   }
   return { recordStartsSec, annotations };
+}
+
+/** The onset of a TAL block that is `+<onset>\x14\x14\x00` and zero padding, nothing else; null for any other. */
+function timeKeepingOnly(b: Uint8Array): number | null {
+  let i = 1;
+  while (i < b.length && ((b[i] >= 0x30 && b[i] <= 0x39) || b[i] === 0x2e)) i++;
+  if (b[0] !== 0x2b || b[i] !== 0x14 || b[i + 1] !== 0x14 || b[i + 2] !== 0) return null;
+  for (let k = i + 3; k < b.length; k++) if (b[k] !== 0) return null;
+  const text = String.fromCharCode(...b.subarray(0, i));
+  return ONSET.test(text) ? Number(text) : null;
 }

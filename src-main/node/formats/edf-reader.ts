@@ -10,7 +10,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { DataError, HMS_SAMPLE_RATE_HZ, type Annotation, type RecordingFormat } from '../../core/eeg';
 import { normaliseChannelLabel } from '../../core/channels';
 import { resamplePoly, resampleRatio } from '../../core/resample';
-import { readTals } from './edf-annotations';
+import { readTals, type SignalBytes } from './edf-annotations';
 import { edfPatientCode, edfStartIso, parseEdfHeader, type EdfHeader, type EdfSignalHeader } from './edf-header';
 import { checkPlausible, countRecords, decode16, decode24, discontinuousStarts, shiftIso, signalRateHz, voltageScale, type ReadEdfOptions } from './edf';
 import { fileSystemProblem, regularFileSize } from './input-file';
@@ -72,7 +72,7 @@ export class EdfReader {
     const headers = h.signals.filter((s) => !s.isAnnotation);
     if (headers.length === 0) throw new DataError(path, 'the file holds annotations only, no signals');
     const records = countRecords(h, size, path, warn);
-    const tals = readTals((r, s) => readAt(fd, h.headerBytes + r * h.recordBytes + s.recordOffset, s.samplesPerRecord * h.bytesPerSample, path), h, records, path);
+    const tals = readTals(blockReader(fd, h, records, path), h, records, path);
     const originSec = tals.recordStartsSec && Number.isFinite(tals.recordStartsSec[0]) ? tals.recordStartsSec[0] : 0;
     let startsSec: Float64Array | null = null;
     if (h.plus === 'D' && tals.recordStartsSec) startsSec = discontinuousStarts(tals.recordStartsSec, originSec, h, path);
@@ -232,6 +232,24 @@ function describeSignal(s: EdfSignalHeader, rateHz: number, targetHz: number, re
 /** Length of a signal at the reader's rate, as resample_poly gives it. */
 function outputSamples(s: Signal): number {
   return s.ratio ? Math.ceil((s.nativeSamples * s.ratio.up) / s.ratio.down) : s.nativeSamples;
+}
+
+/** Bytes read at a time when the annotations are scanned: one read of many small records costs less than a read of each. */
+const SCAN_BLOCK_BYTES = 2 ** 20;
+
+/** Signal bytes of record r, from whole records read a block at a time, in order. */
+function blockReader(fd: number, h: EdfHeader, records: number, path: string): SignalBytes {
+  const perBlock = Math.max(1, Math.floor(SCAN_BLOCK_BYTES / h.recordBytes));
+  let first = -1;
+  let block: Uint8Array = new Uint8Array(0);
+  return (r, s) => {
+    if (first < 0 || r < first || r >= first + perBlock) {
+      first = r;
+      block = readAt(fd, h.headerBytes + r * h.recordBytes, Math.min(perBlock, records - r) * h.recordBytes, path);
+    }
+    const at = (r - first) * h.recordBytes + s.recordOffset;
+    return block.subarray(at, at + s.samplesPerRecord * h.bytesPerSample);
+  };
 }
 
 /** The last record starting at or before `sample` (−1 if none), by bisection over increasing starts. */

@@ -1,7 +1,7 @@
 /**
  * Classifying recordings with an exported model: the recording read in any format, brought to the
- * model's rate and preprocessed exactly as its metadata says, then one 50-s window, a timeline of
- * windows along a long recording, or every recording of a Kaggle test folder.
+ * model's rate and preprocessed exactly as its metadata says, then one 50-s window or a batch of
+ * windows (a Kaggle test folder's); file-timeline.ts walks a file of any length with these.
  */
 import { CLASSES, DataError, HMS_CHANNELS, type Recording } from '../../core/eeg';
 import { channelsMatchMontage, type ModelInfo } from '../../core/model-info';
@@ -130,29 +130,6 @@ export interface TimelineOptions {
   maxMissing?: number;
   /** Told of each window the policy leaves out. */
   onRejected?: (startSec: number, reason: string) => void;
-}
-
-/**
- * Windows every `strideSec` along the recording, as far as whole windows reach; those the NaN
- * policy refuses are left out (and told to `onRejected`), and a recording with none usable is refused.
- */
-export async function classifyTimeline(model: WindowModel, rec: PreparedRecording, strideSec = 10, options: TimelineOptions = {}): Promise<TimelinePoint[]> {
-  if (!(strideSec > 0)) throw new Error(`the stride must be positive, got ${strideSec}`);
-  const stride = Math.max(1, Math.round(strideSec * rec.sampleRateHz));
-  const last = rec.data[0].length - model.info.windowSamples;
-  const starts: number[] = [];
-  let firstProblem: string | null = null;
-  for (let s = 0; s <= last; s += stride) {
-    const problem = windowProblem(rec, s, model.info.windowSamples, options.maxMissing);
-    if (!problem) starts.push(s);
-    else {
-      firstProblem ??= problem;
-      options.onRejected?.(s / rec.sampleRateHz, problem);
-    }
-  }
-  if (starts.length === 0) throw new DataError(rec.path, `no window along the recording is usable: the first has ${firstProblem}`);
-  const probabilities = await classifyWindows(model, rec, starts);
-  return starts.map((s, i) => ({ startSec: s / rec.sampleRateHz, probabilities: asProbabilities(probabilities[i]) }));
 }
 
 /** A timeline as CSV: a row per window, its start and the six probabilities. */

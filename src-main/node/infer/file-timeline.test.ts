@@ -8,7 +8,7 @@ import { encodeEdf } from '../formats/edf-write';
 import { discontinuous } from '../hostile/edf-bytes';
 import { CLINICAL_LABELS, tinyModelBytes } from '../hostile/shared';
 import { OnnxClassifier } from '../onnx/classifier';
-import { classifyRecording, classifyTimeline, prepareRecording } from './classify';
+import { asProbabilities, classifyRecording, classifyWindows, prepareRecording } from './classify';
 import { classifyFileTimeline, classifyFileWindow } from './file-timeline';
 
 let dir: string;
@@ -39,6 +39,15 @@ function noisyRecording(seconds: number, seed = 1): Recording {
   return { channels: [...CLINICAL_LABELS], sampleRateHz: 200, data, units: CLINICAL_LABELS.map(() => 'uV'), annotations: [], source: { path: '', format: 'edf+c' } };
 }
 
+/** Every stride's window of the whole recording as `prepareRecording` reads it: the reference, for a recording that misses nothing. */
+async function wholeTimeline(path: string, strideSec: number) {
+  const rec = await prepareRecording(path, model.info);
+  const stride = strideSec * rec.sampleRateHz;
+  const starts = Array.from({ length: Math.floor((rec.data[0].length - model.info.windowSamples) / stride) + 1 }, (_, k) => k * stride);
+  const p = await classifyWindows(model, rec, starts);
+  return starts.map((s, i) => ({ startSec: s / rec.sampleRateHz, probabilities: asProbabilities(p[i]) }));
+}
+
 /** The largest difference between two timelines' probabilities, which must start at the same times. */
 function largestDifference(a: { startSec: number; probabilities: Record<string, number> }[], b: typeof a): number {
   expect(a.map((p) => p.startSec)).toEqual(b.map((p) => p.startSec));
@@ -49,12 +58,12 @@ describe('a timeline walked through the file', () => {
   it('equals the whole recording’s timeline, for one stretch exactly and read by the hour to float rounding', async () => {
     const short = join(dir, 'short.edf');
     await writeFile(short, encodeEdf(noisyRecording(600)));
-    const whole = await classifyTimeline(model, await prepareRecording(short, model.info), 10);
+    const whole = await wholeTimeline(short, 10);
     expect(largestDifference((await classifyFileTimeline(model, short, 10)).points, whole)).toBe(0);
 
     const long = join(dir, 'long.edf');
     await writeFile(long, encodeEdf(noisyRecording(2.2 * 3600, 2)));
-    const wholeLong = await classifyTimeline(model, await prepareRecording(long, model.info), 30);
+    const wholeLong = await wholeTimeline(long, 30);
     const walked = await classifyFileTimeline(model, long, 30);
     // One window deep in it, read with its context only.
     const one = await classifyFileWindow(model, long, 5000);

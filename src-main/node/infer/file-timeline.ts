@@ -2,8 +2,8 @@
  * A timeline along a recording file of any length, in bounded memory: the file is walked a stretch
  * at a time (an hour of windows, with a minute of signal on each side so the filters have settled
  * where the windows start), each stretch preprocessed as a whole recording is and cut into windows.
- * A recording of an hour or so is one stretch, and gives what `classifyTimeline` gives on
- * `prepareRecording`. Long EDF+D gaps are never read: the windows on them are counted and said, not
+ * A recording of an hour or so is one stretch: every window of it is cut from the recording
+ * `prepareRecording` gives. Long EDF+D gaps are never read: the windows on them are counted and said, not
  * classified.
  */
 import { DataError, HMS_CHANNELS, type Recording } from '../../core/eeg';
