@@ -10,7 +10,7 @@ import { generateDataset } from '../generate/dataset';
 import { Random } from '../../core/random';
 import { useWasm } from '../train/backend';
 import { buildModel, readWeights, writeWeights } from '../train/build-model';
-import { fillBatch, loadTrainingSet, NO_AUGMENTATION } from '../train/data';
+import { fillBatch, loadBatch, loadTrainingSet, NO_AUGMENTATION } from '../train/data';
 import { predict, stateRanges } from '../train/gradients';
 import { SMALL_CHAIN_NET, SMALL_NET } from '../train/small-nets.test-support';
 import { OnnxClassifier } from './classifier';
@@ -39,6 +39,7 @@ beforeAll(async () => {
   const set = await loadTrainingSet(join(dir, 'cache'));
   const rows = Math.min(3, set.windows.length);
   const x = new Float32Array(rows * set.windowSamples * set.channels);
+  await loadBatch(set, set.windows.slice(0, rows), NO_AUGMENTATION);
   fillBatch(set, set.windows.slice(0, rows), x, new Float32Array(rows * 6), NO_AUGMENTATION, null);
   eegWindows = { x, rows };
   await useWasm();

@@ -2,7 +2,12 @@
  * A whole training run of the default model on onnxruntime and on the tfjs engine (wasm, one
  * worker) from the same seed: the same epochs, losses and held-out scores within float tolerance —
  * augmentation, dropout, batch-norm statistics, the schedule and checkpoints included (measured
- * 3 epochs apart by at most 5e-7 in loss and 3e-6 in held-out KL).
+ * 3 epochs apart by at most 4e-7 in loss and in held-out KL).
+ *
+ * At a gentle learning rate: at the default 2e-3 these 5 patients are overfit within two epochs
+ * (held-out KL climbing from 1.8 to 2.9), a chaotic stretch where any two summation orders part —
+ * 2e-7 after the first epoch, 3e-5 after the second, 5e-4 after the third — which says nothing of
+ * the engines. A wrong gradient parts them by 1e-2 and more from the first steps (ort/gradients.test.ts).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,7 +25,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'hms-engines-'));
   await generateDataset({ out: join(dir, 'data'), patients: 5, recordings: 1, testRecordings: 1, seed: 13, difficulty: 'easy' });
   await buildCache(join(dir, 'data'), join(dir, 'cache'));
-  config = { ...DEFAULT_TRAIN_CONFIG, cacheDir: join(dir, 'cache'), folds: 3, epochs: 3, batch: 8, workers: 1 };
+  config = { ...DEFAULT_TRAIN_CONFIG, cacheDir: join(dir, 'cache'), folds: 3, epochs: 3, batch: 8, workers: 1, lr: 3e-4 };
 }, 120_000);
 
 afterAll(() => rm(dir, { recursive: true, force: true }));
