@@ -7,9 +7,10 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BuiltHost, startBuiltHost } from './built-host';
+import { openInViewer } from './viewer-page';
 import { writeEdf } from '../src-main/node/formats/edf-write';
 import { readHmsEegParquet } from '../src-main/node/formats/parquet';
 import { generateDataset } from '../src-main/node/generate/dataset';
@@ -39,19 +40,11 @@ afterAll(async () => {
   await rm(data, { recursive: true, force: true });
 });
 
-async function openInViewer(page: Page) {
-  await page.goto(host.url);
-  await page.getByLabel('path').fill(edf);
-  await page.getByRole('button', { name: 'Open', exact: true }).click();
-  await page.getByRole('button', { name: 'Open in viewer' }).click();
-  await page.getByTestId('eeg-traces').locator('canvas').waitFor();
-}
-
 describe("the reader's events", () => {
   it('lists the event files beside the recording, adds, names, saves, deletes and reads back its own', async () => {
     const before = await readFile(edf);
     const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
-    await openInViewer(page);
+    await openInViewer(page, host.url, edf);
     const list = page.getByRole('region', { name: 'annotations' });
     const items = () => list.getByRole('listitem').allInnerTexts();
     await expect.poll(items).toEqual(['0:20 seiz (15 s)session1.tse', '0:44 seizure onset']);
@@ -66,7 +59,7 @@ describe("the reader's events", () => {
     await page.screenshot({ path: join(ARTIFACTS, 'viewer-events.png') });
 
     await page.reload();
-    await openInViewer(page);
+    await openInViewer(page, host.url, edf);
     await expect.poll(() => list.getByLabel('event text').inputValue()).toBe('chewing, artifact');
     await list.getByRole('button', { name: 'delete event' }).click();
     await list.getByRole('button', { name: 'Save events' }).click();

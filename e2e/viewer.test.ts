@@ -5,9 +5,10 @@
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BuiltHost, startBuiltHost } from './built-host';
+import { openInViewer } from './viewer-page';
 import WebSocket from 'ws';
 import { base64ToFloat32 } from '../src-main/core/base64';
 import { writeEdf } from '../src-main/node/formats/edf-write';
@@ -36,20 +37,12 @@ afterAll(async () => {
   await rm(data, { recursive: true, force: true });
 });
 
-async function openInViewer(page: Page, path: string) {
-  await page.goto(host.url);
-  await page.getByLabel('path').fill(path);
-  await page.getByRole('button', { name: 'Open', exact: true }).click();
-  await page.getByRole('button', { name: 'Open in viewer' }).click();
-  await page.getByTestId('eeg-traces').locator('canvas').waitFor();
-}
-
 describe('the viewer', () => {
   it('pages through a recording, filters live and overlays before/after', async () => {
     const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(e.message));
-    await openInViewer(page, recording);
+    await openInViewer(page, host.url, recording);
     const position = page.getByTestId('page-position');
     await expect.poll(() => position.innerText()).toMatch(/^0–10 s of \d+ s$/);
     await page.screenshot({ path: join(ARTIFACTS, 'viewer-bipolar.png') });
@@ -82,7 +75,7 @@ describe('the viewer', () => {
     const edf = join(data, 'without-four.edf');
     await writeEdf(edf, { ...rec, channels: keep.map((i) => rec.channels[i]), data: keep.map((i) => rec.data[i]), units: keep.map((i) => rec.units[i]) });
     const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
-    await openInViewer(page, edf);
+    await openInViewer(page, host.url, edf);
     await expect
       .poll(() => page.getByTestId('absent-electrodes').innerText())
       .toBe('No signal from T5, O1, Cz, O2 (not in this recording, or flat): the channels marked ✕ are drawn flat, never as one electrode alone.');
@@ -117,7 +110,7 @@ describe('the viewer', () => {
       rec.channels.map((name, c) => ({ name, type: 'FLOAT' as const, data: gapped[c] })),
     );
     const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
-    await openInViewer(page, path);
+    await openInViewer(page, host.url, path);
     await page.getByRole('button', { name: /next/i }).click();
     await expect.poll(() => page.getByTestId('interpolated').innerText()).toBe('Shaded: interpolated over missing samples — Fp1-F7 12.0–13.5 s, Fp1-F3 12.0–13.5 s.');
     await page.screenshot({ path: join(ARTIFACTS, 'viewer-interpolated.png') });
@@ -147,7 +140,7 @@ describe('the viewer', () => {
     ];
     await writeEdf(path, { ...rec, annotations });
     const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
-    await openInViewer(page, path);
+    await openInViewer(page, host.url, path);
     const list = page.getByRole('region', { name: 'annotations' });
     await expect.poll(() => list.getByRole('listitem').allInnerTexts()).toEqual(['0:12 spike', '0:31 eyes open (5.0 s)', '0:44 seizure onset']);
     const position = page.getByTestId('page-position');
