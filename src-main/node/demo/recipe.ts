@@ -12,8 +12,9 @@ import { generateDataset, type GenerateSummary } from '../generate/dataset';
 import { startTrainingProcess } from '../train/process';
 
 /**
- * One fold, one model, 5 minutes: over seeds 0–4 this ends at 0.38–0.58× the prior's held-out KL
- * (`hms bench quality`), so the 5 folds or an ensemble would cost 5× the time for a goal already met.
+ * One fold, one model, at most 5 minutes: over seeds 0–4 this ends at 0.17–0.47× the prior's
+ * held-out KL (`hms bench quality`, onnxruntime, 2 cores: 54–150 epochs in 109–315 s), so the 5
+ * folds or an ensemble would cost 5× the time for a goal already met.
  */
 export const DEMO_TRAIN_MINUTES = 5;
 
