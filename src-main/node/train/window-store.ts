@@ -19,7 +19,7 @@ import { NPY_BYTES, type NpyDtype, npyValues, parseNpyHeader } from '../formats/
 /** 10 s at 200 Hz: a 50-s window with its shift context spans 6–7 blocks. */
 export const BLOCK_SAMPLES = 2000;
 
-/** A quarter of the machine's memory, and never more than the data: the rest is the model's, the OS's and the user's. */
+/** A quarter of the machine's memory (the rest is the model's, the OS's and the user's); a smaller cache simply fits. */
 export function defaultMemoryBudgetBytes(): number {
   return Math.floor(totalmem() / 4);
 }
