@@ -4,6 +4,10 @@
  * µV (PyTorch's layout); output `probabilities` [batch, classes] (softmax). The graph works
  * channels-first throughout; where the tfjs model's time-major order matters (flatten) it
  * transposes first.
+ *
+ * Runs of convolutions, pools and batch norms are written as their 2-D forms on [batch, channels,
+ * 1, samples]: onnxruntime's CPU provider rewrites 2-D convolutions into its blocked NCHWc
+ * kernels, and 1-D ones not — the reference net infers 18% faster so (docs/ARCHITECTURE.md §6).
  */
 import { readFile } from 'node:fs/promises';
 import type { ModelInfo } from '../../core/model-info';
@@ -102,13 +106,51 @@ function modelLogits(b: Builder, spec: ModelSpec, weights: Float32Array, input: 
     offset += n;
     return w;
   };
-  return description.layers.reduce((current, shape) => layerNodes(b, shape, take, current), input);
+  const logits = description.layers.reduce((current, shape) => layerNodes(b, shape, take, current), { name: input, planar: false });
+  return logits.name;
 }
 
-/** One layer's nodes on `x`, taking its weights from the flat vector: the name of its output. */
-function layerNodes(b: Builder, shape: LayerShape, take: (n: number) => Float32Array, x: string): string {
+/** A tensor in the graph; `planar` when it carries the unit height axis of the 2-D forms, [batch, channels, 1, samples]. */
+interface Value {
+  name: string;
+  planar: boolean;
+}
+
+/** Whether a layer needs planar input (convolutions and pools), flat input, or takes either as it comes (element-wise and channel-wise layers). */
+function formFor({ layer }: LayerShape): 'planar' | 'flat' | 'either' {
+  switch (layer.kind) {
+    case 'conv1d':
+    case 'maxPool1d':
+    case 'avgPool1d':
+      return 'planar';
+    case 'scale':
+    case 'dropout':
+    case 'batchNorm':
+    case 'log':
+    case 'globalAvgPool1d':
+      return 'either';
+    default:
+      return 'flat';
+  }
+}
+
+/** One layer's nodes on `x`, in the form it needs, taking its weights from the flat vector. */
+function layerNodes(b: Builder, shape: LayerShape, take: (n: number) => Float32Array, x: Value): Value {
+  const form = formFor(shape);
+  // A layer that ends a sequence (a global pool) leaves features, which have no height axis.
+  const stillPlanar = x.planar && shape.outputShape.length === 2;
+  if (form === 'either' || (form === 'planar') === x.planar) return { name: layerNode(b, shape, take, x.name, x.planar), planar: stillPlanar };
+  const planar = form === 'planar';
+  const axis = b.constant(`${shape.name}/height_axis`, [1], [2], true);
+  const moved = b.node(planar ? 'Unsqueeze' : 'Squeeze', [x.name, axis]);
+  return { name: layerNode(b, shape, take, moved, planar), planar };
+}
+
+/** One layer's nodes on `x`: the name of its output. */
+function layerNode(b: Builder, shape: LayerShape, take: (n: number) => Float32Array, x: string, planar: boolean): string {
   const { node, constant } = b;
   const { layer, name } = shape;
+  const window = (size: number) => (planar ? [1, size] : [size]);
   const sizes = shape.weights.map((w) => w.shape.reduce((a, c) => a * c, 1));
   const activation = (y: string) => ('activation' in layer && layer.activation === 'relu' ? node('Relu', [y]) : y);
   switch (layer.kind) {
@@ -117,11 +159,11 @@ function layerNodes(b: Builder, shape: LayerShape, take: (n: number) => Float32A
     case 'conv1d':
       return activation(conv1d(shape, take(sizes[0]), take(sizes[1]).slice(), x, b));
     case 'maxPool1d':
-      return node('MaxPool', [x], { kernel_shape: [layer.size], strides: [layer.size] });
+      return node('MaxPool', [x], { kernel_shape: window(layer.size), strides: window(layer.size) });
     case 'avgPool1d':
-      return node('AveragePool', [x], { kernel_shape: [layer.size], strides: [layer.size] });
+      return node('AveragePool', [x], { kernel_shape: window(layer.size), strides: window(layer.size) });
     case 'globalAvgPool1d':
-      return node('ReduceMean', [x], { axes: [2], keepdims: 0 });
+      return node('ReduceMean', [x], { axes: planar ? [2, 3] : [2], keepdims: 0 });
     case 'batchNorm': {
       const [gamma, beta, mean, variance] = sizes.map((n, i) => constant(`${name}/${['scale', 'B', 'mean', 'var'][i]}`, [n], take(n).slice()));
       return node('BatchNormalization', [x, gamma, beta, mean, variance], { epsilon: { float: BN_EPSILON } });
@@ -150,16 +192,17 @@ function layerNodes(b: Builder, shape: LayerShape, take: (n: number) => Float32A
   }
 }
 
-/** tfjs's kernel [k, in/groups, out] → ONNX's [out, in/groups, k]; padding as the spec's shape says. */
+/** tfjs's kernel [k, in/groups, out] → ONNX's [out, in/groups, 1, k], a 2-D convolution of height 1 on planar input; padding as the spec's shape says. */
 function conv1d({ name, layer, weights, pads }: LayerShape, kernel: Float32Array, bias: Float32Array, x: string, { node, constant }: Builder): string {
   if (layer.kind !== 'conv1d') throw new Error('conv1d() needs a conv1d layer');
   const [k, inPerGroup, out] = weights[0].shape;
   const w = new Float32Array(kernel.length);
   for (let t = 0; t < k; t++) for (let c = 0; c < inPerGroup; c++) for (let o = 0; o < out; o++) w[(o * inPerGroup + c) * k + t] = kernel[(t * inPerGroup + c) * out + o];
-  return node('Conv', [x, constant(`${name}/W`, [out, inPerGroup, k], w), constant(`${name}/B`, [out], bias)], {
-    kernel_shape: [k],
-    strides: [layer.stride ?? 1],
-    pads: pads ?? [0, 0],
+  const [before, after] = pads ?? [0, 0];
+  return node('Conv', [x, constant(`${name}/W`, [out, inPerGroup, 1, k], w), constant(`${name}/B`, [out], bias)], {
+    kernel_shape: [1, k],
+    strides: [1, layer.stride ?? 1],
+    pads: [0, before, 0, after],
     group: layer.groups ?? 1,
   });
 }
