@@ -1,11 +1,12 @@
 /**
  * Inference speed with onnxruntime (CPU): samples/s on the reference net (docs/ARCHITECTURE.md §6:
- * batch 32 × 18 × 2000, comparable with PyTorch's `shared/bench/torch_reference.py`), one 50-s HMS parquet
+ * batch 32 × 18 × 2000), beside PyTorch's on the same net in the same run where a python with torch
+ * is found (`pytorch-reference.ts`), one 50-s HMS parquet
  * end to end (read, preprocess, classify) with the default model, and a 1-hour 19-channel 256-Hz
  * EDF to a 10-s-stride timeline. Random weights: speed does not depend on them.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HMS_CHANNELS, WINDOW_SAMPLES } from '../../core/eeg';
 import { DEFAULT_MODEL } from '../../core/model-zoo';
@@ -18,9 +19,14 @@ import { classifyRecording, prepareRecording } from '../infer/classify';
 import { classifyFileTimeline } from '../infer/file-timeline';
 import { OnnxClassifier } from '../onnx/classifier';
 import { exportOnnxFile } from '../onnx/export';
+import { startPyTorchReference } from './pytorch-reference';
 
 export interface InferBench {
   inferSamplesPerSec: number;
+  /** PyTorch on the reference net, timed in turns with onnxruntime; or why it was not. */
+  pytorch: { inferSamplesPerSec: number; version: string; threads: number } | { unavailable: string };
+  /** onnxruntime ÷ PyTorch, when PyTorch ran. */
+  vsPyTorch?: number;
   batch: number;
   endToEndMs: number;
   edfHourTimelineSec: number;
@@ -76,19 +82,28 @@ export async function benchInfer(onStatus: (line: string) => void = () => {}): P
     const reference = await OnnxClassifier.open(join(dir, 'reference.onnx'));
     const batch = 32;
     const x = noise(batch * REFERENCE_NET.input.channels * REFERENCE_NET.input.samples, 2);
-    let inferSamplesPerSec: number;
+    const torch = await startPyTorchReference(availableParallelism());
+    const ours: number[] = [];
+    const theirs: number[] = [];
     try {
       for (let i = 0; i < 3; i++) await reference.run(x, batch);
-      const times: number[] = [];
-      for (let i = 0; i < 20; i++) {
-        const t0 = performance.now();
-        await reference.run(x, batch);
-        times.push(performance.now() - t0);
+      for (let i = 0; 'time' in torch && i < 3; i++) await torch.time('infer');
+      // Turns of five runs each, so load on a shared machine falls on both alike.
+      for (let turn = 0; turn < 6; turn++) {
+        for (let i = 0; i < 5; i++) {
+          const t0 = performance.now();
+          await reference.run(x, batch);
+          ours.push(performance.now() - t0);
+        }
+        for (let i = 0; 'time' in torch && i < 5; i++) theirs.push(await torch.time('infer'));
       }
-      inferSamplesPerSec = (batch / median(times)) * 1000;
     } finally {
       await reference.close();
+      if ('time' in torch) torch.close();
     }
+    const inferSamplesPerSec = (batch / median(ours)) * 1000;
+    const pytorch = 'time' in torch ? { inferSamplesPerSec: (batch / median(theirs)) * 1000, version: torch.version, threads: torch.threads } : torch;
+    const vsPyTorch = 'inferSamplesPerSec' in pytorch ? inferSamplesPerSec / pytorch.inferSamplesPerSec : undefined;
 
     onStatus('one 50-s recording end to end…');
     await exportOnnxFile(join(dir, 'default.onnx'), DEFAULT_MODEL, randomWeights(DEFAULT_MODEL, 3), {
@@ -124,7 +139,7 @@ export async function benchInfer(onStatus: (line: string) => void = () => {}): P
       const t0 = performance.now();
       const timeline = (await classifyFileTimeline(model, edf, 10)).points;
       const edfHourTimelineSec = (performance.now() - t0) / 1000;
-      return { inferSamplesPerSec, batch, endToEndMs, edfHourTimelineSec, timelineWindows: timeline.length };
+      return { inferSamplesPerSec, pytorch, ...(vsPyTorch ? { vsPyTorch } : {}), batch, endToEndMs, edfHourTimelineSec, timelineWindows: timeline.length };
     } finally {
       await model.close();
     }

@@ -4,12 +4,14 @@
  * of timed steps, for each engine asked, taking turns within one run so their ratio holds on a
  * noisy machine. Random inputs are enough — speed does not depend on the values.
  */
+import { availableParallelism } from 'node:os';
 import { MODELS } from '../../core/model-zoo';
 import { describeModel, type ModelSpec, REFERENCE_NET } from '../../core/models';
 import { Random } from '../../core/random';
 import { type BackendInfo, type TrainDevice, TRAIN_ENGINES, type TrainEngine } from '../../core/training';
 import { unsupportedReason } from '../train/ort/compile';
 import { startTrainer } from '../train/trainer';
+import { type PyTorchReference, startPyTorchReference } from './pytorch-reference';
 import type { Trainer } from '../train/trainer-interface';
 
 export interface TrainBenchOptions {
@@ -28,6 +30,8 @@ export interface TrainBenchOptions {
   /** Also time every shipped model (a few steps each at a batch its size allows). */
   models?: boolean;
   onModel?: (name: string) => void;
+  /** Time PyTorch on the reference net too, taking turns with the engines (when a python with torch is found). */
+  pytorch?: boolean;
 }
 
 /** Batch and timed steps per shipped model: the notebook's are slow (a 99M-weight MLP; an LSTM over 2,500 steps). */
@@ -57,6 +61,15 @@ export interface TrainBenchResult {
   engines: EngineBench[];
   /** Samples/s for each shipped model, by name, then by engine (absent where the engine falls back to another). */
   models: Record<string, Partial<Record<TrainEngine, number>>>;
+  /** PyTorch on the reference net, timed in the same turns; or why it was not. Absent when not asked. */
+  pytorch?: PyTorchBench | { unavailable: string };
+}
+
+export interface PyTorchBench {
+  trainSamplesPerSec: number;
+  medianStepMs: number;
+  version: string;
+  threads: number;
 }
 
 /** Inputs ~ N(0, 1) and targets the softmax of N(0, 1) logits: [rows, samples, channels], [rows, classes]. */
@@ -76,7 +89,15 @@ export function syntheticBatch(spec: ModelSpec, rows: number, seed: number): { x
 
 export async function benchTrain(options: TrainBenchOptions = {}): Promise<TrainBenchResult> {
   const { steps = 20, warmup = 3, batch = 32, engines = [...TRAIN_ENGINES] } = options;
-  const { trainers, times } = await timeEngines(REFERENCE_NET, engines, { batch, steps, warmup, turn: TURN }, options);
+  const torch = options.pytorch ? await startPyTorchReference(availableParallelism()) : undefined;
+  const reference = torch && 'time' in torch ? torch : undefined;
+  let timed: Awaited<ReturnType<typeof timeEngines>>;
+  try {
+    timed = await timeEngines(REFERENCE_NET, engines, { batch, steps, warmup, turn: TURN }, options, reference);
+  } finally {
+    reference?.close();
+  }
+  const { trainers, times, referenceTimes } = timed;
   if (!times[0]?.length) throw new Error('the benchmark was stopped before its first timed step');
   const results: EngineBench[] = trainers.map((backend, e) => {
     const medianStepMs = median(times[e]);
@@ -85,7 +106,11 @@ export async function benchTrain(options: TrainBenchOptions = {}): Promise<Train
   const models = options.models ? await modelRates(engines, options) : {};
   const [first] = results;
   const { name, device, threads } = first.backend;
-  return { ...first, backend: name, device, threads, batch, steps: times[0].length, engines: results, models };
+  const pytorch =
+    torch && 'unavailable' in torch
+      ? torch
+      : reference && { trainSamplesPerSec: (batch / median(referenceTimes)) * 1000, medianStepMs: median(referenceTimes), version: reference.version, threads: reference.threads };
+  return { ...first, backend: name, device, threads, batch, steps: times[0].length, engines: results, models, ...(pytorch ? { pytorch } : {}) };
 }
 
 interface Timing {
@@ -97,23 +122,27 @@ interface Timing {
 }
 
 /**
- * Each engine's step times on `spec`, taking turns, so that whatever else loads the machine
- * meanwhile slows every engine alike; the trainers' backends, as they started.
+ * Each engine's step times on `spec`, taking turns (PyTorch's too, on the reference net, when
+ * given), so that whatever else loads the machine meanwhile slows every engine alike; the
+ * trainers' backends, as they started.
  */
 async function timeEngines(
   spec: ModelSpec,
   engines: TrainEngine[],
   { batch, steps, warmup, turn }: Timing,
   options: TrainBenchOptions,
-): Promise<{ trainers: Pick<EngineBench, 'backend' | 'workers'>[]; times: number[][] }> {
+  reference?: PyTorchReference,
+): Promise<{ trainers: Pick<EngineBench, 'backend' | 'workers'>[]; times: number[][]; referenceTimes: number[] }> {
   const { signal, onStep } = options;
   const trainers: Trainer[] = [];
   const times: number[][] = engines.map(() => []);
+  const referenceTimes: number[] = [];
   try {
     for (const engine of engines)
       trainers.push(await startTrainer({ spec, seed: 0, maxBatch: batch, workers: options.workers, native: options.native, engine, device: options.device }));
     const { x, y } = syntheticBatch(spec, batch, 1);
     for (const trainer of trainers) for (let i = 0; i < warmup && !signal?.aborted; i++) await trainer.step(x, y, batch);
+    for (let i = 0; reference && i < warmup; i++) await reference.time('train');
     let done = 0;
     for (let start = 0; start < steps && !signal?.aborted; start += turn) {
       for (const [e, trainer] of trainers.entries()) {
@@ -124,8 +153,9 @@ async function timeEngines(
           onStep?.(++done, steps * trainers.length, times[e].at(-1)!);
         }
       }
+      for (let i = start; reference && i < Math.min(steps, start + turn) && !signal?.aborted; i++) referenceTimes.push(await reference.time('train'));
     }
-    return { trainers: trainers.map((t) => ({ backend: t.backend, workers: t.workers })), times };
+    return { trainers: trainers.map((t) => ({ backend: t.backend, workers: t.workers })), times, referenceTimes };
   } finally {
     await Promise.all(trainers.map((t) => t.close()));
   }

@@ -10,8 +10,16 @@ const ENGINE_CHOICES = [...TRAIN_ENGINES, 'both'];
 export const benchTrainCommand: Command = {
   name: 'bench train',
   summary: 'training samples/s on the reference net (batch 32 × 18 × 2000) for each engine, taking turns in one run, with backend and threads',
-  usage: `hms bench train [--steps N] [--engine ${ENGINE_CHOICES.join('|')}] [--device ${TRAIN_DEVICES.join('|')}] [--workers N] [--no-models] [--json]`,
-  options: { json: { values: 0 }, steps: { values: 1 }, workers: { values: 1 }, engine: { values: 1 }, device: { values: 1 }, 'no-models': { values: 0 } },
+  usage: `hms bench train [--steps N] [--engine ${ENGINE_CHOICES.join('|')}] [--device ${TRAIN_DEVICES.join('|')}] [--workers N] [--no-models] [--no-pytorch] [--json]`,
+  options: {
+    json: { values: 0 },
+    steps: { values: 1 },
+    workers: { values: 1 },
+    engine: { values: 1 },
+    device: { values: 1 },
+    'no-models': { values: 0 },
+    'no-pytorch': { values: 0 },
+  },
   async run(args, io) {
     const steps = wholeNumberOption(args, 'steps', { min: 1 }, 20);
     const workers = wholeNumberOption(args, 'workers', { min: 1 });
@@ -24,6 +32,7 @@ export const benchTrainCommand: Command = {
       engines: engine === 'both' ? [...TRAIN_ENGINES] : [engine as TrainEngine],
       signal: io.signal,
       models: !flag(args, 'no-models'),
+      pytorch: !flag(args, 'no-pytorch'),
       onModel: (name) => io.status(`timing model ${name}…`),
       onStep: (done, total, ms) => io.status(`step ${done}/${total}  ${ms.toFixed(0)} ms`),
     });
@@ -35,6 +44,8 @@ export const benchTrainCommand: Command = {
 };
 
 const ratio = (r: TrainBenchResult) => (r.engines.length > 1 ? r.engines[0].trainSamplesPerSec / r.engines[1].trainSamplesPerSec : undefined);
+/** The first engine's speed over PyTorch's, timed in the same turns; undefined without PyTorch. */
+const vsPyTorch = (r: TrainBenchResult) => (r.pytorch && 'trainSamplesPerSec' in r.pytorch ? r.trainSamplesPerSec / r.pytorch.trainSamplesPerSec : undefined);
 
 function benchJson(r: TrainBenchResult): object {
   return {
@@ -51,6 +62,8 @@ function benchJson(r: TrainBenchResult): object {
       ]),
     ),
     ...(ratio(r) !== undefined ? { ratio: ratio(r) } : {}),
+    ...(r.pytorch ? { pytorch: r.pytorch } : {}),
+    ...(vsPyTorch(r) !== undefined ? { vsPyTorch: vsPyTorch(r) } : {}),
     models: r.models,
   };
 }
@@ -65,6 +78,13 @@ function report(r: TrainBenchResult, io: CliIo): void {
   if (second) {
     io.out(`  beside ${engineLine(second)}: ${second.trainSamplesPerSec.toFixed(1)} samples/s (median ${second.medianStepMs.toFixed(1)} ms)`);
     io.out(`  ${first.engine} ÷ ${second.engine}: ${ratio(r)!.toFixed(2)}× (taking turns in this run)`);
+  }
+  if (r.pytorch && 'unavailable' in r.pytorch) io.out(`  PyTorch not timed: ${r.pytorch.unavailable}`);
+  else if (r.pytorch) {
+    io.out(
+      `  beside PyTorch ${r.pytorch.version} · ${r.pytorch.threads} threads: ${r.pytorch.trainSamplesPerSec.toFixed(1)} samples/s (median ${r.pytorch.medianStepMs.toFixed(1)} ms)`,
+    );
+    io.out(`  ${first.engine} ÷ PyTorch: ${vsPyTorch(r)!.toFixed(2)}× (taking turns in this run)`);
   }
   for (const [name, rates] of Object.entries(r.models)) {
     const parts = Object.entries(rates).map(([engine, rate]) => `${engine} ${rate!.toFixed(1)}`);

@@ -31,13 +31,13 @@ describe('hms CLI', () => {
     const help = await hms('bench', 'train', '--help');
     expect(help.code).toBe(0);
     expect(help.stdout.split('\n')[0]).toBe(
-      'hms bench train [--steps N] [--engine onnxruntime|tfjs|both] [--device cpu|auto|cuda|dml|coreml|webgpu] [--workers N] [--no-models] [--json]',
+      'hms bench train [--steps N] [--engine onnxruntime|tfjs|both] [--device cpu|auto|cuda|dml|coreml|webgpu] [--workers N] [--no-models] [--no-pytorch] [--json]',
     );
     const usage = await hms('bench', 'train', '--steps', '0');
     expect(usage.code).toBe(2);
     expect(usage.stderr.split('\n').slice(0, 2)).toEqual([
       'hms bench train: --steps must be a whole number ≥ 1',
-      'usage: hms bench train [--steps N] [--engine onnxruntime|tfjs|both] [--device cpu|auto|cuda|dml|coreml|webgpu] [--workers N] [--no-models] [--json]',
+      'usage: hms bench train [--steps N] [--engine onnxruntime|tfjs|both] [--device cpu|auto|cuda|dml|coreml|webgpu] [--workers N] [--no-models] [--no-pytorch] [--json]',
     ]);
     const other = await hms('bench', '--steps', '3');
     expect(other.code).toBe(2);
