@@ -6,6 +6,7 @@
 import type { Problem } from './api-client';
 import type {
   BatchTimeline,
+  ClassifyRequest,
   ClassifyResult,
   DatasetRecording,
   FileInspection,
@@ -17,6 +18,7 @@ import type {
   SpectrogramView,
 } from '../../src-main/core/api';
 import { LABELLED_START_SEC } from '../../src-main/core/eeg';
+import type { ModelInfo } from '../../src-main/core/model-info';
 import type { MontageKind } from '../../src-main/core/montage';
 
 /** A page as read, with the request that asked for it: the label and the traces both come from it. */
@@ -41,8 +43,18 @@ class ViewerState {
   info = $state.raw<RecordingInfo | null>(null);
   page = $state.raw<LoadedPage | null>(null);
   spectrogram = $state.raw<SpectrogramView | null>(null);
-  /** A batch's timeline of the recording, drawn as the classifier strip; none when opened from elsewhere. */
+  /** The recording's timeline drawn as the classifier strip: a batch's, or one classified in the viewer; none until either. */
   strip = $state.raw<BatchTimeline | null>(null);
+  /** What the model that drew the strip says of itself; null for a batch's strip, whose timeline file does not carry it. */
+  stripModel = $state.raw<ModelInfo | null>(null);
+  /** The model the viewer classifies with (an .onnx path) and how often: kept from one recording to the next. */
+  model = $state('');
+  strideSec = $state(10);
+  /** The models the viewer classified with this session, newest first, for its model field to offer. */
+  usedModels = $state<string[]>([]);
+  /** The classification under way: only its answer may land (a recording opened meanwhile drops it). */
+  classifying = $state.raw<ClassifyRequest | null>(null);
+  classifyError = $state<Problem>('');
   /** The recording could not be opened. */
   openError = $state('');
   /** The latest page could not be read; the one shown stays. */
@@ -54,6 +66,9 @@ class ViewerState {
   open(path: string, labels: DatasetRecording['labels'] = [], atSec?: number, strip: BatchTimeline | null = null): void {
     this.path = path;
     this.strip = strip;
+    this.stripModel = null;
+    this.classifying = null;
+    this.classifyError = '';
     this.labels = labels;
     this.startSec = atSec ?? (labels.length ? Math.min(...labels.map((l) => l.offsetSec)) + LABELLED_START_SEC : 0);
     this.info = null;
