@@ -2,7 +2,7 @@
  * Reading a generated recording in the viewer, in Chromium against the real backend: page with
  * keys and buttons, change a filter and see the trace change, the before/after overlay.
  */
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -15,6 +15,8 @@ import { writeEdf } from '../src-main/node/formats/edf-write';
 import { readHmsEegParquet, writeHmsParquet } from '../src-main/node/formats/parquet';
 import { generateDataset } from '../src-main/node/generate/dataset';
 import { launchChromium } from '../src-main/node/chromium';
+import { discontinuous } from '../src-main/node/hostile/edf-bytes';
+import { encodeEdfSeconds } from '../src-main/node/hostile/shared';
 
 const ARTIFACTS = join(import.meta.dirname, 'artifacts');
 let host: BuiltHost;
@@ -128,6 +130,33 @@ describe('the viewer', () => {
     expect((await ask(2, 'referential', 3)).value.interpolated).toEqual([{ row: referential.channels.indexOf('Fp1'), fromSec: 12, toSec: 13 }]);
     expect((await ask(3, 'referential', 0)).value.interpolated).toEqual([]);
     ws.close();
+  });
+
+  it('leaves a stretch without data records (EDF+D) blank and says so, rather than drawing interpolated EEG there', async () => {
+    const path = join(data, 'paused.edf');
+    // 60 s of data records, the second half an hour later: the recorder was paused.
+    await writeFile(
+      path,
+      discontinuous(encodeEdfSeconds(60), (r) => (r < 30 ? r : r + 3600)),
+    );
+    const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
+    await openInViewer(page, host.url, path);
+    // Go-to pages by 10 s: the page before the pause has data to its end, the next none.
+    await page.getByLabel('go to time').fill('+0:25');
+    await page.getByLabel('go to time').press('Enter');
+    await expect.poll(() => page.getByTestId('page-position').innerText()).toBe('20–30 s of 3660 s');
+    expect(await page.getByTestId('no-data').count()).toBe(0);
+    await page.getByLabel('go to time').fill('+0:35');
+    await page.getByLabel('go to time').press('Enter');
+    await expect.poll(() => page.getByTestId('no-data').innerText()).toBe("Blank: no data recorded 30.0–40.0 s (a gap between the file's data records; nothing is drawn there).");
+    expect(await page.getByTestId('interpolated').count()).toBe(0);
+    await page.screenshot({ path: join(ARTIFACTS, 'viewer-no-data.png') });
+    // Deep inside the pause too.
+    await page.getByLabel('go to time').fill('+10:00');
+    await page.getByLabel('go to time').press('Enter');
+    await expect.poll(() => page.getByTestId('no-data').innerText()).toMatch(/^Blank: no data recorded 600\.0–610\.0 s/);
+    expect(await page.getByTestId('interpolated').count()).toBe(0);
+    await page.close();
   });
 
   it("lists an EDF+ file's annotations, goes to each by click and by N / P, and marks the ones on the page", async () => {

@@ -94,6 +94,8 @@ export interface Page {
   absentRows: string[];
   /** Where a row's samples were interpolated over missing ones (absolute seconds, within the page): marked on the traces. */
   interpolated: InterpolatedSpan[];
+  /** Stretches of the page the recording holds no data for (EDF+D gaps), absolute seconds: left blank and labelled, on every row. */
+  noData: { fromSec: number; toSec: number }[];
   /** Samples of context before the page (fewer at the recording's start). */
   contextBefore: number;
   /** Samples of the page itself. */

@@ -28,7 +28,7 @@ describe('the viewer’s pages, read from the file', () => {
     page.data.forEach((rows, c) => expect(base64ToFloat32(rows), page.channels[c]).toEqual(recording.data[c].subarray(3400, 6600)));
   });
 
-  it('opens, pages and draws the overview of an EDF+D with a 74-hour gap in bounded memory, the gap said and read as missing', async () => {
+  it('opens, pages and draws the overview of an EDF+D with a 74-hour gap in bounded memory, the gap said as no data, not as interpolated samples', async () => {
     const path = join(dir, 'gap.edf');
     const gapSec = 74 * 3600;
     await writeFile(
@@ -41,9 +41,14 @@ describe('the viewer’s pages, read from the file', () => {
     expect(info.durationSec).toBe(60 + gapSec);
     expect(info.gaps).toEqual([{ startSec: 30, endSec: 30 + gapSec }]);
     const inGap = await pages.page({ path, startSec: 40 * 3600, durationSec: 10, montage: 'bipolar', contextSec: 2 });
-    expect(inGap.interpolated.filter((s) => s.fromSec === 40 * 3600 && s.toSec === 40 * 3600 + 10)).toHaveLength(inGap.channels.length);
+    // A gap is no data, said once for the page — not every channel's samples interpolated.
+    expect(inGap.noData).toEqual([{ fromSec: 40 * 3600, toSec: 40 * 3600 + 10 }]);
+    expect(inGap.interpolated).toEqual([]);
+    const across = await pages.page({ path, startSec: 25, durationSec: 10, montage: 'referential', contextSec: 2 });
+    expect(across.noData).toEqual([{ fromSec: 30, toSec: 35 }]);
+    expect(across.interpolated).toEqual([]);
     const after = await pages.page({ path, startSec: 30 + gapSec, durationSec: 10, montage: 'bipolar', contextSec: 0 });
-    expect(after.interpolated).toEqual([]);
+    expect([after.interpolated, after.noData]).toEqual([[], []]);
     const overview = await pages.spectrogram(path);
     expect(overview.timeSec.length).toBeLessThanOrEqual(2000);
     expect(process.resourceUsage().maxRSS * 1024 - peakBefore).toBeLessThan(300 * 2 ** 20);

@@ -47,7 +47,18 @@ export class RecordingPages {
     const from = Math.max(0, start - Math.round(req.contextSec * fs));
     const to = Math.min(total, end + Math.round(req.contextSec * fs));
     const raw = rec.source.read(from, to);
-    const gaps = raw.map((ch, i) => (rec.absent.has(EEG_ELECTRODES[i]) ? [] : missingRuns(ch).map(([a, b]): [number, number] => [a + from, b + from])));
+    // Stretches the recording has no data records for are not interpolated samples of a channel: they are said once, as no data.
+    const noData = recordingGaps(rec.source.segments)
+      .map(([a, b]): [number, number] => [Math.max(a, start), Math.min(b, end)])
+      .filter(([a, b]) => b > a);
+    const gaps = raw.map((ch, i) =>
+      rec.absent.has(EEG_ELECTRODES[i])
+        ? []
+        : outside(
+            missingRuns(ch).map(([a, b]): [number, number] => [a + from, b + from]),
+            recordingGaps(rec.source.segments),
+          ),
+    );
     const rows = applyMontage(req.montage, fillMissing(raw).data, rec.absent);
     const absent = absentRows(req.montage, rec.absent);
     const channels = montageChannelNames(req.montage);
@@ -57,6 +68,7 @@ export class RecordingPages {
       channels,
       absentRows: absent,
       interpolated: interpolatedSpans(req.montage, gaps, start, end, fs).filter((s) => !absent.includes(channels[s.row])),
+      noData: noData.map(([a, b]) => ({ fromSec: a / fs, toSec: b / fs })),
       contextBefore: start - from,
       samples: end - start,
       data: rows.map((ch) => float32ToBase64(ch)),
@@ -181,9 +193,29 @@ function interpolatedSpans(kind: MontageKind, gaps: [number, number][][], start:
   });
 }
 
+/** The stretches between a recording's segments, [start, end) in samples: EDF+D gaps. */
+function recordingGaps(segments: readonly (readonly [number, number])[]): [number, number][] {
+  return segments.slice(1).map(([a], i): [number, number] => [segments[i][1], a]);
+}
+
+/** Sample runs with the parts inside `cut` (sorted, disjoint) taken out. */
+function outside(runs: [number, number][], cut: [number, number][]): [number, number][] {
+  return runs.flatMap(([a, b]) => {
+    const kept: [number, number][] = [];
+    let from = a;
+    for (const [c, d] of cut) {
+      if (d <= from || c >= b) continue;
+      if (c > from) kept.push([from, c]);
+      from = Math.max(from, d);
+    }
+    if (from < b) kept.push([from, b]);
+    return kept;
+  });
+}
+
 function recordingInfo(source: RecordingSource, absent: Set<string>): RecordingInfo {
   const fs = source.sampleRateHz;
-  const gaps = source.segments.slice(1).map(([a], i) => ({ startSec: source.segments[i][1] / fs, endSec: a / fs }));
+  const gaps = recordingGaps(source.segments).map(([a, b]) => ({ startSec: a / fs, endSec: b / fs }));
   return {
     path: source.path,
     format: source.format,

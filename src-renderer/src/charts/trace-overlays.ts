@@ -1,6 +1,6 @@
 /**
- * What EegTraces draws over and under the traces on uPlot's canvas: the experts' 10 s and the
- * interpolated spans behind them; annotations, the calibration bar and the caliper on top. Canvas
+ * What EegTraces draws over and under the traces on uPlot's canvas: the experts' 10 s, the
+ * stretches without data and the interpolated spans behind them; annotations, the calibration bar and the caliper on top. Canvas
  * pixels are device pixels, so lengths in CSS pixels are scaled by devicePixelRatio.
  */
 import type uPlot from 'uplot';
@@ -17,9 +17,24 @@ function span(u: uPlot, fromSec: number, toSec: number): [number, number] | null
   return x1 > x0 ? [x0, x1] : null;
 }
 
-export function drawBehind(u: uPlot, highlights: { fromSec: number; toSec: number }[], interpolated: { row: number; fromSec: number; toSec: number }[], rows: number) {
+export function drawBehind(
+  u: uPlot,
+  highlights: { fromSec: number; toSec: number }[],
+  interpolated: { row: number; fromSec: number; toSec: number }[],
+  rows: number,
+  noData: { fromSec: number; toSec: number }[] = [],
+) {
   const ctx = u.ctx;
   ctx.save();
+  ctx.fillStyle = themeColour('--interpolated');
+  font(ctx);
+  for (const g of noData) {
+    const s = span(u, g.fromSec, g.toSec);
+    if (!s) continue;
+    ctx.fillRect(s[0], u.bbox.top, Math.max(1, s[1] - s[0]), u.bbox.height);
+    label(ctx, 'no data', s[0] + 4 * devicePixelRatio, u.bbox.top + 4 * devicePixelRatio, themeColour('--muted'));
+    ctx.fillStyle = themeColour('--interpolated');
+  }
   ctx.fillStyle = themeColour('--highlight');
   for (const h of highlights) {
     const s = span(u, h.fromSec, h.toSec);
