@@ -7,12 +7,12 @@
  * samples held in memory; a range that falls in a gap reads as NaN.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import { DataError, HMS_SAMPLE_RATE_HZ, type Annotation, type RecordingFormat } from '../../core/eeg';
+import { DataError, type Annotation, type RecordingFormat } from '../../core/eeg';
 import { normaliseChannelLabel } from '../../core/channels';
 import { resamplePoly, resampleRatio } from '../../core/resample';
-import { readTals, type SignalBytes } from './edf-annotations';
-import { edfPatientCode, edfStartIso, parseEdfHeader, type EdfHeader, type EdfSignalHeader } from './edf-header';
-import { checkPlausible, countRecords, decode16, decode24, discontinuousStarts, shiftIso, signalRateHz, voltageScale, type ReadEdfOptions } from './edf';
+import type { SignalBytes } from './edf-annotations';
+import { edfPatientCode, parseEdfHeader, type EdfHeader, type EdfSignalHeader } from './edf-header';
+import { decode16, decode24, edfFormat, edfLayout, voltageScale, type ReadEdfOptions } from './edf';
 import { fileSystemProblem, regularFileSize } from './input-file';
 
 /** Seconds a record layout may span before its time-keeping is taken as damaged (a year: far past any EEG). */
@@ -65,30 +65,23 @@ export class EdfReader {
   }
 
   private static fromFile(fd: number, size: number, path: string, opts: ReadEdfOptions): EdfReader {
-    const warn = opts.onWarning ?? ((w: DataError) => process.emitWarning(w.message, 'DataWarning'));
     const first = readAt(fd, 0, Math.min(size, 256), path);
     const ns = Number(String.fromCharCode(...first.subarray(252, 256)).trim());
     const h = parseEdfHeader(Number.isInteger(ns) && ns > 0 ? readAt(fd, 0, Math.min(size, 256 * (ns + 1)), path) : first, path);
-    const headers = h.signals.filter((s) => !s.isAnnotation);
-    if (headers.length === 0) throw new DataError(path, 'the file holds annotations only, no signals');
-    const records = countRecords(h, size, path, warn);
-    const tals = readTals(blockReader(fd, h, records, path), h, records, path);
-    const originSec = tals.recordStartsSec && Number.isFinite(tals.recordStartsSec[0]) ? tals.recordStartsSec[0] : 0;
-    let startsSec: Float64Array | null = null;
-    if (h.plus === 'D' && tals.recordStartsSec) startsSec = discontinuousStarts(tals.recordStartsSec, originSec, h, path);
-    else if (h.plus === 'D') warn(new DataError(path, 'EDF+D without an annotation signal: records read as contiguous'));
-    const spanSec = startsSec ? startsSec[records - 1] + h.recordDurationSec : records * h.recordDurationSec;
-    const rates = headers.map((s) => signalRateHz(s, h));
-    headers.forEach((s, c) => checkPlausible(s, rates[c], path));
-    if (!(spanSec <= MAX_SPAN_SEC)) {
-      throw new DataError(path, `the data records span ${(spanSec / 86400).toPrecision(3)} days: past a year, the file's time-keeping is damaged`);
-    }
-    const distinct = [...new Set(rates)];
-    const rate = opts.targetRateHz === null ? (distinct.length === 1 ? distinct[0] : null) : (opts.targetRateHz ?? HMS_SAMPLE_RATE_HZ);
-    if (rate === null) throw new DataError(path, `signals have different rates (${distinct.join(', ')} Hz); choose a target rate`);
-    const signals = headers.map((s, c) => describeSignal(s, rates[c], rate, records, startsSec, path));
-    const annotations = tals.annotations.map((a) => ({ ...a, onsetSec: a.onsetSec - originSec }));
-    return new EdfReader(fd, path, h, signals, records, startsSec, rate, annotations, shiftIso(edfStartIso(h), originSec));
+    const { signals, records, startsSec, rates, rateHz, annotations, startTime } = edfLayout(
+      h,
+      size,
+      (records) => blockReader(fd, h, records, path),
+      path,
+      opts,
+      ({ spanSec }) => {
+        if (!(spanSec <= MAX_SPAN_SEC)) {
+          throw new DataError(path, `the data records span ${(spanSec / 86400).toPrecision(3)} days: past a year, the file's time-keeping is damaged`);
+        }
+      },
+    );
+    const described = signals.map((s, c) => describeSignal(s, rates[c], rateHz, records, startsSec, path));
+    return new EdfReader(fd, path, h, described, records, startsSec, rateHz, annotations, startTime);
   }
 
   get channels(): string[] {
@@ -100,7 +93,7 @@ export class EdfReader {
   }
 
   get format(): RecordingFormat {
-    return this.h.kind === 'bdf' ? 'bdf' : this.h.plus === 'D' ? 'edf+d' : this.h.plus === 'C' ? 'edf+c' : 'edf';
+    return edfFormat(this.h);
   }
 
   get patientId(): string | undefined {

@@ -15,11 +15,11 @@
  * - A rate from an 8-character record duration that cannot be exact (1/256 s written '0.003906')
  *   is snapped to the whole Hz it is within 0.01 % of.
  */
-import { DataError, HMS_CHANNELS, HMS_SAMPLE_RATE_HZ, type Recording } from '../../core/eeg';
+import { type Annotation, DataError, HMS_CHANNELS, HMS_SAMPLE_RATE_HZ, type Recording, type RecordingFormat } from '../../core/eeg';
 import { readInputFile } from './input-file';
 import { normaliseChannelLabel } from '../../core/channels';
 import { resampleTo } from '../../core/resample';
-import { readTals, signalBytesOf } from './edf-annotations';
+import { readTals, type SignalBytes, signalBytesOf } from './edf-annotations';
 import { edfPatientCode, edfStartIso, parseEdfHeader, type EdfHeader, type EdfSignalHeader } from './edf-header';
 
 export interface ReadEdfOptions {
@@ -50,31 +50,22 @@ export async function readEdf(path: string, opts: ReadEdfOptions = {}): Promise<
 }
 
 export function parseEdf(bytes: Uint8Array, path: string, opts: ReadEdfOptions = {}): Recording {
-  const warn = opts.onWarning ?? ((w: DataError) => process.emitWarning(w.message, 'DataWarning'));
   const h = parseEdfHeader(bytes, path);
-  const signals = h.signals.filter((s) => !s.isAnnotation);
-  if (signals.length === 0) throw new DataError(path, 'the file holds annotations only, no signals');
-  const records = countRecords(h, bytes.length, path, warn);
-  const tals = readTals(signalBytesOf(bytes, h), h, records, path);
-  const originSec = tals.recordStartsSec && Number.isFinite(tals.recordStartsSec[0]) ? tals.recordStartsSec[0] : 0;
-  let startsSec: Float64Array | null = null;
-  if (h.plus === 'D' && tals.recordStartsSec) startsSec = discontinuousStarts(tals.recordStartsSec, originSec, h, path);
-  else if (h.plus === 'D') warn(new DataError(path, 'EDF+D without an annotation signal: records read as contiguous'));
-  const spanSec = startsSec ? startsSec[records - 1] + h.recordDurationSec : records * h.recordDurationSec;
-
-  const rates = signals.map((s) => signalRateHz(s, h));
-  signals.forEach((s, c) => checkPlausible(s, rates[c], path));
-  checkTimeline(spanSec, records * h.recordDurationSec, rates, path);
-  const distinct = [...new Set(rates)];
-  const targetRateHz = opts.targetRateHz === null ? (distinct.length === 1 ? distinct[0] : null) : (opts.targetRateHz ?? HMS_SAMPLE_RATE_HZ);
-  if (targetRateHz === null) throw new DataError(path, `signals have different rates (${distinct.join(', ')} Hz); choose a target rate`);
-
+  const layout = edfLayout(
+    h,
+    bytes.length,
+    () => signalBytesOf(bytes, h),
+    path,
+    opts,
+    ({ spanSec, dataSec, rates }) => checkTimeline(spanSec, dataSec, rates, path),
+  );
+  const { signals, records, startsSec, rates, rateHz } = layout;
   // One signal at a time, decoded then resampled, so only one native-rate copy is alive at once.
   const data = signals.map((s, c) => {
     const native = decodeSignal(bytes, h, s, records, startsSec, rates[c]);
-    if (rates[c] === targetRateHz) return native;
+    if (rates[c] === rateHz) return native;
     try {
-      return resampleTo(native, rates[c], targetRateHz);
+      return resampleTo(native, rates[c], rateHz);
     } catch (err) {
       throw new DataError(path, `signal ${s.label}: ${(err as Error).message}`);
     }
@@ -82,17 +73,72 @@ export function parseEdf(bytes: Uint8Array, path: string, opts: ReadEdfOptions =
   const samples = Math.min(...data.map((d) => d.length));
   return {
     channels: signals.map((s) => normaliseChannelLabel(s.label)),
-    sampleRateHz: targetRateHz,
+    sampleRateHz: rateHz,
     data: data.map((d) => (d.length === samples ? d : d.slice(0, samples))),
     units: signals.map((s) => voltageScale(s.physicalDimension).unit),
-    annotations: tals.annotations.map((a) => ({ ...a, onsetSec: a.onsetSec - originSec })),
-    source: {
-      path,
-      format: h.kind === 'bdf' ? 'bdf' : h.plus === 'D' ? 'edf+d' : h.plus === 'C' ? 'edf+c' : 'edf',
-      startTime: shiftIso(edfStartIso(h), originSec),
-      patientId: edfPatientCode(h),
-    },
+    annotations: layout.annotations,
+    source: { path, format: edfFormat(h), startTime: layout.startTime, patientId: edfPatientCode(h) },
   };
+}
+
+/** What a file's header and time-keeping annotations say, checked alike for a whole read (`parseEdf`) and a read by records (`EdfReader`). */
+export interface EdfLayout {
+  /** The signals other than annotations. */
+  signals: EdfSignalHeader[];
+  records: number;
+  /** EDF+D record starts in seconds from the first; null when records are contiguous. */
+  startsSec: Float64Array | null;
+  /** Each signal's native rate. */
+  rates: number[];
+  /** The rate samples are read at. */
+  rateHz: number;
+  /** Onsets from the first record's start. */
+  annotations: Annotation[];
+  startTime: string | undefined;
+}
+
+/**
+ * The records, their times, the signals' rates and the rate to read at, every check made;
+ * `checkSpan` is the caller's own limit on how long a timeline it can hold (a whole read holds it
+ * in memory, a reader by records only needs it sane). `signalBytes` gives the TALs' bytes.
+ */
+export function edfLayout(
+  h: EdfHeader,
+  fileBytes: number,
+  signalBytes: (records: number) => SignalBytes,
+  path: string,
+  opts: ReadEdfOptions,
+  checkSpan: (span: { spanSec: number; dataSec: number; rates: number[] }) => void,
+): EdfLayout {
+  const warn = opts.onWarning ?? ((w: DataError) => process.emitWarning(w.message, 'DataWarning'));
+  const signals = h.signals.filter((s) => !s.isAnnotation);
+  if (signals.length === 0) throw new DataError(path, 'the file holds annotations only, no signals');
+  const records = countRecords(h, fileBytes, path, warn);
+  const tals = readTals(signalBytes(records), h, records, path);
+  const originSec = tals.recordStartsSec && Number.isFinite(tals.recordStartsSec[0]) ? tals.recordStartsSec[0] : 0;
+  let startsSec: Float64Array | null = null;
+  if (h.plus === 'D' && tals.recordStartsSec) startsSec = discontinuousStarts(tals.recordStartsSec, originSec, h, path);
+  else if (h.plus === 'D') warn(new DataError(path, 'EDF+D without an annotation signal: records read as contiguous'));
+  const spanSec = startsSec ? startsSec[records - 1] + h.recordDurationSec : records * h.recordDurationSec;
+  const rates = signals.map((s) => signalRateHz(s, h));
+  signals.forEach((s, c) => checkPlausible(s, rates[c], path));
+  checkSpan({ spanSec, dataSec: records * h.recordDurationSec, rates });
+  const distinct = [...new Set(rates)];
+  const rateHz = opts.targetRateHz === null ? (distinct.length === 1 ? distinct[0] : null) : (opts.targetRateHz ?? HMS_SAMPLE_RATE_HZ);
+  if (rateHz === null) throw new DataError(path, `signals have different rates (${distinct.join(', ')} Hz); choose a target rate`);
+  return {
+    signals,
+    records,
+    startsSec,
+    rates,
+    rateHz,
+    annotations: tals.annotations.map((a) => ({ ...a, onsetSec: a.onsetSec - originSec })),
+    startTime: shiftIso(edfStartIso(h), originSec),
+  };
+}
+
+export function edfFormat(h: EdfHeader): RecordingFormat {
+  return h.kind === 'bdf' ? 'bdf' : h.plus === 'D' ? 'edf+d' : h.plus === 'C' ? 'edf+c' : 'edf';
 }
 
 /** The timeline's samples fit in memory, and EDF+D gaps (NaN) do not dwarf the data they separate. */
@@ -117,7 +163,7 @@ function checkTimeline(spanSec: number, dataSec: number, rates: number[], path: 
  * read as µV), a range that fits float32 and an amplifier, a rate that holds the EEG band.
  * Other signals (temperature, SpO2, markers) may be anything, but never past float32 or 100 kHz.
  */
-export function checkPlausible(s: EdfSignalHeader, rateHz: number, path: string): void {
+function checkPlausible(s: EdfSignalHeader, rateHz: number, path: string): void {
   const name = `signal ${s.label || '(unnamed)'}`;
   if (!(rateHz <= MAX_SIGNAL_RATE_HZ))
     throw new DataError(path, `${name} is sampled at ${rateHz.toPrecision(3)} Hz, more than ${MAX_SIGNAL_RATE_HZ / 1000} kHz: its record duration is damaged`);
@@ -131,7 +177,7 @@ export function checkPlausible(s: EdfSignalHeader, rateHz: number, path: string)
     throw new DataError(path, `${name} is sampled at ${+rateHz.toPrecision(3)} Hz; EEG needs at least ${MIN_EEG_RATE_HZ} Hz to hold its 0.5–20 Hz band`);
 }
 
-export function countRecords(h: EdfHeader, fileBytes: number, path: string, warn: (w: DataError) => void): number {
+function countRecords(h: EdfHeader, fileBytes: number, path: string, warn: (w: DataError) => void): number {
   const dataBytes = fileBytes - h.headerBytes;
   const whole = Math.floor(dataBytes / h.recordBytes);
   const partial = dataBytes % h.recordBytes > 0;
@@ -147,7 +193,7 @@ export function countRecords(h: EdfHeader, fileBytes: number, path: string, warn
 }
 
 /** EDF+D record starts relative to the first record, checked to run forwards without overlap. */
-export function discontinuousStarts(raw: Float64Array, originSec: number, h: EdfHeader, path: string): Float64Array {
+function discontinuousStarts(raw: Float64Array, originSec: number, h: EdfHeader, path: string): Float64Array {
   const starts = new Float64Array(raw.length);
   for (let r = 0; r < raw.length; r++) {
     if (!Number.isFinite(raw[r])) throw new DataError(path, `data record ${r + 1} of an EDF+D file has no time-keeping annotation`);
@@ -159,7 +205,7 @@ export function discontinuousStarts(raw: Float64Array, originSec: number, h: Edf
   return starts;
 }
 
-export function signalRateHz(s: EdfSignalHeader, h: EdfHeader): number {
+function signalRateHz(s: EdfSignalHeader, h: EdfHeader): number {
   const rate = s.samplesPerRecord / h.recordDurationSec;
   const whole = Math.round(rate);
   return Math.abs(rate - whole) <= 1e-4 * rate ? whole : rate;
@@ -207,7 +253,7 @@ export function decode24(bytes: Uint8Array, p: number, out: Float32Array, at: nu
 }
 
 /** The header's start time moved by the first record's sub-second onset, kept local (no zone) as EDF has none. */
-export function shiftIso(iso: string | undefined, sec: number): string | undefined {
+function shiftIso(iso: string | undefined, sec: number): string | undefined {
   if (!iso || sec === 0) return iso;
   const shifted = new Date(Date.parse(`${iso}Z`) + Math.round(sec * 1000)).toISOString().slice(0, -1);
   return shifted.endsWith('.000') ? shifted.slice(0, -4) : shifted;
