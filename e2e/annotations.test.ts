@@ -58,6 +58,13 @@ describe("the reader's events", () => {
     expect(await readFile(`${edf}.annotations.csv`, 'utf8')).toBe('onset_sec,duration_sec,text\n10,0,"chewing, artifact"\n');
     await page.screenshot({ path: join(ARTIFACTS, 'viewer-events.png') });
 
+    // An EDF+ copy beside it carries the recording's own event and the user's; opened, it lists both as its own.
+    await list.getByRole('button', { name: 'Save EDF+ copy' }).click();
+    const copy = edf.replace(/\.edf$/, '.annotated.edf');
+    await expect.poll(() => list.getByRole('status').innerText()).toBe(`Saved to ${copy}`);
+    await openInViewer(page, host.url, copy);
+    await expect.poll(items).toEqual(['0:10 chewing, artifact', '0:44 seizure onset']);
+
     await page.reload();
     await openInViewer(page, host.url, edf);
     await expect.poll(() => list.getByLabel('event text').inputValue()).toBe('chewing, artifact');

@@ -18,6 +18,7 @@ export const API_VALIDATORS: { [K in ApiName]: (request: unknown) => ApiRequest<
   openBuiltInDataset: (r) => noArguments(r, 'openBuiltInDataset'),
   readSpectrogram: (r) => ({ path: nonEmptyString(r, 'path') }),
   saveAnnotations: (r) => ({ path: nonEmptyString(r, 'path'), annotations: annotationList(field(r, 'annotations')) }),
+  saveAnnotatedCopy: (r) => ({ path: nonEmptyString(r, 'path'), annotations: annotationList(field(r, 'annotations')) }),
   listModels: (r) => noArguments(r, 'listModels'),
   startTraining: (r) => {
     const stages = field(r, 'stages');

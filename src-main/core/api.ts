@@ -225,6 +225,8 @@ export interface ApiCalls {
   readSpectrogram: { request: { path: string }; response: SpectrogramView };
   /** The user's events of a recording, saved to `<recording>.annotations.csv` beside it (never into the recording); returns that file. */
   saveAnnotations: { request: { path: string; annotations: Annotation[] }; response: { file: string } };
+  /** An EDF/BDF recording copied as `<name>.annotated.edf` (or .bdf) beside it, its signals unchanged, carrying its own events and the user's; returns the copy. */
+  saveAnnotatedCopy: { request: { path: string; annotations: Annotation[] }; response: { file: string } };
   listModels: { request: Record<string, never>; response: ModelChoice[] };
   /** Starts training in its own process; `training` events follow, ending with done or error. */
   startTraining: { request: TrainRequest; response: { runDir: string } };

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiHandlers } from '../../core/api';
+import { HMS_CHANNELS } from '../../core/eeg';
 import { sidecarPath } from '../formats/annotation-files';
+import { writeHmsParquet } from '../formats/parquet';
 import { createService, dispatch } from './service';
 
 let dir: string;
@@ -37,6 +39,29 @@ describe('events through the backend', () => {
     ]);
     // The recording itself is never rewritten.
     expect(await readFile(edf)).toEqual(original);
+  });
+
+  it('copies an EDF recording with its own events and the user’s as EDF+, the original untouched, and refuses a parquet', async () => {
+    const original = await readFile(edf);
+    const own = (await service.openRecording({ path: edf })).annotations.filter((a) => a.source === undefined);
+    expect(own.length).toBeGreaterThan(0);
+    const saved = await dispatch(service, 'saveAnnotatedCopy', { path: edf, annotations: [{ onsetSec: 3, durationSec: 2, text: 'seizure?' }] });
+    const copy = join(dir, 'aaaaaajy_s001_t000.annotated.edf');
+    expect(saved).toEqual({ ok: true, value: { file: copy } });
+    const reopened = await service.openRecording({ path: copy });
+    expect(reopened.annotations.filter((a) => a.source === undefined).map((a) => ({ ...a, onsetSec: +a.onsetSec.toFixed(6) }))).toEqual(
+      [...own, { onsetSec: 3, durationSec: 2, text: 'seizure?' }].sort((a, b) => a.onsetSec - b.onsetSec),
+    );
+    expect(await readFile(edf)).toEqual(original);
+    const parquet = join(dir, 'window.parquet');
+    await writeHmsParquet(
+      parquet,
+      HMS_CHANNELS.map((name, c) => ({ name, type: 'FLOAT' as const, data: Float32Array.from({ length: 10_000 }, (_, i) => 20 * Math.sin(i / (10 + c))) })),
+    );
+    expect(await dispatch(service, 'saveAnnotatedCopy', { path: parquet, annotations: [] })).toMatchObject({
+      ok: false,
+      error: { kind: 'input', message: `${parquet}: an EDF+ copy is made of EDF or BDF recordings; this one is hms-parquet: save its events beside it instead` },
+    });
   });
 
   it('refuses events that are not events, and a sidecar for a file that is not a recording', async () => {

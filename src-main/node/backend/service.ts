@@ -7,8 +7,9 @@ import { API_VALIDATORS, isApiName } from '../../core/api-validators';
 import { labelledWindows, windowsByEeg } from '../../core/dataset';
 import { APP_VERSION } from '../app-version';
 import { errorMessage, InputError } from '../../core/errors';
-import { CLASSES } from '../../core/eeg';
+import { CLASSES, DataError } from '../../core/eeg';
 import { readSidecarEvents, writeSidecarEvents } from '../formats/annotation-files';
+import { annotatedCopyPath, writeAnnotatedEdfCopy } from '../formats/edf-annotated-copy';
 import { eegPath, openHmsFolder } from '../formats/hms-folder';
 import { generateDataset } from '../generate/dataset';
 import { inspectFolder, inspectPath } from '../inspect';
@@ -40,6 +41,19 @@ export function createService({ dataDir = join(homedir(), '.hms-studio'), emit =
     saveAnnotations: async ({ path, annotations }) => {
       await pages.info(path);
       return { file: await writeSidecarEvents(path, annotations) };
+    },
+    saveAnnotatedCopy: async ({ path, annotations }) => {
+      const info = await pages.info(path);
+      if (!/^(edf|bdf)/.test(info.format))
+        throw new DataError(path, `an EDF+ copy is made of EDF or BDF recordings; this one is ${info.format}: save its events beside it instead`);
+      const own = info.annotations.map(({ onsetSec, durationSec, text }) => ({ onsetSec, durationSec, text }));
+      const file = annotatedCopyPath(path);
+      await writeAnnotatedEdfCopy(
+        path,
+        file,
+        [...own, ...annotations].sort((a, b) => a.onsetSec - b.onsetSec),
+      );
+      return { file };
     },
     listRecordings: async ({ path }) => listRecordings(path),
     openBuiltInDataset: () => {

@@ -65,9 +65,7 @@ export class EdfReader {
   }
 
   private static fromFile(fd: number, size: number, path: string, opts: ReadEdfOptions): EdfReader {
-    const first = readAt(fd, 0, Math.min(size, 256), path);
-    const ns = Number(String.fromCharCode(...first.subarray(252, 256)).trim());
-    const h = parseEdfHeader(Number.isInteger(ns) && ns > 0 ? readAt(fd, 0, Math.min(size, 256 * (ns + 1)), path) : first, path);
+    const h = readHeaderAt(fd, size, path);
     const { signals, records, startsSec, rates, rateHz, annotations, startTime } = edfLayout(
       h,
       size,
@@ -230,8 +228,15 @@ function outputSamples(s: Signal): number {
 /** Bytes read at a time when the annotations are scanned: one read of many small records costs less than a read of each. */
 const SCAN_BLOCK_BYTES = 2 ** 20;
 
+/** The header of an open EDF/BDF file: its fixed part says how many signal headers follow it. */
+export function readHeaderAt(fd: number, size: number, path: string): EdfHeader {
+  const first = readAt(fd, 0, Math.min(size, 256), path);
+  const ns = Number(String.fromCharCode(...first.subarray(252, 256)).trim());
+  return parseEdfHeader(Number.isInteger(ns) && ns > 0 ? readAt(fd, 0, Math.min(size, 256 * (ns + 1)), path) : first, path);
+}
+
 /** Signal bytes of record r, from whole records read a block at a time, in order. */
-function blockReader(fd: number, h: EdfHeader, records: number, path: string): SignalBytes {
+export function blockReader(fd: number, h: EdfHeader, records: number, path: string): SignalBytes {
   const perBlock = Math.max(1, Math.floor(SCAN_BLOCK_BYTES / h.recordBytes));
   let first = -1;
   let block: Uint8Array = new Uint8Array(0);
@@ -258,7 +263,7 @@ function lastAtOrBefore(records: number, at: (r: number) => number, sample: numb
 }
 
 /** `length` bytes at `position`; a file shorter than that (cut while open) is an error naming it. */
-function readAt(fd: number | null, position: number, length: number, path: string): Uint8Array {
+export function readAt(fd: number | null, position: number, length: number, path: string): Uint8Array {
   const out = new Uint8Array(length);
   let done = 0;
   try {
