@@ -6,7 +6,7 @@
 import type { BatchJob, BatchRequest, BatchStatus, BatchTimeline, SummaryRow } from './batch';
 import type { DatasetSummary } from './dataset';
 import type { Annotation } from './eeg';
-import type { MontageKind } from './montage';
+import type { Montage } from './montage';
 import type { ModelInfo } from './model-info';
 import type { UserSettings } from './viewer-settings';
 import type { EpochRecord, RestartRecord, StageName, TrainConfig, TrainEvent, TrainResult } from './training';
@@ -73,7 +73,10 @@ export interface PageRequest {
   path: string;
   startSec: number;
   durationSec: number;
-  montage: MontageKind;
+  /** A built-in montage's name (BUILTIN_MONTAGES), or the reader's own rows. */
+  montage: string | Montage;
+  /** Electrodes the reader marked bad: read as absent — their derivations flat, left out of the average reference. */
+  bad?: string[];
   /** Extra signal on each side, so filters applied in the UI settle before the page starts. */
   contextSec: number;
 }
@@ -90,7 +93,7 @@ export interface Page {
   startSec: number;
   sampleRateHz: number;
   channels: string[];
-  /** The rows of `channels` with no signal, drawn flat: an absent electrode's, or a chain with one at either end. */
+  /** The rows of `channels` with no signal, drawn flat: an absent or bad electrode's, or a derivation with one at either end. */
   absentRows: string[];
   /** Where a row's samples were interpolated over missing ones (absolute seconds, within the page): marked on the traces. */
   interpolated: InterpolatedSpan[];
