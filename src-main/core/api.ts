@@ -8,7 +8,7 @@ import type { DatasetSummary } from './dataset';
 import type { Annotation } from './eeg';
 import type { Montage } from './montage';
 import type { ModelInfo } from './model-info';
-import type { UserSettings } from './viewer-settings';
+import type { StoredSettings, UserSettings } from './viewer-settings';
 import type { EpochRecord, RestartRecord, StageName, TrainConfig, TrainEvent, TrainResult } from './training';
 
 export interface ChannelStats {
@@ -247,7 +247,7 @@ export interface ApiCalls {
   /** A recording's timeline from a batch this backend ran (`recording`: its path below the batch's root). */
   readBatchTimeline: { request: { out: string; recording: string }; response: BatchTimeline };
   /** The user's viewer settings and recent recordings, from the app's data folder (defaults when none are kept). */
-  readSettings: { request: Record<string, never>; response: UserSettings };
+  readSettings: { request: Record<string, never>; response: StoredSettings };
   /** Keeps them for the next start, replacing what was kept. */
   writeSettings: { request: UserSettings; response: Record<string, never> };
   /** Running jobs and the last finished ones, oldest first. */

@@ -104,6 +104,12 @@ export function builtinMontage(name: string): Montage | undefined {
   return BUILTIN_MONTAGES.find((m) => m.name === name);
 }
 
+/** What a page is asked in: a built-in by its name, a saved montage by its rows; a name no longer saved is the double banana. */
+export function pageMontage(name: string, saved: readonly Montage[]): string | Montage {
+  if (builtinMontage(name)) return name;
+  return saved.find((m) => m.name === name) ?? 'bipolar';
+}
+
 const ofKind = (kind: MontageKind): Montage => builtinMontage(kind)!;
 
 /** The montage's row names: its derivations' labels, then EKG. */
