@@ -99,7 +99,7 @@ describe('a montage of the reader’s own', () => {
     await expect.poll(() => page.getByLabel('Montage').inputValue()).toBe('two rows');
 
     const mine = (bad: string[]) => served.findLast((p) => typeof p.request.montage !== 'string' && p.request.montage.name === 'two rows' && String(p.request.bad) === String(bad));
-    await expect.poll(() => !!mine([])).toBe(true);
+    await expect.poll(() => !!mine([]), { timeout: 15_000 }).toBe(true);
     const shown = mine([])!.value;
     expect(shown.channels).toEqual(['Fp1-F7', 'Cz-avg', 'EKG']);
     expect(shown.absentRows).toEqual([]);
@@ -133,7 +133,7 @@ describe('a montage of the reader’s own', () => {
 
     await page.getByLabel('bad F7').check();
     await page.getByLabel('bad Fp2').check();
-    await expect.poll(() => !!mine(['F7', 'Fp2'])).toBe(true);
+    await expect.poll(() => !!mine(['F7', 'Fp2']), { timeout: 15_000 }).toBe(true);
     const marked = mine(['F7', 'Fp2'])!.value;
     expect(marked.absentRows).toEqual(['Fp1-F7']);
     const markedRows = marked.data.map(base64ToFloat32);
