@@ -67,7 +67,7 @@ export const BIPOLAR_MIRROR_PAIRS: readonly (readonly [number, number])[] = (
   ] as const
 ).flatMap(([left, right]) => groupRows(left).map((row, k) => [row, groupRows(right)[k]] as const));
 
-/** The standard transverse bipolar rows, front to back, each left to right. */
+/** The standard transverse bipolar rows, front to back, each left to right; without the ear electrodes (A1, A2) the HMS files lack. */
 const TRANSVERSE_CHAINS: readonly (readonly [string, string])[] = [
   ['Fp1', 'Fp2'],
   ['F7', 'F3'],
