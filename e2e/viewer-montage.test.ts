@@ -68,6 +68,13 @@ async function referential(): Promise<Float32Array[]> {
   return reply.value.data.map(base64ToFloat32);
 }
 
+/** What the readout names with the pointer on row `row` of `rows`, mid-page. */
+async function rowUnderPointer(page: Page, row: number, rows: number): Promise<string> {
+  const box = (await page.getByTestId('eeg-traces').locator('.u-over').boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + ((row + 0.5) / rows) * box.height);
+  return page.getByTestId('hover-readout').innerText();
+}
+
 const electrode = (rows: Float32Array[], e: string) => rows[(EEG_ELECTRODES as readonly string[]).indexOf(e)];
 /** The mean of the electrodes not left out, sample by sample. */
 function average(rows: Float32Array[], leftOut: string[]): Float64Array {
@@ -94,6 +101,7 @@ describe('a montage of the reader’s own', () => {
     await page.getByRole('button', { name: 'Add row' }).click();
     await page.getByLabel('row 2 electrode').selectOption('Cz');
     await page.getByLabel('row 2 reference').selectOption('avg');
+    await page.getByLabel('row 2 gain').selectOption('2');
     await page.getByLabel('name to save as').fill('two rows');
     await page.getByRole('button', { name: 'Save and show' }).click();
     await expect.poll(() => page.getByLabel('Montage').inputValue()).toBe('two rows');
@@ -121,10 +129,12 @@ describe('a montage of the reader’s own', () => {
           name: 'two rows',
           derivations: [
             { label: 'Fp1-F7', plus: 'Fp1', minus: 'F7' },
-            { label: 'Cz-avg', plus: 'Cz', minus: 'avg' },
+            { label: 'Cz-avg', plus: 'Cz', minus: 'avg', gain: 2 },
           ],
         },
       ]);
+    // The gain is the drawing's alone: the data above is the signal's, and the row says it is drawn ×2.
+    await expect.poll(() => rowUnderPointer(page, 1, 3)).toMatch(/^Cz-avg ×2 · /);
 
     await page.reload();
     await openInViewer(page, host.url, recording);
@@ -138,6 +148,7 @@ describe('a montage of the reader’s own', () => {
     expect(marked.absentRows).toEqual(['Fp1-F7']);
     const markedRows = marked.data.map(base64ToFloat32);
     expect(markedRows[0].every((v) => v === 0)).toBe(true);
+    await expect.poll(() => rowUnderPointer(page, 0, 3)).toMatch(/^Fp1-F7 ✕ · /);
     const without = average(ref, ['F7', 'Fp2']);
     expectClose(
       markedRows[1],

@@ -128,5 +128,18 @@ describe('montages', () => {
     expect(() => checkMontage({ name: 'x', derivations: [{ ...row, minus: 'Fp1' }] })).toThrow('row 1: the reference must be another electrode, avg or none');
     expect(() => checkMontage({ name: 'x', derivations: [row, row] })).toThrow('two rows of one label');
     expect(checkMontage({ name: 'x', derivations: [{ ...row, extra: 1 }] })).toEqual({ name: 'x', derivations: [row] });
+    expect(
+      checkMontage({
+        name: 'x',
+        derivations: [
+          { ...row, gain: 2 },
+          { ...row, label: 'b', gain: 1 },
+        ],
+      }).derivations,
+    ).toEqual([
+      { ...row, gain: 2 },
+      { ...row, label: 'b' },
+    ]);
+    expect(() => checkMontage({ name: 'x', derivations: [{ ...row, gain: 3 }] })).toThrow('row 1: the gain must be one of 0.2, 0.5, 1, 2, 5');
   });
 });

@@ -19,7 +19,12 @@ export interface Derivation {
   label: string;
   plus: string;
   minus: string | null;
+  /** Drawn this many times taller than the page's sensitivity makes it — display only, the µV read are the signal's; 1 when absent. */
+  gain?: number;
 }
+
+/** The gains a row may be drawn at, as a reader steps a quiet or a loud channel. */
+export const ROW_GAINS: readonly number[] = [0.2, 0.5, 1, 2, 5];
 
 export interface Montage {
   name: string;
@@ -218,7 +223,9 @@ function checkDerivation(row: unknown, where: string): Derivation {
   if (minus !== null && minus !== AVERAGE_REFERENCE && (typeof minus !== 'string' || !ELECTRODE_INDEX.has(minus) || minus === plus)) {
     throw new Error(`${where}: the reference must be another electrode, ${AVERAGE_REFERENCE} or none`);
   }
-  return { label, plus, minus: minus as string | null };
+  const gain = fieldOf(row, 'gain');
+  if (gain !== undefined && !ROW_GAINS.includes(gain as number)) throw new Error(`${where}: the gain must be one of ${ROW_GAINS.join(', ')}`);
+  return { label, plus, minus: minus as string | null, ...(gain === undefined || gain === 1 ? {} : { gain: gain as number }) };
 }
 
 const fieldOf = (r: unknown, k: string): unknown => (typeof r === 'object' && r !== null ? (r as Record<string, unknown>)[k] : undefined);
