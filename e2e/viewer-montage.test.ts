@@ -139,7 +139,7 @@ describe('a montage of the reader’s own', () => {
     await page.reload();
     await openInViewer(page, host.url, recording);
     await expect.poll(() => page.getByLabel('Montage').inputValue()).toBe('two rows');
-    expect(await page.getByLabel('Montage').locator('option').allInnerTexts()).toEqual(['bipolar', 'referential', 'average', 'transverse', 'Cz reference', 'two rows']);
+    expect(await page.getByLabel('Montage').locator('option').allInnerTexts()).toEqual(['bipolar', 'referential', 'average', 'Laplacian', 'transverse', 'Cz reference', 'two rows']);
 
     await page.getByLabel('bad F7').check();
     await page.getByLabel('bad Fp2').check();
@@ -167,7 +167,7 @@ describe('a montage of the reader’s own', () => {
     await openInViewer(page, host.url, recording);
     await expect
       .poll(() => page.getByTestId('settings-notice').innerText())
-      .toBe('Saved montages left out of the settings file: montage "typo" row 1: the reference must be another electrode, avg or none');
+      .toBe('Saved montages left out of the settings file: montage "typo" row 1: the reference must be another electrode, avg, lap or none');
     expect(await page.getByLabel('Montage').locator('option').allInnerTexts()).toContain('two rows');
     await page.close();
   });

@@ -11,6 +11,7 @@ import {
   derivationSources,
   deriveMontage,
   flatDerivations,
+  NEIGHBOURS,
   montageChannelNames,
   montageLabels,
   montageSources,
@@ -125,7 +126,7 @@ describe('montages', () => {
     expect(() => checkMontage({ name: '', derivations: [row] })).toThrow('a montage needs a name');
     expect(() => checkMontage({ name: 'x', derivations: [] })).toThrow('montage "x" needs 1 to 64 rows');
     expect(() => checkMontage({ name: 'x', derivations: [row, { ...row, plus: 'Q9' }] })).toThrow('montage "x" row 2: "Q9" is not one of Fp1');
-    expect(() => checkMontage({ name: 'x', derivations: [{ ...row, minus: 'Fp1' }] })).toThrow('row 1: the reference must be another electrode, avg or none');
+    expect(() => checkMontage({ name: 'x', derivations: [{ ...row, minus: 'Fp1' }] })).toThrow('row 1: the reference must be another electrode, avg, lap or none');
     expect(() => checkMontage({ name: 'x', derivations: [row, row] })).toThrow('two rows of one label');
     expect(checkMontage({ name: 'x', derivations: [{ ...row, extra: 1 }] })).toEqual({ name: 'x', derivations: [row] });
     expect(
@@ -141,5 +142,19 @@ describe('montages', () => {
       { ...row, label: 'b' },
     ]);
     expect(() => checkMontage({ name: 'x', derivations: [{ ...row, gain: 3 }] })).toThrow('row 1: the gain must be one of 0.2, 0.5, 1, 2, 5');
+  });
+
+  it("takes the Laplacian against the mean of each electrode's neighbours present, symmetric on the 10-20 layout", () => {
+    for (const [e, around] of Object.entries(NEIGHBOURS)) for (const n of around) expect(NEIGHBOURS[n], `${n} of ${e}`).toContain(e);
+    expect(Object.keys(NEIGHBOURS).sort()).toEqual([...EEG_ELECTRODES].sort());
+    const laplacian = builtinMontage('Laplacian')!;
+    const at = (e: string) => input[(EEG_ELECTRODES as readonly string[]).indexOf(e)];
+    const cz = EEG_ELECTRODES.indexOf('Cz');
+    const mean = (es: string[]) => es.reduce((sum, e) => sum + at(e)[7], 0) / es.length;
+    expect(deriveMontage(laplacian, input)[cz][7]).toBeCloseTo(at('Cz')[7] - mean(['Fz', 'C3', 'C4', 'Pz']), 3);
+    expect(deriveMontage(laplacian, input, new Set(['C3']))[cz][7]).toBeCloseTo(at('Cz')[7] - mean(['Fz', 'C4', 'Pz']), 3);
+    expect(derivationSources(laplacian)[cz]).toEqual(['Cz', 'Fz', 'C3', 'C4', 'Pz'].map((e) => EEG_ELECTRODES.indexOf(e as 'Cz')));
+    const alone = new Set(['Fp2', 'F7', 'F3']);
+    expect(flatDerivations(laplacian, alone)).toEqual(['Fp1-lap', 'F3-lap', 'F7-lap', 'Fp2-lap']);
   });
 });

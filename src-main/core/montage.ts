@@ -2,7 +2,7 @@
  * Montages: how the 19 referential electrodes are shown and fed to a model. A montage is data — a
  * named list of derivations, each an electrode minus another, minus the average of the electrodes
  * present, or alone — so the Viewer reads the built-in ones (the bipolar "double banana", which
- * models are fed, referential, average, transverse, Cz reference) and the user's own alike. Every
+ * models are fed, referential, average, Laplacian, transverse, Cz reference) and the user's own alike. Every
  * montage keeps EKG as its last row, untouched.
  */
 import { EEG_ELECTRODES, EKG_CHANNEL } from './eeg';
@@ -13,6 +13,35 @@ export const MONTAGES: readonly MontageKind[] = ['bipolar', 'referential', 'aver
 
 /** `minus` of a derivation taken against the mean of the electrodes present (bad and absent ones left out). */
 export const AVERAGE_REFERENCE = 'avg';
+/** `minus` of a derivation taken against the mean of its electrode's neighbours present (a Hjorth Laplacian). */
+export const LAPLACIAN_REFERENCE = 'lap';
+
+/**
+ * Each electrode's nearest neighbours on the 10-20 layout (front to back, left to right), for the
+ * Laplacian: what sits above, below and beside it; the poles and the occipital pair also see each
+ * other, having nothing beside them on their row. Symmetric: A is B's neighbour when B is A's.
+ */
+export const NEIGHBOURS: Readonly<Record<string, readonly string[]>> = {
+  Fp1: ['Fp2', 'F7', 'F3'],
+  Fp2: ['Fp1', 'F4', 'F8'],
+  F7: ['Fp1', 'F3', 'T3'],
+  F3: ['Fp1', 'F7', 'Fz', 'C3'],
+  Fz: ['F3', 'F4', 'Cz'],
+  F4: ['Fp2', 'Fz', 'F8', 'C4'],
+  F8: ['Fp2', 'F4', 'T4'],
+  T3: ['F7', 'C3', 'T5'],
+  C3: ['F3', 'T3', 'Cz', 'P3'],
+  Cz: ['Fz', 'C3', 'C4', 'Pz'],
+  C4: ['F4', 'Cz', 'T4', 'P4'],
+  T4: ['F8', 'C4', 'T6'],
+  T5: ['T3', 'P3', 'O1'],
+  P3: ['C3', 'T5', 'Pz', 'O1'],
+  Pz: ['Cz', 'P3', 'P4'],
+  P4: ['C4', 'Pz', 'T6', 'O2'],
+  T6: ['T4', 'P4', 'O2'],
+  O1: ['T5', 'P3', 'O2'],
+  O2: ['O1', 'P4', 'T6'],
+};
 
 /** One row of a montage: `plus` minus `minus` — an electrode, the average reference, or null for `plus` as recorded. */
 export interface Derivation {
@@ -100,6 +129,7 @@ export const BUILTIN_MONTAGES: readonly Montage[] = [
   { name: 'bipolar', derivations: BIPOLAR_CHAINS.map(chain) },
   { name: 'referential', derivations: EEG_ELECTRODES.map((plus) => ({ label: plus, plus, minus: null })) },
   { name: 'average', derivations: EEG_ELECTRODES.map(against(AVERAGE_REFERENCE)) },
+  { name: 'Laplacian', derivations: EEG_ELECTRODES.map(against(LAPLACIAN_REFERENCE)) },
   { name: 'transverse', derivations: TRANSVERSE_CHAINS.map(chain) },
   // Cz against itself would be a flat row: it is left out.
   { name: 'Cz reference', derivations: EEG_ELECTRODES.filter((e) => e !== 'Cz').map(against('Cz')) },
@@ -129,8 +159,22 @@ export function montageChannelNames(kind: MontageKind): string[] {
 const ELECTRODE_INDEX = new Map<string, number>(EEG_ELECTRODES.map((e, i) => [e, i]));
 const NO_ELECTRODES: ReadonlySet<string> = new Set();
 
-/** Whether a derivation has no true signal: either electrode absent (the average reference is taken over those present). */
-const isFlat = (d: Derivation, absent: ReadonlySet<string>) => absent.has(d.plus) || (d.minus !== null && absent.has(d.minus));
+/** The electrodes a derivation's `minus` is the mean of, present or not; none for `plus` as recorded. */
+function referenceElectrodes(d: Derivation): readonly string[] {
+  if (d.minus === null) return [];
+  if (d.minus === AVERAGE_REFERENCE) return EEG_ELECTRODES;
+  if (d.minus === LAPLACIAN_REFERENCE) return NEIGHBOURS[d.plus];
+  return [d.minus];
+}
+
+/**
+ * Whether a derivation has no true signal: its electrode absent, or every electrode of its
+ * reference (a mean is taken over those present).
+ */
+const isFlat = (d: Derivation, absent: ReadonlySet<string>) => {
+  const reference = referenceElectrodes(d);
+  return absent.has(d.plus) || (reference.length > 0 && reference.every((e) => absent.has(e)));
+};
 
 /**
  * The montage's rows that carry no true signal when the `absent` electrodes are missing, flat or
@@ -147,11 +191,12 @@ export function absentRows(kind: MontageKind, absent: ReadonlySet<string>): stri
 
 /**
  * The input rows (HMS column order: 19 electrodes, then EKG) each row of the montage is computed
- * from: both ends of a derivation, an electrode's own row. The average reference's mean is left
- * out: it spreads one electrode's interpolated gap thinly over every row, which is not worth a mark.
+ * from: both ends of a derivation, an electrode's own row, a Laplacian's neighbours (a third or a
+ * quarter of each). The average reference's mean is left out: it spreads one electrode's
+ * interpolated gap thinly over every row, which is not worth a mark.
  */
 export function derivationSources(montage: Montage): number[][] {
-  const ends = (d: Derivation) => [d.plus, ...(d.minus !== null && d.minus !== AVERAGE_REFERENCE ? [d.minus] : [])];
+  const ends = (d: Derivation) => [d.plus, ...(d.minus === AVERAGE_REFERENCE ? [] : referenceElectrodes(d))];
   return [...montage.derivations.map((d) => ends(d).map((e) => ELECTRODE_INDEX.get(e)!)), [EEG_ELECTRODES.length]];
 }
 
@@ -159,10 +204,10 @@ export function montageSources(kind: MontageKind): number[][] {
   return derivationSources(ofKind(kind));
 }
 
-/** The mean of the electrodes not absent, sample by sample, in float64 (as numpy's reference takes it). */
-function averageReference(data: readonly Float32Array[], absent: ReadonlySet<string>): Float64Array {
+/** The mean of `electrodes` less the absent ones, sample by sample, in float64 (as numpy's reference takes it). */
+function meanOf(data: readonly Float32Array[], electrodes: readonly string[], absent: ReadonlySet<string>): Float64Array {
   const n = data[0].length;
-  const present = EEG_ELECTRODES.flatMap((e, i) => (absent.has(e) ? [] : [i]));
+  const present = electrodes.filter((e) => !absent.has(e)).map((e) => ELECTRODE_INDEX.get(e)!);
   const mean = new Float64Array(n);
   for (const e of present) {
     const ch = data[e];
@@ -181,12 +226,19 @@ export function deriveMontage(montage: Montage, data: readonly Float32Array[], a
     throw new Error(`a montage needs the 19 electrodes and EKG (20 rows), got ${data.length}`);
   }
   const n = data[0].length;
-  const mean = montage.derivations.some((d) => d.minus === AVERAGE_REFERENCE) ? averageReference(data, absent) : null;
+  // The average is one mean for every row that uses it; a Laplacian's is its electrode's own.
+  const average = montage.derivations.some((d) => d.minus === AVERAGE_REFERENCE) ? meanOf(data, EEG_ELECTRODES, absent) : null;
+  const reference = (d: Derivation): ArrayLike<number> | null => {
+    if (d.minus === null) return null;
+    if (d.minus === AVERAGE_REFERENCE) return average!;
+    if (d.minus === LAPLACIAN_REFERENCE) return meanOf(data, NEIGHBOURS[d.plus], absent);
+    return data[ELECTRODE_INDEX.get(d.minus)!];
+  };
   const rows = montage.derivations.map((d) => {
     const out = new Float32Array(n);
     if (isFlat(d, absent)) return out;
     const x = data[ELECTRODE_INDEX.get(d.plus)!];
-    const y = d.minus === null ? null : d.minus === AVERAGE_REFERENCE ? mean! : data[ELECTRODE_INDEX.get(d.minus)!];
+    const y = reference(d);
     if (y) for (let i = 0; i < n; i++) out[i] = x[i] - y[i];
     else out.set(x);
     return out;
@@ -220,8 +272,8 @@ function checkDerivation(row: unknown, where: string): Derivation {
   const minus = fieldOf(row, 'minus');
   if (typeof label !== 'string' || !label.trim() || label.length > MAX_NAME) throw new Error(`${where}: a label of 1 to ${MAX_NAME} characters is needed`);
   if (typeof plus !== 'string' || !ELECTRODE_INDEX.has(plus)) throw new Error(`${where}: "${String(plus)}" is not one of ${EEG_ELECTRODES.join(' ')}`);
-  if (minus !== null && minus !== AVERAGE_REFERENCE && (typeof minus !== 'string' || !ELECTRODE_INDEX.has(minus) || minus === plus)) {
-    throw new Error(`${where}: the reference must be another electrode, ${AVERAGE_REFERENCE} or none`);
+  if (minus !== null && minus !== AVERAGE_REFERENCE && minus !== LAPLACIAN_REFERENCE && (typeof minus !== 'string' || !ELECTRODE_INDEX.has(minus) || minus === plus)) {
+    throw new Error(`${where}: the reference must be another electrode, ${AVERAGE_REFERENCE}, ${LAPLACIAN_REFERENCE} or none`);
   }
   const gain = fieldOf(row, 'gain');
   if (gain !== undefined && !ROW_GAINS.includes(gain as number)) throw new Error(`${where}: the gain must be one of ${ROW_GAINS.join(', ')}`);

@@ -41,7 +41,7 @@ describe('settings kept in the data folder', () => {
     expect(read.montages).toEqual([good]);
     expect(read.viewer.montage).toBe(DEFAULT_VIEWER_SETTINGS.montage);
     expect(read.notice).toBe(
-      'Saved montages left out of the settings file: montage "typo" row 1: the reference must be another electrode, avg or none; a montage needs a name of 1 to 40 characters',
+      'Saved montages left out of the settings file: montage "typo" row 1: the reference must be another electrode, avg, lap or none; a montage needs a name of 1 to 40 characters',
     );
     expect(read.notice).not.toContain('\n');
   });
