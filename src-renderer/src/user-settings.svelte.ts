@@ -5,8 +5,7 @@
  * does not overwrite what was kept with defaults.
  */
 import type { ApiClient, UserSettings } from '../../src-main/core/api';
-import type { StoredSettings } from '../../src-main/core/viewer-settings';
-import { RECENT_MAX, withRecent, type Theme } from '../../src-main/core/viewer-settings';
+import { RECENT_MAX, withRecent, type StoredSettings, type Theme } from '../../src-main/core/viewer-settings';
 import { viewer } from './view-state.svelte';
 
 class Preferences {
