@@ -35,6 +35,11 @@ describe('the API contract', () => {
     expect(() => API_VALIDATORS.readSpectrogram(null)).toThrow('path must be a non-empty string');
     expect(() => API_VALIDATORS.listModels({ extra: 1 })).toThrow('listModels takes no arguments');
     expect(API_VALIDATORS.listJobs({})).toEqual({});
+    const page = { path: '/r.edf', startSec: 0, durationSec: 10, contextSec: 0 };
+    expect(API_VALIDATORS.readPage({ ...page, montage: 'transverse', bad: ['O1', 'O1'] })).toEqual({ ...page, montage: 'transverse', bad: ['O1'] });
+    expect(() => API_VALIDATORS.readPage({ ...page, montage: 'banana' })).toThrow('montage must be one of bipolar, referential, average, Laplacian, transverse, Cz reference');
+    expect(() => API_VALIDATORS.readPage({ ...page, montage: { name: 'x', derivations: [{ label: 'a', plus: 'Q1', minus: null }] } })).toThrow('montage "x" row 1');
+    expect(() => API_VALIDATORS.readPage({ ...page, montage: 'bipolar', bad: ['EKG'] })).toThrow('bad must be a list of electrodes');
     expect(() => API_VALIDATORS.listJobs({ kind: 'training' })).toThrow('listJobs takes no arguments');
   });
 

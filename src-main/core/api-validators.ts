@@ -5,7 +5,8 @@
  */
 import type { ApiName, ApiRequest } from './api';
 import type { Annotation } from './eeg';
-import { MONTAGES, type MontageKind } from './montage';
+import { EEG_ELECTRODES } from './eeg';
+import { BUILTIN_MONTAGES, builtinMontage, checkMontage, type Montage } from './montage';
 import { STAGE_NAMES, type StageName } from './training';
 import { checkUserSettings } from './viewer-settings';
 
@@ -71,17 +72,30 @@ export const API_VALIDATORS: { [K in ApiName]: (request: unknown) => ApiRequest<
     };
   },
   readPage: (r) => {
-    const montage = field(r, 'montage');
-    if (!MONTAGES.includes(montage as MontageKind)) throw new Error(`montage must be one of ${MONTAGES.join(', ')}`);
+    const bad = field(r, 'bad');
     return {
       path: nonEmptyString(r, 'path'),
       startSec: finiteNumber(r, 'startSec', 0, 1e7),
       durationSec: finiteNumber(r, 'durationSec', 0.1, 600),
       contextSec: finiteNumber(r, 'contextSec', 0, 60),
-      montage: montage as MontageKind,
+      montage: pageMontage(field(r, 'montage')),
+      ...(bad === undefined ? {} : { bad: electrodeList(bad) }),
     };
   },
 };
+
+/** A built-in montage by its name, or a montage's own rows. */
+function pageMontage(m: unknown): string | Montage {
+  if (typeof m !== 'string') return checkMontage(m);
+  if (!builtinMontage(m)) throw new Error(`montage must be one of ${BUILTIN_MONTAGES.map((b) => b.name).join(', ')}, or a montage's rows`);
+  return m;
+}
+
+function electrodeList(v: unknown): string[] {
+  const names: readonly string[] = EEG_ELECTRODES;
+  if (!Array.isArray(v) || !v.every((e) => names.includes(e as string))) throw new Error(`bad must be a list of electrodes among ${EEG_ELECTRODES.join(' ')}`);
+  return [...new Set(v as string[])];
+}
 
 /** Events a user made: at most 100,000, each with seconds ≥ 0 and a text of at most 1,000 characters. */
 function annotationList(v: unknown): Annotation[] {

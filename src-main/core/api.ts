@@ -6,9 +6,9 @@
 import type { BatchJob, BatchRequest, BatchStatus, BatchTimeline, SummaryRow } from './batch';
 import type { DatasetSummary } from './dataset';
 import type { Annotation } from './eeg';
-import type { MontageKind } from './montage';
+import type { Montage } from './montage';
 import type { ModelInfo } from './model-info';
-import type { UserSettings } from './viewer-settings';
+import type { StoredSettings, UserSettings } from './viewer-settings';
 import type { EpochRecord, RestartRecord, StageName, TrainConfig, TrainEvent, TrainResult } from './training';
 
 export interface ChannelStats {
@@ -73,7 +73,10 @@ export interface PageRequest {
   path: string;
   startSec: number;
   durationSec: number;
-  montage: MontageKind;
+  /** A built-in montage's name (BUILTIN_MONTAGES), or the reader's own rows. */
+  montage: string | Montage;
+  /** Electrodes the reader marked bad: read as absent — their derivations flat, left out of the average reference. */
+  bad?: string[];
   /** Extra signal on each side, so filters applied in the UI settle before the page starts. */
   contextSec: number;
 }
@@ -90,7 +93,7 @@ export interface Page {
   startSec: number;
   sampleRateHz: number;
   channels: string[];
-  /** The rows of `channels` with no signal, drawn flat: an absent electrode's, or a chain with one at either end. */
+  /** The rows of `channels` with no signal, drawn flat: an absent or bad electrode's, or a derivation with one at either end. */
   absentRows: string[];
   /** Where a row's samples were interpolated over missing ones (absolute seconds, within the page): marked on the traces. */
   interpolated: InterpolatedSpan[];
@@ -248,7 +251,7 @@ export interface ApiCalls {
   /** A recording's timeline from a batch this backend ran (`recording`: its path below the batch's root). */
   readBatchTimeline: { request: { out: string; recording: string }; response: BatchTimeline };
   /** The user's viewer settings and recent recordings, from the app's data folder (defaults when none are kept). */
-  readSettings: { request: Record<string, never>; response: UserSettings };
+  readSettings: { request: Record<string, never>; response: StoredSettings };
   /** Keeps them for the next start, replacing what was kept. */
   writeSettings: { request: UserSettings; response: Record<string, never> };
   /** Running jobs and the last finished ones, oldest first. */

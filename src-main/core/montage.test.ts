@@ -1,7 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import reference from './__fixtures__/signal-reference.json';
 import { EEG_ELECTRODES } from './eeg';
-import { absentRows, applyMontage, BIPOLAR_CHAINS, CHAIN_GROUPS, montageChannelNames, montageSources } from './montage';
+import {
+  absentRows,
+  applyMontage,
+  BIPOLAR_CHAINS,
+  builtinMontage,
+  CHAIN_GROUPS,
+  checkMontage,
+  derivationSources,
+  deriveMontage,
+  flatDerivations,
+  NEIGHBOURS,
+  montageChannelNames,
+  montageLabels,
+  montageSources,
+} from './montage';
 
 const input = reference.montage.input.map((row) => Float32Array.from(row));
 
@@ -71,5 +85,76 @@ describe('montages', () => {
     expect(out[2][k]).toBeCloseTo(input[2][k] - mean, 3);
     expect(out[0].every((v) => v === 0)).toBe(true);
     expect(Math.abs(present.reduce((sum, i) => sum + out[i][k], 0))).toBeLessThan(1e-3);
+  });
+
+  it('has the transverse rows and Cz reference as built-ins, computed as plus minus minus', () => {
+    const transverse = builtinMontage('transverse')!;
+    expect(montageLabels(transverse).slice(0, 5)).toEqual(['Fp1-Fp2', 'F7-F3', 'F3-Fz', 'Fz-F4', 'F4-F8']);
+    const cz = builtinMontage('Cz reference')!;
+    expect(cz.derivations).toHaveLength(18);
+    const out = deriveMontage(cz, input);
+    const at = (e: string) => input[(EEG_ELECTRODES as readonly string[]).indexOf(e)];
+    expect(out[0][7]).toBeCloseTo(at('Fp1')[7] - at('Cz')[7], 4);
+    expect(derivationSources(cz)[0]).toEqual([EEG_ELECTRODES.indexOf('Fp1'), EEG_ELECTRODES.indexOf('Cz')]);
+  });
+
+  it("computes a montage of the user's rows, and a bad electrode flattens its rows and leaves the average", () => {
+    const custom = checkMontage({
+      name: 'mine',
+      derivations: [
+        { label: 'Fp1-F7', plus: 'Fp1', minus: 'F7' },
+        { label: 'Cz-avg', plus: 'Cz', minus: 'avg' },
+        { label: 'O2', plus: 'O2', minus: null },
+      ],
+    });
+    const at = (e: string) => input[(EEG_ELECTRODES as readonly string[]).indexOf(e)];
+    const out = deriveMontage(custom, input);
+    expect(montageLabels(custom)).toEqual(['Fp1-F7', 'Cz-avg', 'O2', 'EKG']);
+    expect(Array.from(out[0])).toEqual(reference.montage.bipolar[0]);
+    expect(Array.from(out[1])).toEqual(Array.from(applyMontage('average', input)[EEG_ELECTRODES.indexOf('Cz')]));
+    expect(Array.from(out[2])).toEqual(Array.from(at('O2')));
+    const bad = new Set(['F7', 'Fp2']);
+    const marked = deriveMontage(custom, input, bad);
+    expect(flatDerivations(custom, bad)).toEqual(['Fp1-F7']);
+    expect(marked[0].every((v) => v === 0)).toBe(true);
+    const present = EEG_ELECTRODES.filter((e) => !bad.has(e));
+    expect(marked[1][7]).toBeCloseTo(at('Cz')[7] - present.reduce((sum, e) => sum + at(e)[7], 0) / present.length, 3);
+  });
+
+  it('refuses a broken montage in one line naming the row', () => {
+    const row = { label: 'a', plus: 'Fp1', minus: null };
+    expect(() => checkMontage({ name: '', derivations: [row] })).toThrow('a montage needs a name');
+    expect(() => checkMontage({ name: 'x', derivations: [] })).toThrow('montage "x" needs 1 to 64 rows');
+    expect(() => checkMontage({ name: 'x', derivations: [row, { ...row, plus: 'Q9' }] })).toThrow('montage "x" row 2: "Q9" is not one of Fp1');
+    expect(() => checkMontage({ name: 'x', derivations: [{ ...row, minus: 'Fp1' }] })).toThrow('row 1: the reference must be another electrode, avg, lap or none');
+    expect(() => checkMontage({ name: 'x', derivations: [row, row] })).toThrow('two rows of one label');
+    expect(checkMontage({ name: 'x', derivations: [{ ...row, extra: 1 }] })).toEqual({ name: 'x', derivations: [row] });
+    expect(
+      checkMontage({
+        name: 'x',
+        derivations: [
+          { ...row, gain: 2 },
+          { ...row, label: 'b', gain: 1 },
+        ],
+      }).derivations,
+    ).toEqual([
+      { ...row, gain: 2 },
+      { ...row, label: 'b' },
+    ]);
+    expect(() => checkMontage({ name: 'x', derivations: [{ ...row, gain: 3 }] })).toThrow('row 1: the gain must be one of 0.2, 0.5, 1, 2, 5');
+  });
+
+  it("takes the Laplacian against the mean of each electrode's neighbours present, symmetric on the 10-20 layout", () => {
+    for (const [e, around] of Object.entries(NEIGHBOURS)) for (const n of around) expect(NEIGHBOURS[n], `${n} of ${e}`).toContain(e);
+    expect(Object.keys(NEIGHBOURS).sort()).toEqual([...EEG_ELECTRODES].sort());
+    const laplacian = builtinMontage('Laplacian')!;
+    const at = (e: string) => input[(EEG_ELECTRODES as readonly string[]).indexOf(e)];
+    const cz = EEG_ELECTRODES.indexOf('Cz');
+    const mean = (es: string[]) => es.reduce((sum, e) => sum + at(e)[7], 0) / es.length;
+    expect(deriveMontage(laplacian, input)[cz][7]).toBeCloseTo(at('Cz')[7] - mean(['Fz', 'C3', 'C4', 'Pz']), 3);
+    expect(deriveMontage(laplacian, input, new Set(['C3']))[cz][7]).toBeCloseTo(at('Cz')[7] - mean(['Fz', 'C4', 'Pz']), 3);
+    expect(derivationSources(laplacian)[cz]).toEqual(['Cz', 'Fz', 'C3', 'C4', 'Pz'].map((e) => EEG_ELECTRODES.indexOf(e as 'Cz')));
+    const alone = new Set(['Fp2', 'F7', 'F3']);
+    expect(flatDerivations(laplacian, alone)).toEqual(['Fp1-lap', 'F3-lap', 'F7-lap', 'Fp2-lap']);
   });
 });

@@ -1,12 +1,64 @@
 /**
- * Montages: how the 19 referential electrodes are shown and fed to a model. The bipolar "double
- * banana" is what EEG readers use; referential and average reference are the other common views.
- * Every montage keeps EKG as its last row, untouched.
+ * Montages: how the 19 referential electrodes are shown and fed to a model. A montage is data — a
+ * named list of derivations, each an electrode minus another, minus the average of the electrodes
+ * present, or alone — so the Viewer reads the built-in ones (the bipolar "double banana", which
+ * models are fed, referential, average, Laplacian, transverse, Cz reference) and the user's own alike. Every
+ * montage keeps EKG as its last row, untouched.
  */
 import { EEG_ELECTRODES, EKG_CHANNEL } from './eeg';
 
+/** The montages a model may be fed (PreprocessSpec): each a built-in montage's name. */
 export type MontageKind = 'bipolar' | 'referential' | 'average';
 export const MONTAGES: readonly MontageKind[] = ['bipolar', 'referential', 'average'];
+
+/** `minus` of a derivation taken against the mean of the electrodes present (bad and absent ones left out). */
+export const AVERAGE_REFERENCE = 'avg';
+/** `minus` of a derivation taken against the mean of its electrode's neighbours present (a Hjorth Laplacian). */
+export const LAPLACIAN_REFERENCE = 'lap';
+
+/**
+ * Each electrode's nearest neighbours on the 10-20 layout (front to back, left to right), for the
+ * Laplacian: what sits above, below and beside it; the poles and the occipital pair also see each
+ * other, having nothing beside them on their row. Symmetric: A is B's neighbour when B is A's.
+ */
+export const NEIGHBOURS: Readonly<Record<string, readonly string[]>> = {
+  Fp1: ['Fp2', 'F7', 'F3'],
+  Fp2: ['Fp1', 'F4', 'F8'],
+  F7: ['Fp1', 'F3', 'T3'],
+  F3: ['Fp1', 'F7', 'Fz', 'C3'],
+  Fz: ['F3', 'F4', 'Cz'],
+  F4: ['Fp2', 'Fz', 'F8', 'C4'],
+  F8: ['Fp2', 'F4', 'T4'],
+  T3: ['F7', 'C3', 'T5'],
+  C3: ['F3', 'T3', 'Cz', 'P3'],
+  Cz: ['Fz', 'C3', 'C4', 'Pz'],
+  C4: ['F4', 'Cz', 'T4', 'P4'],
+  T4: ['F8', 'C4', 'T6'],
+  T5: ['T3', 'P3', 'O1'],
+  P3: ['C3', 'T5', 'Pz', 'O1'],
+  Pz: ['Cz', 'P3', 'P4'],
+  P4: ['C4', 'Pz', 'T6', 'O2'],
+  T6: ['T4', 'P4', 'O2'],
+  O1: ['T5', 'P3', 'O2'],
+  O2: ['O1', 'P4', 'T6'],
+};
+
+/** One row of a montage: `plus` minus `minus` — an electrode, the average reference, or null for `plus` as recorded. */
+export interface Derivation {
+  label: string;
+  plus: string;
+  minus: string | null;
+  /** Drawn this many times taller than the page's sensitivity makes it — display only, the µV read are the signal's; 1 when absent. */
+  gain?: number;
+}
+
+/** The gains a row may be drawn at, as a reader steps a quiet or a loud channel. */
+export const ROW_GAINS: readonly number[] = [0.2, 0.5, 1, 2, 5];
+
+export interface Montage {
+  name: string;
+  derivations: Derivation[];
+}
 
 /** The 18 chains of the double banana, in the notebook's (and the HMS winners') order. */
 export const BIPOLAR_CHAINS: readonly (readonly [string, string])[] = [
@@ -49,85 +101,183 @@ export const BIPOLAR_MIRROR_PAIRS: readonly (readonly [number, number])[] = (
   ] as const
 ).flatMap(([left, right]) => groupRows(left).map((row, k) => [row, groupRows(right)[k]] as const));
 
+/** The standard transverse bipolar rows, front to back, each left to right; without the ear electrodes (A1, A2) the HMS files lack. */
+const TRANSVERSE_CHAINS: readonly (readonly [string, string])[] = [
+  ['Fp1', 'Fp2'],
+  ['F7', 'F3'],
+  ['F3', 'Fz'],
+  ['Fz', 'F4'],
+  ['F4', 'F8'],
+  ['T3', 'C3'],
+  ['C3', 'Cz'],
+  ['Cz', 'C4'],
+  ['C4', 'T4'],
+  ['T5', 'P3'],
+  ['P3', 'Pz'],
+  ['Pz', 'P4'],
+  ['P4', 'T6'],
+  ['O1', 'O2'],
+];
+
+const chain = ([plus, minus]: readonly [string, string]): Derivation => ({ label: `${plus}-${minus}`, plus, minus });
+const against =
+  (minus: string) =>
+  (plus: string): Derivation => ({ label: `${plus}-${minus}`, plus, minus });
+
+/** The montages every user has; the first three are the MontageKinds models are fed, under those names. */
+export const BUILTIN_MONTAGES: readonly Montage[] = [
+  { name: 'bipolar', derivations: BIPOLAR_CHAINS.map(chain) },
+  { name: 'referential', derivations: EEG_ELECTRODES.map((plus) => ({ label: plus, plus, minus: null })) },
+  { name: 'average', derivations: EEG_ELECTRODES.map(against(AVERAGE_REFERENCE)) },
+  { name: 'Laplacian', derivations: EEG_ELECTRODES.map(against(LAPLACIAN_REFERENCE)) },
+  { name: 'transverse', derivations: TRANSVERSE_CHAINS.map(chain) },
+  // Cz against itself would be a flat row: it is left out.
+  { name: 'Cz reference', derivations: EEG_ELECTRODES.filter((e) => e !== 'Cz').map(against('Cz')) },
+];
+
+export function builtinMontage(name: string): Montage | undefined {
+  return BUILTIN_MONTAGES.find((m) => m.name === name);
+}
+
+/** What a page is asked in: a built-in by its name, a saved montage by its rows; a name no longer saved is the double banana. */
+export function pageMontage(name: string, saved: readonly Montage[]): string | Montage {
+  if (builtinMontage(name)) return name;
+  return saved.find((m) => m.name === name) ?? 'bipolar';
+}
+
+const ofKind = (kind: MontageKind): Montage => builtinMontage(kind)!;
+
+/** The montage's row names: its derivations' labels, then EKG. */
+export function montageLabels(montage: Montage): string[] {
+  return [...montage.derivations.map((d) => d.label), EKG_CHANNEL];
+}
+
 export function montageChannelNames(kind: MontageKind): string[] {
-  switch (kind) {
-    case 'bipolar':
-      return [...BIPOLAR_CHAINS.map(([a, b]) => `${a}-${b}`), EKG_CHANNEL];
-    case 'referential':
-      return [...EEG_ELECTRODES, EKG_CHANNEL];
-    case 'average':
-      return [...EEG_ELECTRODES.map((e) => `${e}-avg`), EKG_CHANNEL];
-  }
+  return montageLabels(ofKind(kind));
 }
 
 const ELECTRODE_INDEX = new Map<string, number>(EEG_ELECTRODES.map((e, i) => [e, i]));
 const NO_ELECTRODES: ReadonlySet<string> = new Set();
 
+/** The electrodes a derivation's `minus` is the mean of, present or not; none for `plus` as recorded. */
+function referenceElectrodes(d: Derivation): readonly string[] {
+  if (d.minus === null) return [];
+  if (d.minus === AVERAGE_REFERENCE) return EEG_ELECTRODES;
+  if (d.minus === LAPLACIAN_REFERENCE) return NEIGHBOURS[d.plus];
+  return [d.minus];
+}
+
 /**
- * The montage's rows that carry no true signal when the `absent` electrodes are missing or flat:
- * a chain with an absent end (never drawn as the other electrode's referential signal), an absent
- * electrode's own row. The average reference is taken over the electrodes present, so only the
- * absent rows themselves go.
+ * Whether a derivation has no true signal: its electrode absent, or every electrode of its
+ * reference (a mean is taken over those present).
  */
+const isFlat = (d: Derivation, absent: ReadonlySet<string>) => {
+  const reference = referenceElectrodes(d);
+  return absent.has(d.plus) || (reference.length > 0 && reference.every((e) => absent.has(e)));
+};
+
+/**
+ * The montage's rows that carry no true signal when the `absent` electrodes are missing, flat or
+ * marked bad: a derivation with an absent electrode at either end is flat, never drawn as the
+ * other electrode's referential signal.
+ */
+export function flatDerivations(montage: Montage, absent: ReadonlySet<string>): string[] {
+  return montage.derivations.filter((d) => isFlat(d, absent)).map((d) => d.label);
+}
+
 export function absentRows(kind: MontageKind, absent: ReadonlySet<string>): string[] {
-  if (kind === 'bipolar') return BIPOLAR_CHAINS.filter(([a, b]) => absent.has(a) || absent.has(b)).map(([a, b]) => `${a}-${b}`);
-  return EEG_ELECTRODES.filter((e) => absent.has(e)).map((e) => (kind === 'average' ? `${e}-avg` : e));
+  return flatDerivations(ofKind(kind), absent);
 }
 
 /**
  * The input rows (HMS column order: 19 electrodes, then EKG) each row of the montage is computed
- * from: both ends of a chain, an electrode's own row. The average reference's mean is left out:
- * it spreads one electrode's interpolated gap thinly over every row, which is not worth a mark.
+ * from: both ends of a derivation, an electrode's own row, a Laplacian's neighbours (a third or a
+ * quarter of each). The average reference's mean is left out: it spreads one electrode's
+ * interpolated gap thinly over every row, which is not worth a mark.
  */
+export function derivationSources(montage: Montage): number[][] {
+  const ends = (d: Derivation) => [d.plus, ...(d.minus === AVERAGE_REFERENCE ? [] : referenceElectrodes(d))];
+  return [...montage.derivations.map((d) => ends(d).map((e) => ELECTRODE_INDEX.get(e)!)), [EEG_ELECTRODES.length]];
+}
+
 export function montageSources(kind: MontageKind): number[][] {
-  const ekg = [EEG_ELECTRODES.length];
-  if (kind === 'bipolar') return [...BIPOLAR_CHAINS.map(([a, b]) => [ELECTRODE_INDEX.get(a)!, ELECTRODE_INDEX.get(b)!]), ekg];
-  return [...EEG_ELECTRODES.map((_, i) => [i]), ekg];
+  return derivationSources(ofKind(kind));
+}
+
+/** The mean of `electrodes` less the absent ones, sample by sample, in float64 (as numpy's reference takes it). */
+function meanOf(data: readonly Float32Array[], electrodes: readonly string[], absent: ReadonlySet<string>): Float64Array {
+  const n = data[0].length;
+  const present = electrodes.filter((e) => !absent.has(e)).map((e) => ELECTRODE_INDEX.get(e)!);
+  const mean = new Float64Array(n);
+  for (const e of present) {
+    const ch = data[e];
+    for (let i = 0; i < n; i++) mean[i] += ch[i];
+  }
+  for (let i = 0; i < n; i++) mean[i] /= Math.max(1, present.length);
+  return mean;
 }
 
 /**
- * `data` holds the 19 electrodes then EKG (HMS column order). Returns new arrays in the
- * montage's row order (montageChannelNames); the rows `absentRows` names are zeros.
+ * `data` holds the 19 electrodes then EKG (HMS column order). Returns new arrays in the montage's
+ * row order (montageLabels); the rows `flatDerivations` names are zeros.
  */
-export function applyMontage(kind: MontageKind, data: readonly Float32Array[], absent: ReadonlySet<string> = NO_ELECTRODES): Float32Array[] {
+export function deriveMontage(montage: Montage, data: readonly Float32Array[], absent: ReadonlySet<string> = NO_ELECTRODES): Float32Array[] {
   if (data.length !== EEG_ELECTRODES.length + 1) {
     throw new Error(`a montage needs the 19 electrodes and EKG (20 rows), got ${data.length}`);
   }
   const n = data[0].length;
-  const ekg = new Float32Array(data[EEG_ELECTRODES.length]);
-  const present = EEG_ELECTRODES.flatMap((e, i) => (absent.has(e) ? [] : [i]));
-  switch (kind) {
-    case 'referential':
-      return [...EEG_ELECTRODES.map((e, i) => (absent.has(e) ? new Float32Array(n) : new Float32Array(data[i]))), ekg];
-    case 'bipolar':
-      return [
-        ...BIPOLAR_CHAINS.map(([a, b]) => {
-          const out = new Float32Array(n);
-          if (absent.has(a) || absent.has(b)) return out;
-          const x = data[ELECTRODE_INDEX.get(a)!];
-          const y = data[ELECTRODE_INDEX.get(b)!];
-          for (let i = 0; i < n; i++) out[i] = x[i] - y[i];
-          return out;
-        }),
-        ekg,
-      ];
-    case 'average': {
-      const mean = new Float64Array(n);
-      for (const e of present) {
-        const ch = data[e];
-        for (let i = 0; i < n; i++) mean[i] += ch[i];
-      }
-      for (let i = 0; i < n; i++) mean[i] /= Math.max(1, present.length);
-      return [
-        ...EEG_ELECTRODES.map((e, k) => {
-          const out = new Float32Array(n);
-          if (absent.has(e)) return out;
-          const ch = data[k];
-          for (let i = 0; i < n; i++) out[i] = ch[i] - mean[i];
-          return out;
-        }),
-        ekg,
-      ];
-    }
-  }
+  // The average is one mean for every row that uses it; a Laplacian's is its electrode's own.
+  const average = montage.derivations.some((d) => d.minus === AVERAGE_REFERENCE) ? meanOf(data, EEG_ELECTRODES, absent) : null;
+  const reference = (d: Derivation): ArrayLike<number> | null => {
+    if (d.minus === null) return null;
+    if (d.minus === AVERAGE_REFERENCE) return average!;
+    if (d.minus === LAPLACIAN_REFERENCE) return meanOf(data, NEIGHBOURS[d.plus], absent);
+    return data[ELECTRODE_INDEX.get(d.minus)!];
+  };
+  const rows = montage.derivations.map((d) => {
+    const out = new Float32Array(n);
+    if (isFlat(d, absent)) return out;
+    const x = data[ELECTRODE_INDEX.get(d.plus)!];
+    const y = reference(d);
+    if (y) for (let i = 0; i < n; i++) out[i] = x[i] - y[i];
+    else out.set(x);
+    return out;
+  });
+  return [...rows, new Float32Array(data[EEG_ELECTRODES.length])];
 }
+
+export function applyMontage(kind: MontageKind, data: readonly Float32Array[], absent: ReadonlySet<string> = NO_ELECTRODES): Float32Array[] {
+  return deriveMontage(ofKind(kind), data, absent);
+}
+
+/** Rows a montage may have: more than the 19 electrodes' chains, few enough to draw. */
+const MAX_DERIVATIONS = 64;
+const MAX_NAME = 40;
+
+/** A montage from outside (a request, a settings file): returned as a clean copy, or refused in one line naming what is wrong. */
+export function checkMontage(value: unknown): Montage {
+  const name = fieldOf(value, 'name');
+  if (typeof name !== 'string' || !name.trim() || name.length > MAX_NAME) throw new Error(`a montage needs a name of 1 to ${MAX_NAME} characters`);
+  const rows = fieldOf(value, 'derivations');
+  if (!Array.isArray(rows) || rows.length === 0 || rows.length > MAX_DERIVATIONS) throw new Error(`montage "${name}" needs 1 to ${MAX_DERIVATIONS} rows`);
+  const derivations = rows.map((row, i) => checkDerivation(row, `montage "${name}" row ${i + 1}`));
+  const labels = new Set(derivations.map((d) => d.label));
+  if (labels.size !== derivations.length || labels.has(EKG_CHANNEL)) throw new Error(`montage "${name}" has two rows of one label, or one named ${EKG_CHANNEL}`);
+  return { name, derivations };
+}
+
+function checkDerivation(row: unknown, where: string): Derivation {
+  const label = fieldOf(row, 'label');
+  const plus = fieldOf(row, 'plus');
+  const minus = fieldOf(row, 'minus');
+  if (typeof label !== 'string' || !label.trim() || label.length > MAX_NAME) throw new Error(`${where}: a label of 1 to ${MAX_NAME} characters is needed`);
+  if (typeof plus !== 'string' || !ELECTRODE_INDEX.has(plus)) throw new Error(`${where}: "${String(plus)}" is not one of ${EEG_ELECTRODES.join(' ')}`);
+  if (minus !== null && minus !== AVERAGE_REFERENCE && minus !== LAPLACIAN_REFERENCE && (typeof minus !== 'string' || !ELECTRODE_INDEX.has(minus) || minus === plus)) {
+    throw new Error(`${where}: the reference must be another electrode, ${AVERAGE_REFERENCE}, ${LAPLACIAN_REFERENCE} or none`);
+  }
+  const gain = fieldOf(row, 'gain');
+  if (gain !== undefined && !ROW_GAINS.includes(gain as number)) throw new Error(`${where}: the gain must be one of ${ROW_GAINS.join(', ')}`);
+  return { label, plus, minus: minus as string | null, ...(gain === undefined || gain === 1 ? {} : { gain: gain as number }) };
+}
+
+const fieldOf = (r: unknown, k: string): unknown => (typeof r === 'object' && r !== null ? (r as Record<string, unknown>)[k] : undefined);

@@ -5,18 +5,24 @@ const paper = { ...DEFAULT_VIEWER_SETTINGS, montage: 'referential', sensitivity:
 
 describe('viewer settings', () => {
   it('reads a stored file leniently: a bad or unknown field takes its default, a missing file is all defaults', () => {
-    expect(parseUserSettings(undefined)).toEqual({ viewer: DEFAULT_VIEWER_SETTINGS, recent: [] });
+    expect(parseUserSettings(undefined)).toEqual({ viewer: DEFAULT_VIEWER_SETTINGS, recent: [], montages: [] });
     expect(parseUserSettings({ viewer: { ...paper, sensitivity: 8, theme: 'neon', extra: 1 }, recent: ['/a.edf', 3, '/a.edf', ''] })).toEqual({
       viewer: { ...paper, sensitivity: DEFAULT_VIEWER_SETTINGS.sensitivity, theme: DEFAULT_VIEWER_SETTINGS.theme },
       recent: ['/a.edf'],
+      montages: [],
     });
   });
 
   it('checks a request to store them strictly, naming the field', () => {
-    expect(checkUserSettings({ viewer: paper, recent: ['/a.edf'] })).toEqual({ viewer: paper, recent: ['/a.edf'] });
-    expect(() => checkUserSettings({ viewer: { ...paper, pageSec: 7 }, recent: [] })).toThrow('viewer.pageSec must be one of 1, 2, 5, 10, 15, 20, 30, 60, 120, 300');
+    expect(checkUserSettings({ viewer: paper, recent: ['/a.edf'], montages: [] })).toEqual({ viewer: paper, recent: ['/a.edf'], montages: [] });
+    const mine = { name: 'mine', derivations: [{ label: 'Fp1', plus: 'Fp1', minus: null }] };
+    expect(checkUserSettings({ viewer: { ...paper, montage: 'mine' }, recent: [], montages: [mine] }).viewer.montage).toBe('mine');
+    expect(() => checkUserSettings({ viewer: { ...paper, montage: 'yours' }, recent: [], montages: [mine] })).toThrow('viewer.montage must name a built-in or saved montage');
+    expect(() => checkUserSettings({ viewer: paper, recent: [], montages: [mine, mine] })).toThrow('montage "mine" has the name of another');
+    expect(() => checkUserSettings({ viewer: paper, recent: [], montages: [{ ...mine, name: 'average' }] })).toThrow('has the name of another');
+    expect(() => checkUserSettings({ viewer: { ...paper, pageSec: 7 }, recent: [], montages: [] })).toThrow('viewer.pageSec must be one of 1, 2, 5, 10, 15, 20, 30, 60, 120, 300');
     expect(() => checkUserSettings({ viewer: paper })).toThrow(`recent must be a list of at most ${RECENT_MAX} paths`);
-    expect(() => checkUserSettings({ viewer: paper, recent: ['/a\0'] })).toThrow('recent must be');
+    expect(() => checkUserSettings({ viewer: paper, recent: ['/a\0'], montages: [] })).toThrow('recent must be');
   });
 
   it('keeps recent files newest first, once each, at most RECENT_MAX', () => {

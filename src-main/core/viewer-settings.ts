@@ -1,10 +1,11 @@
 /**
  * What the viewer remembers for its user between sessions: how the traces are shown (montage,
- * sensitivity, filters, page length, theme) and the recordings opened last. Read from a file the
+ * sensitivity, filters, page length, theme), the montages the user built and the recordings
+ * opened last. Read from a file the
  * user may have edited or an older version wrote, so reading is lenient (a bad field falls back to
  * its default); a request to write comes from outside the backend, so it is checked strictly.
  */
-import { MONTAGES, type MontageKind } from './montage';
+import { builtinMontage, checkMontage, type Montage } from './montage';
 
 export const THEMES = ['dark', 'paper'] as const;
 export type Theme = (typeof THEMES)[number];
@@ -19,9 +20,12 @@ export const NOTCH_HZ = [0, 50, 60] as const;
 export type NotchHz = (typeof NOTCH_HZ)[number];
 /** Recent recordings kept, newest first. */
 export const RECENT_MAX = 10;
+/** The user's own montages kept: more than anyone picks from a list. */
+export const SAVED_MONTAGES_MAX = 50;
 
 export interface ViewerSettings {
-  montage: MontageKind;
+  /** A built-in montage's name or one of `UserSettings.montages`. */
+  montage: string;
   sensitivity: number;
   /** 0: off. */
   highpassHz: number;
@@ -35,13 +39,19 @@ export interface UserSettings {
   viewer: ViewerSettings;
   /** Paths of the recordings opened last, newest first. */
   recent: string[];
+  /** The montages the user built, in the order saved. */
+  montages: Montage[];
+}
+
+/** Settings as read back: what was left out of a damaged or hand-edited file is said in one line. */
+export interface StoredSettings extends UserSettings {
+  notice?: string;
 }
 
 export const DEFAULT_VIEWER_SETTINGS: ViewerSettings = { montage: 'bipolar', sensitivity: 10, highpassHz: 0.5, lowpassHz: 40, notchHz: 0, pageSec: 10, theme: 'dark' };
 
-/** Each setting and the values it may take. */
-const CHOICES: { [K in keyof ViewerSettings]: readonly ViewerSettings[K][] } = {
-  montage: MONTAGES,
+/** Each setting and the values it may take; the montage's depend on the montages saved. */
+const CHOICES: { [K in Exclude<keyof ViewerSettings, 'montage'>]: readonly ViewerSettings[K][] } = {
   sensitivity: SENSITIVITIES,
   highpassHz: HIGHPASS_HZ,
   lowpassHz: LOWPASS_HZ,
@@ -49,21 +59,52 @@ const CHOICES: { [K in keyof ViewerSettings]: readonly ViewerSettings[K][] } = {
   pageSec: PAGE_SECONDS,
   theme: THEMES,
 };
-const KEYS = Object.keys(CHOICES) as (keyof ViewerSettings)[];
+const KEYS = Object.keys(CHOICES) as (keyof typeof CHOICES)[];
 
 const isPath = (p: unknown): p is string => typeof p === 'string' && p.length > 0 && p.length <= 4096 && !p.includes('\0');
 const fieldOf = (r: unknown, k: string): unknown => (typeof r === 'object' && r !== null ? (r as Record<string, unknown>)[k] : undefined);
 
 /** Settings as stored: what is unknown or out of range takes its default, so an old or hand-edited file never stops the app. */
-export function parseUserSettings(stored: unknown): UserSettings {
+export function parseUserSettings(stored: unknown): StoredSettings {
   const viewer = fieldOf(stored, 'viewer');
   const recent = fieldOf(stored, 'recent');
+  const { montages, problems } = savedMontages(fieldOf(stored, 'montages'));
   const settings = { ...DEFAULT_VIEWER_SETTINGS };
   for (const k of KEYS) {
     const value = fieldOf(viewer, k);
     if ((CHOICES[k] as readonly unknown[]).includes(value)) (settings as Record<string, unknown>)[k] = value;
   }
-  return { viewer: settings, recent: Array.isArray(recent) ? [...new Set(recent.filter(isPath))].slice(0, RECENT_MAX) : [] };
+  const montage = fieldOf(viewer, 'montage');
+  if (typeof montage === 'string' && (builtinMontage(montage) || montages.some((m) => m.name === montage))) settings.montage = montage;
+  return {
+    viewer: settings,
+    recent: Array.isArray(recent) ? [...new Set(recent.filter(isPath))].slice(0, RECENT_MAX) : [],
+    montages,
+    ...(problems.length ? { notice: `Saved montages left out of the settings file: ${problems.join('; ')}` } : {}),
+  };
+}
+
+/** The montages a settings file holds that can be drawn, and one phrase for each that cannot. */
+function savedMontages(stored: unknown): { montages: Montage[]; problems: string[] } {
+  const montages: Montage[] = [];
+  const problems: string[] = [];
+  if (stored === undefined) return { montages, problems };
+  if (!Array.isArray(stored)) return { montages, problems: ['montages is not a list'] };
+  for (const item of stored.slice(0, SAVED_MONTAGES_MAX)) {
+    try {
+      montages.push(savedMontage(item, montages));
+    } catch (err) {
+      problems.push((err as Error).message);
+    }
+  }
+  return { montages, problems };
+}
+
+/** One of the user's montages: well formed, named apart from the built-ins and from those before it. */
+function savedMontage(value: unknown, before: readonly Montage[]): Montage {
+  const montage = checkMontage(value);
+  if (builtinMontage(montage.name) || before.some((m) => m.name === montage.name)) throw new Error(`montage "${montage.name}" has the name of another`);
+  return montage;
 }
 
 /** A request to store settings: every field present and one of its choices, or it is refused naming the field. */
@@ -74,7 +115,14 @@ export function checkUserSettings(request: unknown): UserSettings {
   }
   const recent = fieldOf(request, 'recent');
   if (!Array.isArray(recent) || recent.length > RECENT_MAX || !recent.every(isPath)) throw new Error(`recent must be a list of at most ${RECENT_MAX} paths`);
-  return parseUserSettings(request);
+  const stored = fieldOf(request, 'montages');
+  if (!Array.isArray(stored) || stored.length > SAVED_MONTAGES_MAX) throw new Error(`montages must be a list of at most ${SAVED_MONTAGES_MAX}`);
+  const montages = stored.reduce<Montage[]>((kept, m) => [...kept, savedMontage(m, kept)], []);
+  const montage = fieldOf(viewer, 'montage');
+  if (typeof montage !== 'string' || !(builtinMontage(montage) || montages.some((m) => m.name === montage)))
+    throw new Error('viewer.montage must name a built-in or saved montage');
+  const { viewer: settings, recent: paths } = parseUserSettings(request);
+  return { viewer: settings, recent: paths, montages };
 }
 
 /** The recent list with `path` first, once, at most RECENT_MAX long. */

@@ -5,7 +5,7 @@
  * does not overwrite what was kept with defaults.
  */
 import type { ApiClient, UserSettings } from '../../src-main/core/api';
-import { RECENT_MAX, withRecent, type Theme } from '../../src-main/core/viewer-settings';
+import { RECENT_MAX, withRecent, type StoredSettings, type Theme } from '../../src-main/core/viewer-settings';
 import { viewer } from './view-state.svelte';
 
 class Preferences {
@@ -13,6 +13,8 @@ class Preferences {
   recent = $state<string[]>([]);
   /** The kept settings have been read (or could not be): from now on changes are written. */
   restored = $state(false);
+  /** What of the kept settings could not be used (a hand-edited montage gone wrong), in one line. */
+  notice = $state('');
 }
 
 export const prefs = new Preferences();
@@ -20,10 +22,10 @@ export const prefs = new Preferences();
 /** What is kept, as it stands now (reading it in an effect subscribes to every setting). */
 export function currentSettings(): UserSettings {
   const { montage, sensitivity, highpassHz, lowpassHz, notchHz, pageSec } = viewer;
-  return { viewer: { montage, sensitivity, highpassHz, lowpassHz, notchHz, pageSec, theme: prefs.theme }, recent: [...prefs.recent] };
+  return { viewer: { montage, sensitivity, highpassHz, lowpassHz, notchHz, pageSec, theme: prefs.theme }, recent: [...prefs.recent], montages: [...viewer.montages] };
 }
 
-function apply(s: UserSettings) {
+function apply(s: StoredSettings) {
   Object.assign(viewer, {
     montage: s.viewer.montage,
     sensitivity: s.viewer.sensitivity,
@@ -31,7 +33,9 @@ function apply(s: UserSettings) {
     lowpassHz: s.viewer.lowpassHz,
     notchHz: s.viewer.notchHz,
     pageSec: s.viewer.pageSec,
+    montages: s.montages,
   });
+  prefs.notice = s.notice ?? '';
   prefs.theme = s.viewer.theme;
   prefs.recent = s.recent;
 }

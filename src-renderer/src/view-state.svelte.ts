@@ -19,7 +19,7 @@ import type {
 } from '../../src-main/core/api';
 import { LABELLED_START_SEC } from '../../src-main/core/eeg';
 import type { ModelInfo } from '../../src-main/core/model-info';
-import type { MontageKind } from '../../src-main/core/montage';
+import type { Montage } from '../../src-main/core/montage';
 
 /** A page as read, with the request that asked for it: the label and the traces both come from it. */
 export interface LoadedPage {
@@ -34,7 +34,12 @@ class ViewerState {
   /** Where the reader asked to be; the page shown moves there once its data has arrived. */
   startSec = $state(0);
   pageSec = $state(10);
-  montage = $state<MontageKind>('bipolar');
+  /** The montage shown, by name: a built-in's or one of `montages`. */
+  montage = $state('bipolar');
+  /** The montages the reader built and saved: kept in the settings. */
+  montages = $state.raw<Montage[]>([]);
+  /** Electrodes the reader marked bad, per recording (path): each recording's own, kept while the app runs. */
+  bad = $state.raw<Record<string, string[]>>({});
   sensitivity = $state(10);
   highpassHz = $state(0.5);
   lowpassHz = $state(40);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { base64ToFloat32 } from '../../core/base64';
+import { deriveMontage } from '../../core/montage';
 import { encodeEdf } from '../formats/edf-write';
 import { discontinuous } from '../hostile/edf-bytes';
 import { edfRecording, encodeEdfSeconds } from '../hostile/shared';
@@ -26,6 +27,29 @@ describe('the viewer’s pages, read from the file', () => {
     const page = await pages.page({ path, startSec: 20, durationSec: 10, montage: 'referential', contextSec: 3 });
     expect([page.contextBefore, page.samples]).toEqual([600, 2000]);
     page.data.forEach((rows, c) => expect(base64ToFloat32(rows), page.channels[c]).toEqual(recording.data[c].subarray(3400, 6600)));
+  });
+
+  it("serves the reader's own montage, a bad electrode's derivations flat and out of the average reference", async () => {
+    const path = join(dir, 'minute.edf');
+    const { recording } = await readHmsLayoutRecording(path);
+    const pages = new RecordingPages();
+    const montage = {
+      name: 'mine',
+      derivations: [
+        { label: 'Fp1-F7', plus: 'Fp1', minus: 'F7' },
+        { label: 'Cz-avg', plus: 'Cz', minus: 'avg' },
+      ],
+    };
+    const window = recording.data.map((ch) => ch.subarray(4000, 6000));
+    const ask = (bad: string[]) => pages.page({ path, startSec: 20, durationSec: 10, montage, bad, contextSec: 0 });
+    const page = await ask([]);
+    expect(page.channels).toEqual(['Fp1-F7', 'Cz-avg', 'EKG']);
+    expect(base64ToFloat32(page.data[0])).toEqual(deriveMontage(montage, window)[0]);
+    const marked = await ask(['F7', 'O2']);
+    expect(marked.absentRows).toEqual(['Fp1-F7']);
+    expect(base64ToFloat32(marked.data[0]).every((v) => v === 0)).toBe(true);
+    expect(base64ToFloat32(marked.data[1])).toEqual(deriveMontage(montage, window, new Set(['F7', 'O2']))[1]);
+    expect(base64ToFloat32(marked.data[1])).not.toEqual(base64ToFloat32(page.data[1]));
   });
 
   it('opens, pages and draws the overview of an EDF+D with a 74-hour gap in bounded memory, the gap said as no data, not as interpolated samples', async () => {

@@ -8,7 +8,7 @@
 import type { InterpolatedSpan, Page, PageRequest, RecordingInfo, SpectrogramView } from '../../core/api';
 import { float32ToBase64 } from '../../core/base64';
 import { EEG_ELECTRODES } from '../../core/eeg';
-import { absentRows, applyMontage, CHAIN_GROUPS, montageChannelNames, montageSources, type MontageKind } from '../../core/montage';
+import { applyMontage, builtinMontage, CHAIN_GROUPS, derivationSources, deriveMontage, flatDerivations, montageLabels, type Montage } from '../../core/montage';
 import { absentElectrodes, fillMissing, missingRuns } from '../../core/quality';
 import { regionSpectrogram, SPECTROGRAM_FFT, SPECTROGRAM_REGION_NAMES, SPECTROGRAM_ROW_SEC, spectrogramFrequencies } from '../../core/spectrogram';
 import { openRecordingSource, type RecordingSource } from '../recording-source';
@@ -47,27 +47,30 @@ export class RecordingPages {
     const from = Math.max(0, start - Math.round(req.contextSec * fs));
     const to = Math.min(total, end + Math.round(req.contextSec * fs));
     const raw = rec.source.read(from, to);
+    const montage = typeof req.montage === 'string' ? builtinMontage(req.montage)! : req.montage;
+    // A bad electrode is read as an absent one: what the reader marked and what the file lacks are drawn alike.
+    const unusable = new Set([...rec.absent, ...(req.bad ?? [])]);
     // Stretches the recording has no data records for are not interpolated samples of a channel: they are said once, as no data.
     const noData = recordingGaps(rec.source.segments)
       .map(([a, b]): [number, number] => [Math.max(a, start), Math.min(b, end)])
       .filter(([a, b]) => b > a);
     const gaps = raw.map((ch, i) =>
-      rec.absent.has(EEG_ELECTRODES[i])
+      unusable.has(EEG_ELECTRODES[i])
         ? []
         : outside(
             missingRuns(ch).map(([a, b]): [number, number] => [a + from, b + from]),
             recordingGaps(rec.source.segments),
           ),
     );
-    const rows = applyMontage(req.montage, fillMissing(raw).data, rec.absent);
-    const absent = absentRows(req.montage, rec.absent);
-    const channels = montageChannelNames(req.montage);
+    const rows = deriveMontage(montage, fillMissing(raw).data, unusable);
+    const absent = flatDerivations(montage, unusable);
+    const channels = montageLabels(montage);
     return {
       startSec: start / fs,
       sampleRateHz: fs,
       channels,
       absentRows: absent,
-      interpolated: interpolatedSpans(req.montage, gaps, start, end, fs).filter((s) => !absent.includes(channels[s.row])),
+      interpolated: interpolatedSpans(montage, gaps, start, end, fs).filter((s) => !absent.includes(channels[s.row])),
       noData: noData.map(([a, b]) => ({ fromSec: a / fs, toSec: b / fs })),
       contextBefore: start - from,
       samples: end - start,
@@ -176,8 +179,8 @@ function overview(source: RecordingSource, absent: Set<string>): ReturnType<type
 }
 
 /** Each montage row's interpolated spans within samples [start, end): the union of its sources' gaps. */
-function interpolatedSpans(kind: MontageKind, gaps: [number, number][][], start: number, end: number, fs: number): InterpolatedSpan[] {
-  return montageSources(kind).flatMap((sources, row) => {
+function interpolatedSpans(montage: Montage, gaps: [number, number][][], start: number, end: number, fs: number): InterpolatedSpan[] {
+  return derivationSources(montage).flatMap((sources, row) => {
     const runs = sources
       .flatMap((i) => gaps[i])
       .map(([a, b]): [number, number] => [Math.max(a, start), Math.min(b, end)])
