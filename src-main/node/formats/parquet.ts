@@ -3,10 +3,11 @@
  * (parquet-cpp-arrow: one row group, SNAPPY, OPTIONAL FLOAT columns, RLE_DICTIONARY).
  * A missing sample may arrive as null or NaN; both become NaN here.
  */
-import { DataType, Field, Float32, Int64, makeData, makeVector, Schema, Table, tableFromIPC, tableToIPC, vectorFromArray, type Vector } from 'apache-arrow';
+import { Field, Float32, Int64, makeData, makeVector, Schema, Table, tableToIPC, vectorFromArray, type Vector } from 'apache-arrow';
 import { Compression, readParquet, Table as WasmTable, writeParquet, WriterPropertiesBuilder } from 'parquet-wasm/node';
 import { errorMessage } from '../../core/errors';
 import { DataError, HMS_CHANNELS, HMS_SAMPLE_RATE_HZ, type Recording } from '../../core/eeg';
+import { type ColumnsRead, readColumns } from './arrow-ffi';
 import { readInputFile } from './input-file';
 import { type ParquetFooter, readParquetFooter } from './parquet-footer';
 import { SPECTROGRAM_REGION_NAMES } from '../../core/spectrogram';
@@ -61,7 +62,7 @@ function toVector(c: ParquetColumn, type: Float32 | Int64): Vector {
 }
 
 /** Columns in file order: numbers as Float32Array (nulls → NaN), any other type null, its Arrow type in `types`. */
-type ParquetTable = { names: string[]; columns: (Float32Array | null)[]; types: string[]; rows: number };
+type ParquetTable = ColumnsRead;
 
 /** Decoded float32 samples beyond which a file is refused before decoding (a footer can claim any count). */
 const MAX_DECODED_BYTES = 2 ** 32;
@@ -71,24 +72,21 @@ export async function readParquetColumns(path: string): Promise<ParquetTable> {
   return parseParquetColumns(await readInputFile(path), path);
 }
 
-export async function parseParquetColumns(bytes: Uint8Array, path: string): Promise<ParquetTable> {
+/** `into`: a buffer the number columns are decoded into when it is long enough (see readColumns). */
+export async function parseParquetColumns(bytes: Uint8Array, path: string, into?: Float32Array): Promise<ParquetTable> {
   const footer = checkFooter(bytes, path);
-  let table: Table;
+  let table: ParquetTable;
   try {
-    // parquet-wasm (Rust) decodes ~3× faster than pure-JS readers; Arrow hands us the columns.
-    // One batch for the whole file: Arrow then hands each column over without concatenating chunks.
-    table = tableFromIPC(readParquet(bytes, { batchSize: 1 << 30 }).intoIPCStream());
+    // parquet-wasm (Rust) decodes ~3× faster than pure-JS readers. One batch for the whole file:
+    // each column is then one run of values to copy.
+    table = readColumns(readParquet(bytes, { batchSize: 1 << 30 }), into);
   } catch (err) {
     throw new DataError(path, `not a readable parquet file (${errorMessage(err)})`);
   }
-  if (footer && table.numRows !== footer.numRows) {
-    throw new DataError(path, `a damaged parquet file: its footer claims ${footer.numRows} rows, its data holds ${table.numRows}`);
+  if (footer && table.rows !== footer.numRows) {
+    throw new DataError(path, `a damaged parquet file: its footer claims ${footer.numRows} rows, its data holds ${table.rows}`);
   }
-  const fields = table.schema.fields;
-  const names = fields.map((f) => f.name);
-  const numeric = (i: number) => DataType.isFloat(fields[i].type) || DataType.isInt(fields[i].type);
-  const columns = names.map((_, i) => (numeric(i) ? toFloat32(table.getChildAt(i)!) : null));
-  return { names, columns, types: fields.map((f) => String(f.type)), rows: table.numRows };
+  return table;
 }
 
 /** The row counts of the footer, checked against each other and against memory before anything is decoded. */
@@ -104,16 +102,6 @@ function checkFooter(bytes: Uint8Array, path: string): ParquetFooter | null {
     throw new DataError(path, `its footer claims ${footer.numRows} rows × ${footer.columns} columns: ${(decoded / 2 ** 30).toFixed(0)} GiB decoded, more than is read at once`);
   }
   return footer;
-}
-
-/** A numeric Arrow column as Float32Array, nulls as NaN. */
-function toFloat32(vector: Vector): Float32Array {
-  const values = vector.toArray() as ArrayLike<number | bigint>;
-  const out = values instanceof Float32Array ? values : Float32Array.from(values as ArrayLike<number>, Number);
-  if (vector.nullCount > 0) {
-    for (let i = 0; i < out.length; i++) if (!vector.isValid(i)) out[i] = NaN;
-  }
-  return out;
 }
 
 /** The columns named `wanted`, each present once and numeric; whatever is wrong is said naming the column. */
@@ -132,8 +120,9 @@ export async function readHmsEegParquet(path: string): Promise<Recording> {
   return eegFromColumns(path, await readParquetColumns(path));
 }
 
-export async function parseHmsEegParquet(bytes: Uint8Array, path: string): Promise<Recording> {
-  return eegFromColumns(path, await parseParquetColumns(bytes, path));
+/** `into`: a buffer to decode the samples into when it is long enough, as parseParquetColumns. */
+export async function parseHmsEegParquet(bytes: Uint8Array, path: string, into?: Float32Array): Promise<Recording> {
+  return eegFromColumns(path, await parseParquetColumns(bytes, path, into));
 }
 
 /** Either kind of HMS parquet file, told apart by its columns. */
