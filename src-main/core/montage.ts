@@ -86,48 +86,58 @@ export function montageSources(kind: MontageKind): number[][] {
 }
 
 /**
- * `data` holds the 19 electrodes then EKG (HMS column order). Returns new arrays in the
- * montage's row order (montageChannelNames); the rows `absentRows` names are zeros.
+ * `data` holds the 19 electrodes then EKG (HMS column order). Returns the rows in the montage's
+ * order (montageChannelNames), written into `out` when given (a caller that reuses its buffers),
+ * else new arrays; the rows `absentRows` names are zeros.
  */
-export function applyMontage(kind: MontageKind, data: readonly Float32Array[], absent: ReadonlySet<string> = NO_ELECTRODES): Float32Array[] {
+export function applyMontage(
+  kind: MontageKind,
+  data: readonly Float32Array[],
+  absent: ReadonlySet<string> = NO_ELECTRODES,
+  out: Float32Array[] = montageChannelNames(kind).map(() => new Float32Array(data[0]?.length ?? 0)),
+): Float32Array[] {
   if (data.length !== EEG_ELECTRODES.length + 1) {
     throw new Error(`a montage needs the 19 electrodes and EKG (20 rows), got ${data.length}`);
   }
   const n = data[0].length;
-  const ekg = new Float32Array(data[EEG_ELECTRODES.length]);
-  const present = EEG_ELECTRODES.flatMap((e, i) => (absent.has(e) ? [] : [i]));
+  out[out.length - 1].set(data[EEG_ELECTRODES.length]);
   switch (kind) {
     case 'referential':
-      return [...EEG_ELECTRODES.map((e, i) => (absent.has(e) ? new Float32Array(n) : new Float32Array(data[i]))), ekg];
+      EEG_ELECTRODES.forEach((e, i) => {
+        if (absent.has(e)) out[i].fill(0);
+        else out[i].set(data[i]);
+      });
+      return out;
     case 'bipolar':
-      return [
-        ...BIPOLAR_CHAINS.map(([a, b]) => {
-          const out = new Float32Array(n);
-          if (absent.has(a) || absent.has(b)) return out;
-          const x = data[ELECTRODE_INDEX.get(a)!];
-          const y = data[ELECTRODE_INDEX.get(b)!];
-          for (let i = 0; i < n; i++) out[i] = x[i] - y[i];
-          return out;
-        }),
-        ekg,
-      ];
+      BIPOLAR_CHAINS.forEach(([a, b], row) => {
+        const y = out[row];
+        if (absent.has(a) || absent.has(b)) {
+          y.fill(0);
+          return;
+        }
+        const x0 = data[ELECTRODE_INDEX.get(a)!];
+        const x1 = data[ELECTRODE_INDEX.get(b)!];
+        for (let i = 0; i < n; i++) y[i] = x0[i] - x1[i];
+      });
+      return out;
     case 'average': {
+      const present = EEG_ELECTRODES.flatMap((e, i) => (absent.has(e) ? [] : [i]));
       const mean = new Float64Array(n);
       for (const e of present) {
         const ch = data[e];
         for (let i = 0; i < n; i++) mean[i] += ch[i];
       }
       for (let i = 0; i < n; i++) mean[i] /= Math.max(1, present.length);
-      return [
-        ...EEG_ELECTRODES.map((e, k) => {
-          const out = new Float32Array(n);
-          if (absent.has(e)) return out;
-          const ch = data[k];
-          for (let i = 0; i < n; i++) out[i] = ch[i] - mean[i];
-          return out;
-        }),
-        ekg,
-      ];
+      EEG_ELECTRODES.forEach((e, k) => {
+        const y = out[k];
+        if (absent.has(e)) {
+          y.fill(0);
+          return;
+        }
+        const ch = data[k];
+        for (let i = 0; i < n; i++) y[i] = ch[i] - mean[i];
+      });
+      return out;
     }
   }
 }

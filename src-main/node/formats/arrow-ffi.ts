@@ -42,10 +42,10 @@ export interface ColumnsRead {
 }
 
 /**
- * Consumes `table`. The number columns lie one after another in `into` when it is long enough
- * (a worker reuses one buffer from file to file), else in one new buffer.
+ * Consumes `table`. The number columns lie one after another in one Float32Array that `buffer`
+ * hands out for their count of values: new by default, or memory a worker reuses from file to file.
  */
-export function readColumns(table: Table, into?: Float32Array): ColumnsRead {
+export function readColumns(table: Table, buffer: (values: number) => Float32Array = (values) => new Float32Array(values)): ColumnsRead {
   const stream = table.intoFFI();
   try {
     const schema = stream.schemaAddr();
@@ -56,9 +56,9 @@ export function readColumns(table: Table, into?: Float32Array): ColumnsRead {
     const fields = children(view, schema, SCHEMA).map((at) => field(view, at));
     const rows = batches.reduce((n, at) => n + int64(view, at + ARRAY.length), 0);
     const numeric = fields.filter((f) => f.values).length;
-    const buffer = into && into.length >= rows * numeric ? into : new Float32Array(rows * numeric);
+    const values = buffer(rows * numeric);
     let next = 0;
-    const columns = fields.map((f) => (f.values ? buffer.subarray(rows * next, rows * ++next) : null));
+    const columns = fields.map((f) => (f.values ? values.subarray(rows * next, rows * ++next) : null));
     let row = 0;
     for (const batch of batches) {
       const length = int64(view, batch + ARRAY.length);

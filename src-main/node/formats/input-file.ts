@@ -4,7 +4,7 @@
  * device such as /dev/zero never ends. Its size is checked before a byte is read. Every refusal
  * is one line naming the file.
  */
-import { stat, readFile } from 'node:fs/promises';
+import { open, stat, readFile } from 'node:fs/promises';
 import { DataError } from '../../core/eeg';
 
 /** The most Node reads into one buffer; a larger recording needs a reader that streams it. */
@@ -45,6 +45,32 @@ export async function readInputFile(path: string, maxBytes = MAX_WHOLE_FILE_BYTE
   return readFile(path).catch((err: unknown) => {
     throw new DataError(path, fileSystemProblem(err));
   });
+}
+
+/**
+ * The whole of a regular file, read into the memory `buffer` hands out for its size: a worker
+ * reading file after file reuses one buffer instead of leaving each to the garbage collector.
+ */
+export async function readInputFileInto(path: string, buffer: (bytes: number) => Uint8Array, maxBytes = MAX_WHOLE_FILE_BYTES): Promise<Uint8Array> {
+  const size = await regularFileSize(path, maxBytes);
+  const file = await open(path, 'r').catch((err: unknown) => {
+    throw new DataError(path, fileSystemProblem(err));
+  });
+  try {
+    const into = buffer(size);
+    let at = 0;
+    // A file that shrank since its size was read ends early; one that grew is read to its old size.
+    while (at < size) {
+      const { bytesRead } = await file.read(into, at, size - at, at);
+      if (bytesRead === 0) break;
+      at += bytesRead;
+    }
+    return into.subarray(0, at);
+  } catch (err) {
+    throw new DataError(path, fileSystemProblem(err));
+  } finally {
+    await file.close();
+  }
 }
 
 function gib(bytes: number): string {

@@ -72,14 +72,14 @@ export async function readParquetColumns(path: string): Promise<ParquetTable> {
   return parseParquetColumns(await readInputFile(path), path);
 }
 
-/** `into`: a buffer the number columns are decoded into when it is long enough (see readColumns). */
-export async function parseParquetColumns(bytes: Uint8Array, path: string, into?: Float32Array): Promise<ParquetTable> {
+/** `buffer`: where the number columns are decoded to, as readColumns takes it. */
+export async function parseParquetColumns(bytes: Uint8Array, path: string, buffer?: (values: number) => Float32Array): Promise<ParquetTable> {
   const footer = checkFooter(bytes, path);
   let table: ParquetTable;
   try {
     // parquet-wasm (Rust) decodes ~3× faster than pure-JS readers. One batch for the whole file:
     // each column is then one run of values to copy.
-    table = readColumns(readParquet(bytes, { batchSize: 1 << 30 }), into);
+    table = readColumns(readParquet(bytes, { batchSize: 1 << 30 }), buffer);
   } catch (err) {
     throw new DataError(path, `not a readable parquet file (${errorMessage(err)})`);
   }
@@ -120,9 +120,9 @@ export async function readHmsEegParquet(path: string): Promise<Recording> {
   return eegFromColumns(path, await readParquetColumns(path));
 }
 
-/** `into`: a buffer to decode the samples into when it is long enough, as parseParquetColumns. */
-export async function parseHmsEegParquet(bytes: Uint8Array, path: string, into?: Float32Array): Promise<Recording> {
-  return eegFromColumns(path, await parseParquetColumns(bytes, path, into));
+/** `buffer`: where the samples are decoded to, as readColumns takes it. */
+export async function parseHmsEegParquet(bytes: Uint8Array, path: string, buffer?: (values: number) => Float32Array): Promise<Recording> {
+  return eegFromColumns(path, await parseParquetColumns(bytes, path, buffer));
 }
 
 /** Either kind of HMS parquet file, told apart by its columns. */
