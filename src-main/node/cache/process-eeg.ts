@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { type Recording, WINDOW_SAMPLES } from '../../core/eeg';
 import { montageChannelNames } from '../../core/montage';
 import { readInputFileInto } from '../formats/input-file';
-import { writeFileAtomic } from '../fs-atomic';
+import { writeFileAtomicSync } from '../fs-atomic';
 import { missingFractions, type Preprocessed, preprocessRecording } from '../../core/preprocess';
 import { eegWindowQuality } from '../../core/quality';
 import { parseHmsEegParquet } from '../formats/parquet';
@@ -34,7 +34,8 @@ export class FileBuffers {
 }
 
 export async function processEeg(task: CacheTask, buffers = new FileBuffers()): Promise<CacheTaskResult> {
-  const bytes = await readInputFileInto(task.sourcePath, (n) => buffers.bytes('file', n));
+  // Synchronous reads and writes: a worker thread blocks only itself (see readInputFileInto).
+  const bytes = readInputFileInto(task.sourcePath, (n) => buffers.bytes('file', n));
   const sourceSha1 = createHash('sha1').update(bytes).digest('hex');
   const recording = await parseHmsEegParquet(bytes, task.sourcePath, (n) => buffers.floats('samples', n));
   const samples = recording.data[0].length;
@@ -43,7 +44,7 @@ export async function processEeg(task: CacheTask, buffers = new FileBuffers()): 
   const pre = preprocessRecording(recording, task.spec, npy?.rows);
   const rejected = rejectedWindows(task, recording, pre);
   // Whole or not at all; the sidecar written after it is what marks it done.
-  await writeFileAtomic(task.outPath, npy ? npy.bytes : encodeNpy(pre.data, task.dtype));
+  writeFileAtomicSync(task.outPath, npy ? npy.bytes : encodeNpy(pre.data, task.dtype));
   return { eegId: task.eegId, samples, sourceBytes: bytes.length, sourceSha1, rejected };
 }
 

@@ -24,7 +24,7 @@ describe('files a user names', () => {
   it('refuses a named pipe at once instead of waiting for a writer, in every reader', async () => {
     const fifo = join(dir, 'pipe.edf');
     execFileSync('mkfifo', [fifo]);
-    const reuse = (path: string) => readInputFileInto(path, (n) => new Uint8Array(n));
+    const reuse = async (path: string) => readInputFileInto(path, (n) => new Uint8Array(n));
     for (const read of [readEdf, readHmsParquet, readCsv, readInputFile, reuse]) {
       await expect(read(fifo)).rejects.toThrow(`${fifo}: not a regular file (a pipe, socket or device): only files are read`);
     }
@@ -50,9 +50,10 @@ describe('files a user names', () => {
     const buffer = (n: number) => memory.subarray(0, n);
     await writeFile(join(dir, 'one.txt'), 'a longer first file');
     await writeFile(join(dir, 'two.txt'), 'second');
-    expect(Buffer.from(await readInputFileInto(join(dir, 'one.txt'), buffer)).toString()).toBe('a longer first file');
-    const second = await readInputFileInto(join(dir, 'two.txt'), buffer);
+    expect(Buffer.from(readInputFileInto(join(dir, 'one.txt'), buffer)).toString()).toBe('a longer first file');
+    const second = readInputFileInto(join(dir, 'two.txt'), buffer);
     expect([Buffer.from(second).toString(), second.buffer]).toEqual(['second', memory.buffer]);
-    await expect(readInputFileInto(dir, buffer)).rejects.toThrow(`${dir}: a folder, not a file`);
+    expect(() => readInputFileInto(dir, buffer)).toThrow(`${dir}: a folder, not a file`);
+    expect(() => readInputFileInto(join(dir, 'none'), buffer)).toThrow('none: no such file');
   });
 });

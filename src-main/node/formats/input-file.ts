@@ -4,7 +4,8 @@
  * device such as /dev/zero never ends. Its size is checked before a byte is read. Every refusal
  * is one line naming the file.
  */
-import { open, stat, readFile } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { stat, readFile } from 'node:fs/promises';
 import { DataError } from '../../core/eeg';
 
 /** The most Node reads into one buffer; a larger recording needs a reader that streams it. */
@@ -33,6 +34,10 @@ export async function regularFileSize(path: string, maxBytes = MAX_WHOLE_FILE_BY
   const info = await stat(path).catch((err: unknown) => {
     throw new DataError(path, fileSystemProblem(err));
   });
+  return checkedSize(path, info, maxBytes);
+}
+
+function checkedSize(path: string, info: Stats, maxBytes: number): number {
   if (info.isDirectory()) throw new DataError(path, 'a folder, not a file');
   if (!info.isFile()) throw new DataError(path, 'not a regular file (a pipe, socket or device): only files are read');
   if (info.size > maxBytes) throw new DataError(path, `the file is ${gib(info.size)}; files over ${gib(maxBytes)} are not read whole`);
@@ -50,26 +55,32 @@ export async function readInputFile(path: string, maxBytes = MAX_WHOLE_FILE_BYTE
 /**
  * The whole of a regular file, read into the memory `buffer` hands out for its size: a worker
  * reading file after file reuses one buffer instead of leaving each to the garbage collector.
+ * Synchronous, for a worker thread, which it blocks alone: each step through libuv's threadpool
+ * waited for a core the workers themselves held. The size is checked on the opened file, before a
+ * byte is read; a pipe opens without blocking and is refused there.
  */
-export async function readInputFileInto(path: string, buffer: (bytes: number) => Uint8Array, maxBytes = MAX_WHOLE_FILE_BYTES): Promise<Uint8Array> {
-  const size = await regularFileSize(path, maxBytes);
-  const file = await open(path, 'r').catch((err: unknown) => {
-    throw new DataError(path, fileSystemProblem(err));
-  });
+export function readInputFileInto(path: string, buffer: (bytes: number) => Uint8Array, maxBytes = MAX_WHOLE_FILE_BYTES): Uint8Array {
+  let fd: number;
   try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (err) {
+    throw new DataError(path, fileSystemProblem(err));
+  }
+  try {
+    const size = checkedSize(path, fstatSync(fd), maxBytes);
     const into = buffer(size);
     let at = 0;
     // A file that shrank since its size was read ends early; one that grew is read to its old size.
     while (at < size) {
-      const { bytesRead } = await file.read(into, at, size - at, at);
-      if (bytesRead === 0) break;
-      at += bytesRead;
+      const got = readSync(fd, into, at, size - at, at);
+      if (got === 0) break;
+      at += got;
     }
     return into.subarray(0, at);
   } catch (err) {
-    throw new DataError(path, fileSystemProblem(err));
+    throw err instanceof DataError ? err : new DataError(path, fileSystemProblem(err));
   } finally {
-    await file.close();
+    closeSync(fd);
   }
 }
 
