@@ -6,7 +6,7 @@
  * One build at a time holds the folder (see folder-lock.ts), and the manifest goes first: a build
  * killed half-way leaves no manifest over a mix of old and new `.npy` files, so nothing trains on it.
  */
-import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { DataError, HMS_SAMPLE_RATE_HZ, WINDOW_SAMPLES } from '../../core/eeg';
 import { labelledWindows, type LabelledWindow, type TrainRow, windowsByEeg } from '../../core/dataset';
@@ -92,6 +92,7 @@ async function buildLocked(folderPath: string, folder: HmsFolder & { train: Trai
 
   const eegDir = join(outDir, 'eegs');
   await mkdir(eegDir, { recursive: true });
+  await removeStaleTemps(eegDir);
   const params = JSON.stringify({ spec, maxMissing, version: CACHE_VERSION, dtype });
 
   const results = new Map<string, CacheTaskResult>();
@@ -172,6 +173,15 @@ async function buildLocked(folderPath: string, folder: HmsFolder & { train: Trai
   };
   await writeFileAtomic(join(outDir, MANIFEST_FILE), JSON.stringify(manifest, null, 1));
   return { manifest, done: results.size, total, resumed };
+}
+
+/**
+ * Removes the temp files of a build killed between writing a file and renaming it into place
+ * (fs-atomic.ts): the folder is locked, so no other build is writing one.
+ */
+async function removeStaleTemps(eegDir: string): Promise<void> {
+  const names = await readdir(eegDir);
+  await Promise.all(names.filter((n) => n.endsWith('.tmp')).map((n) => rm(join(eegDir, n), { force: true })));
 }
 
 function sidecarPath(npyPath: string): string {
