@@ -12,7 +12,8 @@ import { openInViewer } from './viewer-page';
 import WebSocket from 'ws';
 import { base64ToFloat32 } from '../src-main/core/base64';
 import { writeEdf } from '../src-main/node/formats/edf-write';
-import { readHmsEegParquet, writeHmsParquet } from '../src-main/node/formats/parquet';
+import { readHmsEegParquet } from '../src-main/node/formats/parquet';
+import { writeHmsParquet } from '../src-main/node/formats/parquet-write';
 import { generateDataset } from '../src-main/node/generate/dataset';
 import { launchChromium } from '../src-main/node/chromium';
 
