@@ -8,7 +8,7 @@ import { missingFractions, type Preprocessed, preprocessRecording } from '../../
 import { eegWindowQuality } from '../../core/quality';
 import { parseHmsEegParquet } from '../formats/parquet';
 import { encodeNpy, float32NpyRows } from '../formats/npy';
-import type { CacheTask, CacheTaskResult } from './worker-task';
+import { type CacheTask, type CacheTaskResult, type Sidecar, sidecarPath } from './worker-task';
 
 /**
  * Memory a cache worker reuses from file to file, one buffer per use, grown when a file needs
@@ -43,9 +43,13 @@ export async function processEeg(task: CacheTask, buffers = new FileBuffers()): 
   const npy = task.dtype === 'float32' ? float32NpyRows(montageChannelNames(task.spec.montage).length, samples, (n) => buffers.bytes('npy', n)) : null;
   const pre = preprocessRecording(recording, task.spec, npy?.rows);
   const rejected = rejectedWindows(task, recording, pre);
-  // Whole or not at all; the sidecar written after it is what marks it done.
+  // Whole or not at all; the sidecar written after it is what marks it done. Written here, not by
+  // the main thread, which otherwise took a core's share from the workers on a 2-core machine.
   writeFileAtomicSync(task.outPath, npy ? npy.bytes : encodeNpy(pre.data, task.dtype));
-  return { eegId: task.eegId, samples, sourceBytes: bytes.length, sourceSha1, rejected };
+  const result = { eegId: task.eegId, samples, sourceBytes: bytes.length, sourceSha1, rejected };
+  const sidecar: Sidecar = { params: task.params, sourceMtimeMs: task.sourceMtimeMs, result };
+  writeFileAtomicSync(sidecarPath(task.outPath), JSON.stringify(sidecar));
+  return result;
 }
 
 /** The task's windows the recording cannot give or the NaN policy refuses, with the reason. */
