@@ -139,7 +139,15 @@ describe('a montage of the reader’s own', () => {
     await page.reload();
     await openInViewer(page, host.url, recording);
     await expect.poll(() => page.getByLabel('Montage').inputValue()).toBe('two rows');
-    expect(await page.getByLabel('Montage').locator('option').allInnerTexts()).toEqual(['bipolar', 'referential', 'average', 'Laplacian', 'transverse', 'Cz reference', 'two rows']);
+    expect(await page.getByLabel('Montage').locator('option').allInnerTexts()).toEqual([
+      'bipolar',
+      'referential',
+      'average',
+      'Laplacian',
+      'transverse',
+      'Cz reference',
+      'two rows',
+    ]);
 
     await page.getByLabel('bad F7').check();
     await page.getByLabel('bad Fp2').check();

@@ -218,10 +218,16 @@ function meanOf(data: readonly Float32Array[], electrodes: readonly string[], ab
 }
 
 /**
- * `data` holds the 19 electrodes then EKG (HMS column order). Returns new arrays in the montage's
- * row order (montageLabels); the rows `flatDerivations` names are zeros.
+ * `data` holds the 19 electrodes then EKG (HMS column order). Returns the rows in the montage's
+ * order (montageLabels), written into `out` when given (a caller that reuses its buffers), else new
+ * arrays; the rows `flatDerivations` names are zeros.
  */
-export function deriveMontage(montage: Montage, data: readonly Float32Array[], absent: ReadonlySet<string> = NO_ELECTRODES): Float32Array[] {
+export function deriveMontage(
+  montage: Montage,
+  data: readonly Float32Array[],
+  absent: ReadonlySet<string> = NO_ELECTRODES,
+  out: Float32Array[] = montageLabels(montage).map(() => new Float32Array(data[0]?.length ?? 0)),
+): Float32Array[] {
   if (data.length !== EEG_ELECTRODES.length + 1) {
     throw new Error(`a montage needs the 19 electrodes and EKG (20 rows), got ${data.length}`);
   }
@@ -234,20 +240,23 @@ export function deriveMontage(montage: Montage, data: readonly Float32Array[], a
     if (d.minus === LAPLACIAN_REFERENCE) return meanOf(data, NEIGHBOURS[d.plus], absent);
     return data[ELECTRODE_INDEX.get(d.minus)!];
   };
-  const rows = montage.derivations.map((d) => {
-    const out = new Float32Array(n);
-    if (isFlat(d, absent)) return out;
+  montage.derivations.forEach((d, row) => {
+    const y = out[row];
+    if (isFlat(d, absent)) {
+      y.fill(0);
+      return;
+    }
     const x = data[ELECTRODE_INDEX.get(d.plus)!];
-    const y = reference(d);
-    if (y) for (let i = 0; i < n; i++) out[i] = x[i] - y[i];
-    else out.set(x);
-    return out;
+    const r = reference(d);
+    if (r) for (let i = 0; i < n; i++) y[i] = x[i] - r[i];
+    else y.set(x);
   });
-  return [...rows, new Float32Array(data[EEG_ELECTRODES.length])];
+  out[montage.derivations.length].set(data[EEG_ELECTRODES.length]);
+  return out;
 }
 
-export function applyMontage(kind: MontageKind, data: readonly Float32Array[], absent: ReadonlySet<string> = NO_ELECTRODES): Float32Array[] {
-  return deriveMontage(ofKind(kind), data, absent);
+export function applyMontage(kind: MontageKind, data: readonly Float32Array[], absent: ReadonlySet<string> = NO_ELECTRODES, out?: Float32Array[]): Float32Array[] {
+  return deriveMontage(ofKind(kind), data, absent, out);
 }
 
 /** Rows a montage may have: more than the 19 electrodes' chains, few enough to draw. */

@@ -45,15 +45,20 @@ export interface Preprocessed {
   absent: { electrodes: Set<string>; rows: string[]; rowCount: number };
 }
 
-/** `rec` must be in HMS layout (HMS_CHANNELS order), as the HMS reader or `toHmsLayout` gives it. */
-export function preprocessRecording(rec: Recording, spec: PreprocessSpec): Preprocessed {
+/**
+ * `rec` must be in HMS layout (HMS_CHANNELS order), as the HMS reader or `toHmsLayout` gives it.
+ * `out`: the rows to write the result into (one per montage channel, as long as the recording),
+ * for a caller that reuses its buffers; new arrays unless given.
+ */
+export function preprocessRecording(rec: Recording, spec: PreprocessSpec, out?: Float32Array[]): Preprocessed {
   if (rec.channels.length !== HMS_CHANNELS.length || rec.channels.some((c, i) => c !== HMS_CHANNELS[i])) {
     throw new DataError(rec.source.path, `expected the HMS channels ${HMS_CHANNELS.join(' ')}, got ${rec.channels.join(' ')}`);
   }
   const { data: filled, missingFraction } = fillMissing(rec.data);
   const electrodes = absentElectrodes(rec.data);
-  const montaged = applyMontage(spec.montage, filled, electrodes);
-  const filtered = filterChannels(montaged, spec.filter, rec.sampleRateHz);
+  const montaged = applyMontage(spec.montage, filled, electrodes, out);
+  // In place: the montage's rows are new or the caller's, so a second set of rows is not needed.
+  const filtered = filterChannels(montaged, spec.filter, rec.sampleRateHz, montaged);
   return {
     channels: montageChannelNames(spec.montage),
     sampleRateHz: rec.sampleRateHz,

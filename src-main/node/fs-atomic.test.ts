@@ -2,15 +2,24 @@ import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeFileAtomic } from './fs-atomic';
+import { writeFileAtomic, writeFileAtomicSync } from './fs-atomic';
 
-let dir: string;
+let root: string;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'hms-atomic-'));
+  root = await mkdtemp(join(tmpdir(), 'hms-atomic-'));
 });
-afterAll(() => rm(dir, { recursive: true, force: true }));
+afterAll(() => rm(root, { recursive: true, force: true }));
 
-describe('writeFileAtomic', () => {
+describe.each([
+  ['writeFileAtomic', writeFileAtomic],
+  ['writeFileAtomicSync', async (path: string, data: string) => writeFileAtomicSync(path, data)],
+])('%s', (name, writeFileAtomic) => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = join(root, name);
+    await mkdir(dir);
+  });
+
   it('writes the whole file, and leaves no temp file behind', async () => {
     await writeFileAtomic(join(dir, 'a.txt'), 'hello');
     expect(await readFile(join(dir, 'a.txt'), 'utf8')).toBe('hello');

@@ -1,23 +1,44 @@
 /** Writes that never leave a half-written file behind: write a temp file beside it, then rename. */
+import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 import { DataError } from '../core/eeg';
 
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  const tmp = tempPath(path);
   try {
     await writeFile(tmp, data);
     await rename(tmp, path);
   } catch (err) {
     await rm(tmp, { force: true });
+    const folder = await stat(path).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
     // The temp file is ours, not the user's: the message names the file they asked for.
-    throw new DataError(path, await writeProblem(err, path));
+    throw new DataError(path, writeProblem(err, path, folder));
   }
 }
 
-/** Why `path` could not be written, in words. */
-async function writeProblem(err: unknown, path: string): Promise<string> {
+/** writeFileAtomic for a worker thread, which it blocks alone: no hops through libuv's threadpool. */
+export function writeFileAtomicSync(path: string, data: string | Uint8Array): void {
+  const tmp = tempPath(path);
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw new DataError(path, writeProblem(err, path, statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false));
+  }
+}
+
+function tempPath(path: string): string {
+  return `${path}.${randomBytes(6).toString('hex')}.tmp`;
+}
+
+/** Why `path` could not be written, in words; `folder`: whether a folder of its name is there. */
+function writeProblem(err: unknown, path: string, folder: boolean): string {
   const code = (err as NodeJS.ErrnoException).code;
   switch (code) {
     case 'ENOENT':
@@ -29,12 +50,7 @@ async function writeProblem(err: unknown, path: string): Promise<string> {
     case 'EACCES':
     case 'EPERM':
     case 'EROFS':
-      return (await stat(path).then(
-        (s) => s.isDirectory(),
-        () => false,
-      ))
-        ? 'cannot write it: a folder of that name is in the way'
-        : 'cannot write it: permission denied';
+      return folder ? 'cannot write it: a folder of that name is in the way' : 'cannot write it: permission denied';
     case 'ENOSPC':
       return 'cannot write it: the disk is full';
     default:

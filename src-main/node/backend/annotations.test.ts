@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiHandlers } from '../../core/api';
 import { HMS_CHANNELS } from '../../core/eeg';
 import { sidecarPath } from '../formats/annotation-files';
-import { writeHmsParquet } from '../formats/parquet';
+import { writeHmsParquet } from '../formats/parquet-write';
 import { createService, dispatch } from './service';
 
 let dir: string;

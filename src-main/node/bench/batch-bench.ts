@@ -18,7 +18,7 @@ import { planBatch } from '../batch/plan';
 import { runOnQueue } from '../batch/queue-batch';
 import { serveQueue } from '../batch/queue-worker';
 import { ClassifierThreads } from '../batch/threads';
-import { writeHmsParquet } from '../formats/parquet';
+import { writeHmsParquet } from '../formats/parquet-write';
 import { exportOnnxFile } from '../onnx/export';
 import { benchModelInfo, noise, randomWeights } from './infer-bench';
 import { INSTALL_REDIS, redisServerInstalled, startRedisServer } from './redis-server';

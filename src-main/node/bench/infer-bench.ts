@@ -13,7 +13,7 @@ import { DEFAULT_MODEL } from '../../core/model-zoo';
 import { type ModelInfo, PREPROCESS_PRESETS } from '../../core/model-info';
 import { describeModel, initBound, type ModelSpec, REFERENCE_NET } from '../../core/models';
 import { writeEdf } from '../formats/edf-write';
-import { writeHmsParquet } from '../formats/parquet';
+import { writeHmsParquet } from '../formats/parquet-write';
 import { Random } from '../../core/random';
 import { classifyRecording, prepareRecording } from '../infer/classify';
 import { classifyFileTimeline } from '../infer/file-timeline';

@@ -9,7 +9,8 @@ import { HMS_CHANNELS, WINDOW_SAMPLES } from '../../core/eeg';
 import { TRAIN_COLUMNS } from '../formats/hms-folder';
 import { DEFAULT_PREPROCESS, preprocessRecording } from '../../core/preprocess';
 import { buildCache } from '../cache/build';
-import { parseHmsEegParquet, writeHmsParquet } from '../formats/parquet';
+import { parseHmsEegParquet } from '../formats/parquet';
+import { writeHmsParquet } from '../formats/parquet-write';
 import { writeFileAtomic } from '../fs-atomic';
 
 export interface PreprocessBench {

@@ -6,7 +6,7 @@
  * One build at a time holds the folder (see folder-lock.ts), and the manifest goes first: a build
  * killed half-way leaves no manifest over a mix of old and new `.npy` files, so nothing trains on it.
  */
-import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { DataError, HMS_SAMPLE_RATE_HZ, WINDOW_SAMPLES } from '../../core/eeg';
 import { labelledWindows, type LabelledWindow, type TrainRow, windowsByEeg } from '../../core/dataset';
@@ -18,7 +18,7 @@ import { lockFolder } from '../folder-lock';
 import { writeFileAtomic } from '../fs-atomic';
 import { runPool } from '../workers/pool';
 import { startWorker } from '../workers/entries';
-import type { CacheTask, CacheTaskResult } from './worker-task';
+import { type CacheTask, type CacheTaskResult, type Sidecar, sidecarPath } from './worker-task';
 
 export const CACHE_FORMAT = 'hms-studio-cache';
 /** 2: chains of a missing or flat electrode are zeros, and windows are judged by them (core/quality.ts eegWindowQuality). */
@@ -65,12 +65,6 @@ export interface BuildResult {
   resumed: number;
 }
 
-interface Sidecar {
-  params: string;
-  sourceMtimeMs: number;
-  result: CacheTaskResult;
-}
-
 export async function buildCache(folderPath: string, outDir: string, opts: BuildOptions = {}): Promise<BuildResult> {
   const folder = await openHmsFolder(folderPath);
   if (!folder.train) throw new DataError(folderPath, 'no train.csv: the cache holds labelled windows');
@@ -92,11 +86,12 @@ async function buildLocked(folderPath: string, folder: HmsFolder & { train: Trai
 
   const eegDir = join(outDir, 'eegs');
   await mkdir(eegDir, { recursive: true });
+  await removeStaleTemps(eegDir);
   const params = JSON.stringify({ spec, maxMissing, version: CACHE_VERSION, dtype });
 
   const results = new Map<string, CacheTaskResult>();
   const skipped: CacheManifest['skipped'] = [];
-  const todo: (CacheTask & { mtimeMs: number })[] = [];
+  const todo: CacheTask[] = [];
   for (const [eegId, ws] of byEeg) {
     const sourcePath = eegPath(folder, 'train', eegId);
     const outPath = join(eegDir, `${eegId}.npy`);
@@ -117,7 +112,8 @@ async function buildLocked(folderPath: string, folder: HmsFolder & { train: Trai
       spec,
       maxMissing,
       dtype,
-      mtimeMs: src.mtimeMs,
+      params,
+      sourceMtimeMs: src.mtimeMs,
       windows: ws.map((w) => ({ labelId: w.labelId, startSample: w.startSample })),
     });
   }
@@ -126,17 +122,15 @@ async function buildLocked(folderPath: string, folder: HmsFolder & { train: Trai
   const resumed = results.size;
   const report = () => opts.onProgress?.({ done: results.size + skipped.length, total, skipped: skipped.length, resumed });
   report();
-  await runPool<CacheTask & { mtimeMs: number }, CacheTaskResult>({
+  await runPool<CacheTask, CacheTaskResult>({
     spawn: () => startWorker('cache-worker'),
     tasks: todo,
     threads: opts.threads,
     signal: opts.signal,
     onResult: async (task, reply) => {
-      if (reply.ok) {
-        results.set(task.eegId, reply.result);
-        const sidecar: Sidecar = { params, sourceMtimeMs: task.mtimeMs, result: reply.result };
-        await writeFileAtomic(sidecarPath(task.outPath), JSON.stringify(sidecar));
-      } else {
+      // The worker wrote the file's sidecar after its .npy.
+      if (reply.ok) results.set(task.eegId, reply.result);
+      else {
         skipped.push({ eegId: task.eegId, file: task.sourcePath, reason: reply.error });
       }
       report();
@@ -174,8 +168,13 @@ async function buildLocked(folderPath: string, folder: HmsFolder & { train: Trai
   return { manifest, done: results.size, total, resumed };
 }
 
-function sidecarPath(npyPath: string): string {
-  return npyPath.replace(/\.npy$/, '.json');
+/**
+ * Removes the temp files of a build killed between writing a file and renaming it into place
+ * (fs-atomic.ts): the folder is locked, so no other build is writing one.
+ */
+async function removeStaleTemps(eegDir: string): Promise<void> {
+  const names = await readdir(eegDir);
+  await Promise.all(names.filter((n) => n.endsWith('.tmp')).map((n) => rm(join(eegDir, n), { force: true })));
 }
 
 async function readSidecar(npyPath: string): Promise<Sidecar | null> {

@@ -1,4 +1,4 @@
-/** What the main thread asks a cache worker to do for one EEG, and what it answers. */
+/** What the main thread asks a cache worker to do for one EEG, what it answers, and what it leaves beside the .npy. */
 import type { PreprocessSpec } from '../../core/preprocess';
 import type { NpyDtype } from '../formats/npy';
 
@@ -10,6 +10,9 @@ export interface CacheTask {
   windows: { labelId: string; startSample: number }[];
   maxMissing: number;
   dtype: NpyDtype;
+  /** The build's settings (spec, maxMissing, version, dtype) as JSON, and the source's mtime: kept in the sidecar. */
+  params: string;
+  sourceMtimeMs: number;
 }
 
 export interface CacheTaskResult {
@@ -19,4 +22,18 @@ export interface CacheTaskResult {
   sourceSha1: string;
   /** Windows the NaN policy rejects, with the reason; all others are usable. */
   rejected: { labelId: string; reason: string }[];
+}
+
+/**
+ * Beside each finished `.npy`, written after it: the build it belongs to, and its result, so a
+ * later build with the same settings over the same source takes it as done.
+ */
+export interface Sidecar {
+  params: string;
+  sourceMtimeMs: number;
+  result: CacheTaskResult;
+}
+
+export function sidecarPath(npyPath: string): string {
+  return npyPath.replace(/\.npy$/, '.json');
 }

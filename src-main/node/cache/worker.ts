@@ -1,5 +1,7 @@
-/** Entry of a cache worker thread. */
+/** Entry of a cache worker thread: one file at a time, so one set of buffers serves them all. */
 import { serveTasks } from '../workers/pool';
-import { processEeg } from './process-eeg';
+import { FileBuffers, processEeg } from './process-eeg';
+import type { CacheTask } from './worker-task';
 
-serveTasks(processEeg);
+const buffers = new FileBuffers();
+serveTasks((task: CacheTask) => processEeg(task, buffers));

@@ -13,7 +13,7 @@ import { HMS_CHANNELS, HMS_SAMPLE_RATE_HZ } from '../../core/eeg';
 import { QUEUE_NAME } from '../batch/queue';
 import { noise } from '../bench/infer-bench';
 import { type PrivateRedis, startRedisServer } from '../bench/redis-server';
-import { writeHmsParquet } from '../formats/parquet';
+import { writeHmsParquet } from '../formats/parquet-write';
 import { generateDataset } from '../generate/dataset';
 import { hms, type RunningHms, startHms } from './run-hms';
 

@@ -4,6 +4,7 @@
  * device such as /dev/zero never ends. Its size is checked before a byte is read. Every refusal
  * is one line naming the file.
  */
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { stat, readFile } from 'node:fs/promises';
 import { DataError } from '../../core/eeg';
 
@@ -33,6 +34,10 @@ export async function regularFileSize(path: string, maxBytes = MAX_WHOLE_FILE_BY
   const info = await stat(path).catch((err: unknown) => {
     throw new DataError(path, fileSystemProblem(err));
   });
+  return checkedSize(path, info, maxBytes);
+}
+
+function checkedSize(path: string, info: Stats, maxBytes: number): number {
   if (info.isDirectory()) throw new DataError(path, 'a folder, not a file');
   if (!info.isFile()) throw new DataError(path, 'not a regular file (a pipe, socket or device): only files are read');
   if (info.size > maxBytes) throw new DataError(path, `the file is ${gib(info.size)}; files over ${gib(maxBytes)} are not read whole`);
@@ -45,6 +50,38 @@ export async function readInputFile(path: string, maxBytes = MAX_WHOLE_FILE_BYTE
   return readFile(path).catch((err: unknown) => {
     throw new DataError(path, fileSystemProblem(err));
   });
+}
+
+/**
+ * The whole of a regular file, read into the memory `buffer` hands out for its size: a worker
+ * reading file after file reuses one buffer instead of leaving each to the garbage collector.
+ * Synchronous, for a worker thread, which it blocks alone: each step through libuv's threadpool
+ * waited for a core the workers themselves held. The size is checked on the opened file, before a
+ * byte is read; a pipe opens without blocking and is refused there.
+ */
+export function readInputFileInto(path: string, buffer: (bytes: number) => Uint8Array, maxBytes = MAX_WHOLE_FILE_BYTES): Uint8Array {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (err) {
+    throw new DataError(path, fileSystemProblem(err));
+  }
+  try {
+    const size = checkedSize(path, fstatSync(fd), maxBytes);
+    const into = buffer(size);
+    let at = 0;
+    // A file that shrank since its size was read ends early; one that grew is read to its old size.
+    while (at < size) {
+      const got = readSync(fd, into, at, size - at, at);
+      if (got === 0) break;
+      at += got;
+    }
+    return into.subarray(0, at);
+  } catch (err) {
+    throw err instanceof DataError ? err : new DataError(path, fileSystemProblem(err));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function gib(bytes: number): string {

@@ -21,23 +21,43 @@ export function encodeNpyFloat32(rows: Float32Array[]): Uint8Array {
 /** Rows of equal length as a 2-D .npy of `dtype`. */
 export function encodeNpy(rows: Float32Array[], dtype: NpyDtype): Uint8Array {
   const cols = rows[0]?.length ?? 0;
-  let header = `{'descr': '${DESCR[dtype]}', 'fortran_order': False, 'shape': (${rows.length}, ${cols}), }`;
-  // The data must start on a 64-byte boundary; the header ends with a newline.
-  const pad = 64 - ((MAGIC.length + 4 + header.length + 1) % 64);
-  header += ' '.repeat(pad % 64) + '\n';
-  const headerBytes = MAGIC.length + 4 + header.length;
-  const out = new Uint8Array(headerBytes + rows.length * cols * NPY_BYTES[dtype]);
-  for (let i = 0; i < MAGIC.length; i++) out[i] = MAGIC.charCodeAt(i);
-  out[6] = 1;
-  out[7] = 0;
-  new DataView(out.buffer).setUint16(8, header.length, true);
-  for (let i = 0; i < header.length; i++) out[10 + i] = header.charCodeAt(i);
-  const body = dtype === 'float32' ? new Float32Array(out.buffer, headerBytes, rows.length * cols) : new Uint16Array(out.buffer, headerBytes, rows.length * cols);
+  const header = npyHeader(rows.length, cols, dtype);
+  const out = new Uint8Array(header.length + rows.length * cols * NPY_BYTES[dtype]);
+  out.set(header);
+  const body = dtype === 'float32' ? new Float32Array(out.buffer, header.length, rows.length * cols) : new Uint16Array(out.buffer, header.length, rows.length * cols);
   rows.forEach((r, i) => {
     if (r.length !== cols) throw new Error(`row ${i} has ${r.length} values, expected ${cols}`);
     if (body instanceof Float32Array) body.set(r, i * cols);
     else for (let j = 0; j < cols; j++) body[i * cols + j] = toFloat16Bits(r[j]);
   });
+  return out;
+}
+
+/**
+ * A 2-D float32 .npy laid out in `bytes` (taken from `buffer`, which may hand out the same memory
+ * again), and its rows as views into it: filled in place, it is written without a copy.
+ */
+export function float32NpyRows(rowCount: number, cols: number, buffer: (bytes: number) => Uint8Array): { bytes: Uint8Array; rows: Float32Array[] } {
+  const header = npyHeader(rowCount, cols, 'float32');
+  const bytes = buffer(header.length + rowCount * cols * 4);
+  bytes.set(header);
+  // The header's length is a multiple of 64, so the rows are aligned wherever `bytes` is.
+  const rows = Array.from({ length: rowCount }, (_, r) => new Float32Array(bytes.buffer, bytes.byteOffset + header.length + r * cols * 4, cols));
+  return { bytes, rows };
+}
+
+/** The magic, version and header of a 2-D .npy, padded so the data starts on a 64-byte boundary. */
+function npyHeader(rowCount: number, cols: number, dtype: NpyDtype): Uint8Array {
+  let header = `{'descr': '${DESCR[dtype]}', 'fortran_order': False, 'shape': (${rowCount}, ${cols}), }`;
+  // The data must start on a 64-byte boundary; the header ends with a newline.
+  const pad = 64 - ((MAGIC.length + 4 + header.length + 1) % 64);
+  header += ' '.repeat(pad % 64) + '\n';
+  const out = new Uint8Array(MAGIC.length + 4 + header.length);
+  for (let i = 0; i < MAGIC.length; i++) out[i] = MAGIC.charCodeAt(i);
+  out[6] = 1;
+  out[7] = 0;
+  new DataView(out.buffer).setUint16(8, header.length, true);
+  for (let i = 0; i < header.length; i++) out[10 + i] = header.charCodeAt(i);
   return out;
 }
 

@@ -7,7 +7,8 @@ import { HMS_CHANNELS } from '../../core/eeg';
 import { Bool, makeVector, Utf8, vectorFromArray, type Vector } from 'apache-arrow';
 import { withFooterRows } from '../hostile/parquet-cases';
 import { writeParquetVectors } from '../hostile/shared';
-import { readHmsEegParquet, readHmsParquet, readHmsSpectrogramParquet, writeHmsParquet } from './parquet';
+import { readHmsEegParquet, readHmsParquet, readHmsSpectrogramParquet } from './parquet';
+import { writeHmsParquet } from './parquet-write';
 import { readParquetFooter } from './parquet-footer';
 
 let dir: string;

@@ -1,67 +1,18 @@
 /**
- * HMS parquet files, read and written in the encoding of the real competition files
+ * HMS parquet files, read (parquet-write.ts writes them) in the encoding of the real competition files
  * (parquet-cpp-arrow: one row group, SNAPPY, OPTIONAL FLOAT columns, RLE_DICTIONARY).
  * A missing sample may arrive as null or NaN; both become NaN here.
  */
-import { DataType, Field, Float32, Int64, makeData, makeVector, Schema, Table, tableFromIPC, tableToIPC, vectorFromArray, type Vector } from 'apache-arrow';
-import { Compression, readParquet, Table as WasmTable, writeParquet, WriterPropertiesBuilder } from 'parquet-wasm/node';
+import { readParquet } from 'parquet-wasm/node';
 import { errorMessage } from '../../core/errors';
 import { DataError, HMS_CHANNELS, HMS_SAMPLE_RATE_HZ, type Recording } from '../../core/eeg';
+import { type ColumnsRead, readColumns } from './arrow-ffi';
 import { readInputFile } from './input-file';
 import { type ParquetFooter, readParquetFooter } from './parquet-footer';
 import { SPECTROGRAM_REGION_NAMES } from '../../core/spectrogram';
-import { writeFileAtomic } from '../fs-atomic';
-
-export interface ParquetColumn {
-  name: string;
-  data: Float32Array | BigInt64Array | (number | null)[];
-  type: 'FLOAT' | 'INT64';
-}
-
-/**
- * Writes columns as the real HMS files are written (one row group, SNAPPY, OPTIONAL columns,
- * dictionary-encoded); atomically (temp file, then rename).
- */
-export async function writeHmsParquet(path: string, columns: ParquetColumn[]): Promise<void> {
-  const fields = columns.map((c) => new Field(c.name, c.type === 'FLOAT' ? new Float32() : new Int64(), true));
-  const vectors = Object.fromEntries(columns.map((c, i) => [c.name, toVector(c, fields[i].type)]));
-  const table = new Table(new Schema(fields), vectors);
-  // Compression is set last: earlier setters rebuild the properties and drop it (parquet-wasm 0.8).
-  const properties = new WriterPropertiesBuilder()
-    .setDictionaryEnabled(true)
-    .setDictionaryPageSizeLimit(1 << 30)
-    .setMaxRowGroupSize(1 << 30)
-    .setCreatedBy('HMS Studio (parquet-wasm)')
-    .setKeyValueMetadata(new Map([['pandas', pandasMetadata(columns)]]))
-    .setCompression(Compression.SNAPPY)
-    .build();
-  await writeFileAtomic(path, writeParquet(WasmTable.fromIPCStream(tableToIPC(table, 'stream')), properties));
-}
-
-/** The pandas metadata pyarrow writes, so pandas restores column dtypes and the index as it did. */
-function pandasMetadata(columns: ParquetColumn[]): string {
-  return JSON.stringify({
-    index_columns: [{ kind: 'range', name: null, start: 0, stop: columns[0]?.data.length ?? 0, step: 1 }],
-    column_indexes: [],
-    columns: columns.map((c) => ({
-      name: c.name,
-      field_name: c.name,
-      pandas_type: c.type === 'FLOAT' ? 'float32' : 'int64',
-      numpy_type: c.type === 'FLOAT' ? 'float32' : 'int64',
-      metadata: null,
-    })),
-    creator: { library: 'hms-studio', version: '0.1.0' },
-    pandas_version: '2.1.4',
-  });
-}
-
-function toVector(c: ParquetColumn, type: Float32 | Int64): Vector {
-  if (Array.isArray(c.data)) return vectorFromArray(c.data, type as Float32);
-  return makeVector(makeData({ type, length: c.data.length, nullCount: 0, data: c.data } as never));
-}
 
 /** Columns in file order: numbers as Float32Array (nulls → NaN), any other type null, its Arrow type in `types`. */
-type ParquetTable = { names: string[]; columns: (Float32Array | null)[]; types: string[]; rows: number };
+type ParquetTable = ColumnsRead;
 
 /** Decoded float32 samples beyond which a file is refused before decoding (a footer can claim any count). */
 const MAX_DECODED_BYTES = 2 ** 32;
@@ -71,24 +22,21 @@ export async function readParquetColumns(path: string): Promise<ParquetTable> {
   return parseParquetColumns(await readInputFile(path), path);
 }
 
-export async function parseParquetColumns(bytes: Uint8Array, path: string): Promise<ParquetTable> {
+/** `buffer`: where the number columns are decoded to, as readColumns takes it. */
+export async function parseParquetColumns(bytes: Uint8Array, path: string, buffer?: (values: number) => Float32Array): Promise<ParquetTable> {
   const footer = checkFooter(bytes, path);
-  let table: Table;
+  let table: ParquetTable;
   try {
-    // parquet-wasm (Rust) decodes ~3× faster than pure-JS readers; Arrow hands us the columns.
-    // One batch for the whole file: Arrow then hands each column over without concatenating chunks.
-    table = tableFromIPC(readParquet(bytes, { batchSize: 1 << 30 }).intoIPCStream());
+    // parquet-wasm (Rust) decodes ~3× faster than pure-JS readers. One batch for the whole file:
+    // each column is then one run of values to copy.
+    table = readColumns(readParquet(bytes, { batchSize: 1 << 30 }), buffer);
   } catch (err) {
     throw new DataError(path, `not a readable parquet file (${errorMessage(err)})`);
   }
-  if (footer && table.numRows !== footer.numRows) {
-    throw new DataError(path, `a damaged parquet file: its footer claims ${footer.numRows} rows, its data holds ${table.numRows}`);
+  if (footer && table.rows !== footer.numRows) {
+    throw new DataError(path, `a damaged parquet file: its footer claims ${footer.numRows} rows, its data holds ${table.rows}`);
   }
-  const fields = table.schema.fields;
-  const names = fields.map((f) => f.name);
-  const numeric = (i: number) => DataType.isFloat(fields[i].type) || DataType.isInt(fields[i].type);
-  const columns = names.map((_, i) => (numeric(i) ? toFloat32(table.getChildAt(i)!) : null));
-  return { names, columns, types: fields.map((f) => String(f.type)), rows: table.numRows };
+  return table;
 }
 
 /** The row counts of the footer, checked against each other and against memory before anything is decoded. */
@@ -104,16 +52,6 @@ function checkFooter(bytes: Uint8Array, path: string): ParquetFooter | null {
     throw new DataError(path, `its footer claims ${footer.numRows} rows × ${footer.columns} columns: ${(decoded / 2 ** 30).toFixed(0)} GiB decoded, more than is read at once`);
   }
   return footer;
-}
-
-/** A numeric Arrow column as Float32Array, nulls as NaN. */
-function toFloat32(vector: Vector): Float32Array {
-  const values = vector.toArray() as ArrayLike<number | bigint>;
-  const out = values instanceof Float32Array ? values : Float32Array.from(values as ArrayLike<number>, Number);
-  if (vector.nullCount > 0) {
-    for (let i = 0; i < out.length; i++) if (!vector.isValid(i)) out[i] = NaN;
-  }
-  return out;
 }
 
 /** The columns named `wanted`, each present once and numeric; whatever is wrong is said naming the column. */
@@ -132,8 +70,9 @@ export async function readHmsEegParquet(path: string): Promise<Recording> {
   return eegFromColumns(path, await readParquetColumns(path));
 }
 
-export async function parseHmsEegParquet(bytes: Uint8Array, path: string): Promise<Recording> {
-  return eegFromColumns(path, await parseParquetColumns(bytes, path));
+/** `buffer`: where the samples are decoded to, as readColumns takes it. */
+export async function parseHmsEegParquet(bytes: Uint8Array, path: string, buffer?: (values: number) => Float32Array): Promise<Recording> {
+  return eegFromColumns(path, await parseParquetColumns(bytes, path, buffer));
 }
 
 /** Either kind of HMS parquet file, told apart by its columns. */

@@ -7,7 +7,7 @@ import { HMS_CHANNELS } from '../../core/eeg';
 import { applyMontage } from '../../core/montage';
 import { fillMissing } from '../../core/quality';
 import { regionSpectrogram, SPECTROGRAM_REGION_NAMES } from '../../core/spectrogram';
-import { writeHmsParquet } from '../formats/parquet';
+import { writeHmsParquet } from '../formats/parquet-write';
 import { makePatient } from './patient';
 import { drawScene, truthOf } from './patterns';
 import { Random } from '../../core/random';

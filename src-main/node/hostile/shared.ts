@@ -13,7 +13,7 @@ import { type ModelInfo, PREPROCESS_PRESETS } from '../../core/model-info';
 import { describeModel, type ModelSpec } from '../../core/models';
 import { DEFAULT_TRAIN_CONFIG } from '../../core/training';
 import { encodeEdf } from '../formats/edf-write';
-import { writeHmsParquet } from '../formats/parquet';
+import { writeHmsParquet } from '../formats/parquet-write';
 import { exportOnnx } from '../onnx/export';
 import { ProtoWriter, readFields } from '../onnx/protobuf';
 import { writeCheckpoint } from '../train/checkpoint';
