@@ -48,6 +48,7 @@ async function startIn(python: string, threads: number): Promise<PyTorchReferenc
   return {
     ...ready,
     async time(step) {
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the PyTorch reference stopped: ${stderr.trim().split('\n').at(-1) ?? 'no message'}`);
       child.stdin.write(`${step}\n`);
       const answer = await nextLine(lines, child);
       if (answer === null) throw new Error(`the PyTorch reference stopped: ${stderr.trim().split('\n').at(-1) ?? 'no message'}`);

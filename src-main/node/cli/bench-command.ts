@@ -30,7 +30,7 @@ const BENCHES: Record<string, Bench> = {
   preprocess: async ({ files, threads }) => ({ ...(await benchPreprocess(files, threads)) }),
   generate: async () => ({ ...(await benchGenerate()) }),
   viewer: async () => benchViewer(),
-  train: async () => ({ ...(await benchTrain({ models: true })) }),
+  train: async () => ({ ...(await benchTrain({ models: true, pytorch: true })) }),
   infer: async () => ({ ...(await benchInfer()) }),
   batch: async ({ files }) => ({ ...(await benchBatch(files)) }),
   // Training's memory and speed as the cache grows, then the day-long EDF's open, timeline and memory.

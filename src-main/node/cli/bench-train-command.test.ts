@@ -17,27 +17,43 @@ const run = (argv: string[], io: CliIo) => benchTrainCommand.run(parseArgs(argv,
 describe('hms bench train', () => {
   it('trains the reference net and prints samples/s, backend and threads as one JSON object', async () => {
     const { io, json } = capture();
-    expect(await run(['--steps', '1', '--workers', '2', '--no-models', '--json'], io)).toBe(0);
+    expect(await run(['--steps', '1', '--workers', '2', '--no-models', '--no-pytorch', '--json'], io)).toBe(0);
     expect(json).toHaveLength(1);
     const r = json[0] as Record<string, unknown>;
     expect(r).toMatchObject({ backend: 'onnxruntime', device: 'cpu', threads: availableParallelism(), workers: 0, models: {} });
     expect(r.engines).toMatchObject({ onnxruntime: { backend: 'onnxruntime', workers: 0 }, tfjs: { backend: 'wasm', threads: 2, workers: 2 } });
     expect(r.trainSamplesPerSec).toBeGreaterThan(0);
     expect(r.ratio).toBeGreaterThan(0);
+    expect(r.pytorch).toBeUndefined();
   });
 
   it('says it in words without --json', async () => {
     const { io, out, json } = capture();
-    expect(await run(['--steps', '1', '--workers', '1', '--no-models', '--engine', 'tfjs'], io)).toBe(0);
+    expect(await run(['--steps', '1', '--workers', '1', '--no-models', '--no-pytorch', '--engine', 'tfjs'], io)).toBe(0);
     expect(json).toHaveLength(0);
     expect(out[0]).toMatch(/^train: [\d.]+ samples\/s \(median [\d.]+ ms a step of 32, 1 timed step\)$/);
     expect(out[1]).toBe('backend wasm · CPU · 1 thread · 1 worker');
     expect(out).toHaveLength(2);
   });
 
+  it('says in one line why PyTorch was not timed beside the engines where no python with torch is found', async () => {
+    const saved = process.env.HMS_PYTHON;
+    process.env.HMS_PYTHON = '/nonexistent/python3';
+    try {
+      const { io, out, json } = capture();
+      expect(await run(['--steps', '1', '--workers', '1', '--no-models', '--engine', 'tfjs'], io)).toBe(0);
+      expect(out.at(-1)).toMatch(/^ {2}PyTorch not timed: no python with torch \(\/nonexistent\/python3: .+\); set HMS_PYTHON to one$/);
+      expect(await run(['--steps', '1', '--workers', '1', '--no-models', '--engine', 'tfjs', '--json'], io)).toBe(0);
+      expect((json[0] as { pytorch: unknown }).pytorch).toEqual({ unavailable: expect.stringMatching(/^no python with torch/) });
+    } finally {
+      if (saved === undefined) delete process.env.HMS_PYTHON;
+      else process.env.HMS_PYTHON = saved;
+    }
+  });
+
   it.runIf(unavailableReason('cuda'))('says in one line why --device cuda trains on the CPU here', async () => {
     const { io, out } = capture();
-    expect(await run(['--steps', '1', '--no-models', '--engine', 'onnxruntime', '--device', 'cuda'], io)).toBe(0);
+    expect(await run(['--steps', '1', '--no-models', '--no-pytorch', '--engine', 'onnxruntime', '--device', 'cuda'], io)).toBe(0);
     expect(out[1]).toBe(`backend onnxruntime · CPU · ${availableParallelism()} threads`);
     expect(out[2]).toBe(`  on the CPU: ${unavailableReason('cuda')}`);
   });

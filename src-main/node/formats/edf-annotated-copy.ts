@@ -66,8 +66,9 @@ function recordStarts(fd: number, h: EdfHeader, records: number, path: string): 
 /** Each record's TAL bytes: its time-keeping entry, then the events whose onsets it holds (those before the first record go in the first, those after the last in the last). */
 function recordTals(starts: Float64Array, annotations: readonly Annotation[]): Uint8Array[] {
   const events: string[][] = Array.from({ length: starts.length }, () => []);
-  for (const a of annotations) {
-    let r = 0;
+  // In onset order, so the record search goes on from where the last event was filed: one pass over a day's records.
+  let r = 0;
+  for (const a of [...annotations].sort((x, y) => x.onsetSec - y.onsetSec)) {
     while (r + 1 < starts.length && starts[r + 1] <= a.onsetSec) r++;
     const duration = a.durationSec > 0 ? `\x15${seconds(a.durationSec)}` : '';
     events[r].push(`${signed(a.onsetSec)}${duration}\x14${printable(a.text)}\x14\x00`);
