@@ -6,9 +6,11 @@
  * budget as large as the data holds each sample once, as loading it whole would; a smaller one
  * keeps memory flat however large the data grows (the full HMS set is ~21 GB as float32).
  *
- * Training asks for the next batch's blocks (`load`) while the current batch trains: the reads run
- * on libuv's threads, so the step does not wait on a local disk.
+ * Blocks are read synchronously, a positioned read per channel and run of blocks. Reads awaited
+ * one after another on libuv's threads overlapped nothing: onnxruntime's step holds the event loop,
+ * so each await waited for it, and a 64-MB budget trained at 0.73× the in-memory rate.
  */
+import { closeSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -83,7 +85,7 @@ export class WindowStore {
         if (block) this.touch(key, block);
         else missing.push(b);
       }
-      if (missing.length) await this.readBlocks(s.eegId, r, missing);
+      if (missing.length) this.readBlocks(s.eegId, r, missing);
     }
     this.evict(wanted);
   }
@@ -113,10 +115,13 @@ export class WindowStore {
   }
 
   /** Contiguous runs of missing blocks, one positioned read per channel and run. */
-  private async readBlocks(eegId: string, r: Recording, missing: readonly number[]): Promise<void> {
-    const fh = await open(r.path, 'r').catch((err: NodeJS.ErrnoException) => {
-      throw new DataError(r.path, `cannot open (${err.code ?? err.message})`);
-    });
+  private readBlocks(eegId: string, r: Recording, missing: readonly number[]): void {
+    let fd: number;
+    try {
+      fd = openSync(r.path, 'r');
+    } catch (err) {
+      throw new DataError(r.path, `cannot open (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
     try {
       for (let i = 0; i < missing.length;) {
         let j = i;
@@ -127,15 +132,15 @@ export class WindowStore {
         const raw = new Uint8Array(r.channels * (to - from) * size);
         for (let c = 0; c < r.channels; c++) {
           const part = raw.subarray(c * (to - from) * size, (c + 1) * (to - from) * size);
-          const { bytesRead } = await fh.read(part, 0, part.length, r.dataOffset + (c * r.samples + from) * size);
-          if (bytesRead !== part.length) throw new DataError(r.path, 'the file is shorter than its header says');
+          if (readSync(fd, part, 0, part.length, r.dataOffset + (c * r.samples + from) * size) !== part.length)
+            throw new DataError(r.path, 'the file is shorter than its header says');
         }
         const run = npyValues(raw, r.dtype);
         for (let b = missing[i]; b <= missing[j]; b++) this.keepBlock(eegId, b, run, from, to, r.channels);
         i = j + 1;
       }
     } finally {
-      await fh.close();
+      closeSync(fd);
     }
   }
 
