@@ -1,5 +1,5 @@
 /** Writes that never leave a half-written file behind: write a temp file beside it, then rename. */
-import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
@@ -23,12 +23,27 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
 
 /** writeFileAtomic for a worker thread, which it blocks alone: no hops through libuv's threadpool. */
 export function writeFileAtomicSync(path: string, data: string | Uint8Array): void {
+  writeAtomicSync(path, (fd) => writeFileSync(fd, data));
+}
+
+/**
+ * A file written piece by piece through `write` (a copy too large to hold whole), into a temp file
+ * renamed into place once `write` returns. A DataError `write` throws (a source it reads, named)
+ * passes as it is; any other failure is said as a problem writing `path`.
+ */
+export function writeAtomicSync(path: string, write: (fd: number) => void): void {
   const tmp = tempPath(path);
+  let fd: number | null = null;
   try {
-    writeFileSync(tmp, data);
+    fd = openSync(tmp, 'w');
+    write(fd);
+    closeSync(fd);
+    fd = null;
     renameSync(tmp, path);
   } catch (err) {
+    if (fd !== null) closeSync(fd);
     rmSync(tmp, { force: true });
+    if (err instanceof DataError) throw err;
     throw new DataError(path, writeProblem(err, path, statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false));
   }
 }

@@ -51,15 +51,14 @@ export class RecordingPages {
     // A bad electrode is read as an absent one: what the reader marked and what the file lacks are drawn alike.
     const unusable = new Set([...rec.absent, ...(req.bad ?? [])]);
     // Stretches the recording has no data records for are not interpolated samples of a channel: they are said once, as no data.
-    const noData = recordingGaps(rec.source.segments)
-      .map(([a, b]): [number, number] => [Math.max(a, start), Math.min(b, end)])
-      .filter(([a, b]) => b > a);
+    const fileGaps = recordingGaps(rec.source.segments);
+    const noData = fileGaps.map(([a, b]): [number, number] => [Math.max(a, start), Math.min(b, end)]).filter(([a, b]) => b > a);
     const gaps = raw.map((ch, i) =>
       unusable.has(EEG_ELECTRODES[i])
         ? []
         : outside(
             missingRuns(ch).map(([a, b]): [number, number] => [a + from, b + from]),
-            recordingGaps(rec.source.segments),
+            fileGaps,
           ),
     );
     const rows = deriveMontage(montage, fillMissing(raw).data, unusable);

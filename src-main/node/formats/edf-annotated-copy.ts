@@ -7,13 +7,13 @@
  * Written a block of records at a time to a temp file, then renamed: a day-long file is never held
  * whole, and a failed copy leaves nothing half-written under the copy's name.
  */
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { extname } from 'node:path';
 import { DataError, type Annotation } from '../../core/eeg';
 import { readTals } from './edf-annotations';
 import type { EdfHeader, EdfSignalHeader } from './edf-header';
 import { blockReader, readAt, readHeaderAt } from './edf-reader';
+import { writeAtomicSync } from '../fs-atomic';
 import { fileSystemProblem, regularFileSize } from './input-file';
 
 /** Records read and written together: a few MB at clinical rates. */
@@ -31,7 +31,7 @@ export function annotatedCopyPath(source: string): string {
 export async function writeAnnotatedEdfCopy(source: string, dest: string, annotations: readonly Annotation[]): Promise<void> {
   if (dest === source) throw new DataError(dest, 'an annotated copy is never written over its original');
   const size = await regularFileSize(source, Number.MAX_SAFE_INTEGER);
-  const fd = openOrSay(source, 'r');
+  const fd = openForReading(source);
   try {
     const h = readHeaderAt(fd, size, source);
     const records = Math.floor((size - h.headerBytes) / h.recordBytes);
@@ -44,12 +44,12 @@ export async function writeAnnotatedEdfCopy(source: string, dest: string, annota
     );
     const talSamples = Math.ceil(Math.max(...tals.map((t) => t.length)) / h.bytesPerSample);
     const header = copyHeader(readAt(fd, 0, h.headerBytes, source), h, kept, talSamples, records);
-    await writeAtomic(dest, (out) => {
-      let at = writeAll(out, header, 0, dest);
+    writeAtomicSync(dest, (out) => {
+      let at = writeAll(out, header, 0);
       for (let first = 0; first < records; first += BLOCK_RECORDS) {
         const n = Math.min(BLOCK_RECORDS, records - first);
         const block = readAt(fd, h.headerBytes + first * h.recordBytes, n * h.recordBytes, source);
-        at = writeAll(out, copyRecords(block, n, h, kept, tals.slice(first, first + n), talSamples), at, dest);
+        at = writeAll(out, copyRecords(block, n, h, kept, tals.slice(first, first + n), talSamples), at);
       }
     });
   } finally {
@@ -131,38 +131,17 @@ function ascii(out: Uint8Array, at: number, width: number, text: string): void {
   for (let i = 0; i < width; i++) out[at + i] = i < text.length ? text.charCodeAt(i) & 0x7f : 0x20;
 }
 
-async function writeAtomic(dest: string, write: (fd: number) => void): Promise<void> {
-  const tmp = `${dest}.${randomBytes(6).toString('hex')}.tmp`;
-  const fd = openOrSay(tmp, 'w', dest);
+function openForReading(path: string): number {
   try {
-    write(fd);
-    closeSync(fd);
-    renameSync(tmp, dest);
+    return openSync(path, 'r');
   } catch (err) {
-    try {
-      closeSync(fd);
-    } catch {
-      // Closed already, before the rename failed.
-    }
-    rmSync(tmp, { force: true });
-    throw err instanceof DataError ? err : new DataError(dest, `cannot write it: ${fileSystemProblem(err)}`);
+    throw new DataError(path, fileSystemProblem(err));
   }
 }
 
-function openOrSay(path: string, flags: 'r' | 'w', named = path): number {
-  try {
-    return openSync(path, flags);
-  } catch (err) {
-    throw new DataError(named, flags === 'r' ? fileSystemProblem(err) : `cannot write it: ${fileSystemProblem(err)}`);
-  }
-}
-
-function writeAll(fd: number, bytes: Uint8Array, position: number, path: string): number {
+/** All of `bytes` at `position`; the position after them. Failures are said by writeAtomicSync, naming the copy. */
+function writeAll(fd: number, bytes: Uint8Array, position: number): number {
   let done = 0;
-  try {
-    while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done, position + done);
-  } catch (err) {
-    throw new DataError(path, `cannot write it: ${fileSystemProblem(err)}`);
-  }
+  while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done, position + done);
   return position + done;
 }
