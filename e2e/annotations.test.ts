@@ -4,47 +4,32 @@
  * contents are checked on disk — and there again after a reload; one deleted and saved away; the
  * recording itself never written.
  */
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BuiltHost, startBuiltHost } from './built-host';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, useE2eSession } from './session';
 import { openInViewer } from './viewer-page';
 import { writeEdf } from '../src-main/node/formats/edf-write';
 import { readHmsEegParquet } from '../src-main/node/formats/parquet';
 import { generateDataset } from '../src-main/node/generate/dataset';
-import { launchChromium } from '../src-main/node/chromium';
 
-const ARTIFACTS = join(import.meta.dirname, 'artifacts');
-let host: BuiltHost;
-let browser: Browser;
 let data: string;
 let edf: string;
 
-beforeAll(async () => {
-  data = await mkdtemp(join(tmpdir(), 'hms-e2e-events-'));
+const session = useE2eSession('events', async (root) => {
+  data = root;
   await generateDataset({ out: data, patients: 2, recordings: 1, testRecordings: 1, seed: 3 });
   const parquet = join(data, 'train_eegs', (await readdir(join(data, 'train_eegs')))[0]);
   edf = join(data, 'session1.edf');
   await writeEdf(edf, { ...(await readHmsEegParquet(parquet)), annotations: [{ onsetSec: 44, durationSec: 0, text: 'seizure onset' }] });
   await writeFile(join(data, 'session1.tse'), 'version = tse_v1.0.0\n\n0.0000 20.0000 bckg 1.0000\n20.0000 35.0000 seiz 1.0000\n');
-  await mkdir(ARTIFACTS, { recursive: true });
-  host = await startBuiltHost({ dataDir: join(data, 'app') });
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await host?.close();
-  await rm(data, { recursive: true, force: true });
 });
 
 describe("the reader's events", () => {
   it('lists the event files beside the recording, adds, names, saves, deletes and reads back its own', async () => {
     const before = await readFile(edf);
-    const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
-    await openInViewer(page, host.url, edf);
+    const page = await session.browser.newPage({ viewport: { width: 1500, height: 900 } });
+    await openInViewer(page, session.host.url, edf);
     const list = page.getByRole('region', { name: 'annotations' });
     const items = () => list.getByRole('listitem').allInnerTexts();
     await expect.poll(items).toEqual(['0:20 seiz (15 s)session1.tse', '0:44 seizure onset']);
@@ -62,11 +47,11 @@ describe("the reader's events", () => {
     await list.getByRole('button', { name: 'Save EDF+ copy' }).click();
     const copy = edf.replace(/\.edf$/, '.annotated.edf');
     await expect.poll(() => list.getByRole('status').innerText()).toBe(`Saved to ${copy}`);
-    await openInViewer(page, host.url, copy);
+    await openInViewer(page, session.host.url, copy);
     await expect.poll(items).toEqual(['0:10 chewing, artifact', '0:44 seizure onset']);
 
     await page.reload();
-    await openInViewer(page, host.url, edf);
+    await openInViewer(page, session.host.url, edf);
     await expect.poll(() => list.getByLabel('event text').inputValue()).toBe('chewing, artifact');
     await list.getByRole('button', { name: 'delete event' }).click();
     await list.getByRole('button', { name: 'Save events' }).click();

@@ -5,49 +5,39 @@
  * the workers and a row per recording (a bad file failed with its message); a classified recording
  * opens in the Viewer with its timeline as the classifier strip, which pages the viewer.
  */
-import { copyFile, link, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, link, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BuiltHost, startBuiltHost } from './built-host';
-import { launchChromium } from '../src-main/node/chromium';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, useE2eSession } from './session';
 import { generateDataset } from '../src-main/node/generate/dataset';
 import { encodeEdfSeconds, tinyModelBytes } from '../src-main/node/hostile/shared';
 
-const ARTIFACTS = join(import.meta.dirname, 'artifacts');
 /** Thirty 20-min recordings (hard links to one file): with one worker at a 1-s stride the batch runs long enough to switch tabs, reload and stop it. */
 const LONG = 30;
-let host: BuiltHost;
-let browser: Browser;
 let dir: string;
 let archive: string;
 let model: string;
 let generated: string[];
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'hms-e2e-batch-'));
-  await generateDataset({ out: join(dir, 'data'), patients: 2, recordings: 1, testRecordings: 1, seed: 11 });
-  archive = join(dir, 'archive');
-  await mkdir(join(archive, 'hms'), { recursive: true });
-  await mkdir(join(archive, 'long'), { recursive: true });
-  generated = (await readdir(join(dir, 'data', 'train_eegs'))).sort();
-  for (const f of generated) await copyFile(join(dir, 'data', 'train_eegs', f), join(archive, 'hms', f));
-  await writeFile(join(archive, 'long', 'a00.edf'), encodeEdfSeconds(1200));
-  for (let i = 1; i < LONG; i++) await link(join(archive, 'long', 'a00.edf'), join(archive, 'long', `a${String(i).padStart(2, '0')}.edf`));
-  await writeFile(join(archive, 'garbage.edf'), 'not an EDF at all');
-  model = join(dir, 'tiny.onnx');
-  await writeFile(model, tinyModelBytes());
-  await mkdir(ARTIFACTS, { recursive: true });
-  host = await startBuiltHost({ dataDir: join(dir, 'app') });
-  browser = await launchChromium();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await host?.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const session = useE2eSession(
+  'batch',
+  async (root) => {
+    dir = root;
+    await generateDataset({ out: join(dir, 'data'), patients: 2, recordings: 1, testRecordings: 1, seed: 11 });
+    archive = join(dir, 'archive');
+    await mkdir(join(archive, 'hms'), { recursive: true });
+    await mkdir(join(archive, 'long'), { recursive: true });
+    generated = (await readdir(join(dir, 'data', 'train_eegs'))).sort();
+    for (const f of generated) await copyFile(join(dir, 'data', 'train_eegs', f), join(archive, 'hms', f));
+    await writeFile(join(archive, 'long', 'a00.edf'), encodeEdfSeconds(1200));
+    for (let i = 1; i < LONG; i++) await link(join(archive, 'long', 'a00.edf'), join(archive, 'long', `a${String(i).padStart(2, '0')}.edf`));
+    await writeFile(join(archive, 'garbage.edf'), 'not an EDF at all');
+    model = join(dir, 'tiny.onnx');
+    await writeFile(model, tinyModelBytes());
+  },
+  120_000,
+);
 
 const openView = (page: Page, name: string) => page.getByRole('navigation').getByRole('button', { name }).click();
 const counts = (page: Page) => page.getByTestId('batch-counts').innerText();
@@ -55,10 +45,10 @@ const folderLine = (page: Page) => page.getByTestId('results-folder').innerText(
 
 describe('the Batch view', () => {
   it('runs a batch on a folder, keeps it across a tab switch, stops and goes on, and opens a result in the Viewer with its strip', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
+    const page = await session.browser.newPage({ viewport: { width: 1400, height: 1100 } });
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(e.message));
-    await page.goto(host.url);
+    await page.goto(session.host.url);
     await openView(page, 'Batch');
     await page.getByLabel('recordings folder').fill(archive);
     await page.getByLabel('model file').fill(model);

@@ -6,44 +6,34 @@
  * and results, a banner while the connection is down, a page flip that failed rolled back, and a
  * wrong or expired token named as such. Screenshots go to e2e/artifacts/state-*.png.
  */
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import WebSocket from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { JobInfo } from '../src-main/core/api';
-import { launchChromium } from '../src-main/node/chromium';
 import { generateDataset } from '../src-main/node/generate/dataset';
-import { startBuiltHost, type BuiltHost } from './built-host';
+import { startBuiltHost } from './built-host';
+import { ARTIFACTS, useE2eSession } from './session';
 
-const ARTIFACTS = join(import.meta.dirname, 'artifacts');
-let host: BuiltHost;
-let browser: Browser;
-let dir: string;
 let data: string;
 let appDir: string;
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'hms-e2e-state-'));
-  data = join(dir, 'data');
-  appDir = join(dir, 'app');
-  await mkdir(ARTIFACTS, { recursive: true });
-  await generateDataset({ out: data, patients: 5, recordings: 2, testRecordings: 1, seed: 8 });
-  host = await startBuiltHost({ dataDir: appDir });
-  browser = await launchChromium();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await host?.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const session = useE2eSession(
+  'state',
+  async (root) => {
+    data = join(root, 'data');
+    // Where the session's host keeps its data: a restarted backend is started on the same folder.
+    appDir = join(root, 'app');
+    await generateDataset({ out: data, patients: 5, recordings: 2, testRecordings: 1, seed: 8 });
+  },
+  120_000,
+);
 
 /** One call straight to the host's API, as another page would make it. */
 function apiCall(name: string, request: unknown): Promise<{ ok: boolean; value?: unknown; error?: { message: string } }> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/api?token=${host.token}`);
+    const ws = new WebSocket(`ws://127.0.0.1:${session.host.port}/api?token=${session.host.token}`);
     ws.on('open', () => ws.send(JSON.stringify({ id: 1, name, request })));
     ws.on('message', (m) => {
       const reply = JSON.parse(String(m));
@@ -77,10 +67,10 @@ async function runningRun(page: Page, timeout = 30_000) {
 
 describe('state that survives navigation and reloads', () => {
   it('a training run survives a tab switch and a reload, covers the whole run in its bar, refuses a second run on its data, and cancels', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const page = await session.browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(e.message));
-    await page.goto(host.url);
+    await page.goto(session.host.url);
     await openView(page, 'Train');
     await page.getByLabel('dataset').fill(data);
     await page.getByLabel('epochs').fill('300');
@@ -145,8 +135,8 @@ describe('state that survives navigation and reloads', () => {
   }, 400_000);
 
   it('the Viewer and Classify keep their settings and results across tab switches', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    await page.goto(host.url);
+    const page = await session.browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(session.host.url);
     const recording = join(data, 'train_eegs', (await readdir(join(data, 'train_eegs')))[0]);
 
     await page.getByLabel('path').fill(recording);
@@ -183,8 +173,8 @@ describe('state that survives navigation and reloads', () => {
   }, 120_000);
 
   it('the Library joins the built-in dataset being generated after a tab switch and a reload', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    await page.goto(host.url);
+    const page = await session.browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(session.host.url);
     await page.getByRole('button', { name: 'Open built-in dataset' }).click();
     const status = page.getByRole('status');
     const done = () => status.innerText().then((t) => Number(/: (\d+) of/.exec(t)?.[1] ?? -1));
@@ -207,7 +197,7 @@ describe('state that survives navigation and reloads', () => {
 
 describe('when the backend is gone, the page says so', () => {
   it('a dropped connection shows a banner, rolls back the page flip it broke, and reconnects', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const page = await session.browser.newPage({ viewport: { width: 1400, height: 1000 } });
     // The connection is dropped from the far side when the reader asks for the next page.
     let drop = false;
     await page.routeWebSocket(/\/api\?token=/, (ws) => {
@@ -220,7 +210,7 @@ describe('when the backend is gone, the page says so', () => {
         } else server.send(message);
       });
     });
-    await page.goto(host.url);
+    await page.goto(session.host.url);
     const recording = join(data, 'train_eegs', (await readdir(join(data, 'train_eegs')))[0]);
     await page.getByLabel('path').fill(recording);
     await page.getByRole('button', { name: 'Open', exact: true }).click();
@@ -242,32 +232,32 @@ describe('when the backend is gone, the page says so', () => {
   }, 120_000);
 
   it('a backend killed shows the banner; once restarted, the old address is a wrong or expired token, not "cannot reach"', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    await page.goto(host.url);
+    const page = await session.browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(session.host.url);
     await openView(page, 'Train');
     await expect.poll(() => page.locator('footer').innerText()).toMatch(/HMS Studio \d+\.\d+\.\d+/);
 
-    const { port } = host;
-    host.process.kill('SIGKILL');
-    await host.close();
+    const { port } = session.host;
+    session.host.process.kill('SIGKILL');
+    await session.host.close();
     const banner = page.getByTestId('connection');
     await expect.poll(() => banner.innerText(), { timeout: 10_000 }).toBe('Connection to the backend lost — reconnecting…');
     await shot(page, 'connection-lost');
 
-    host = await startBuiltHost({ dataDir: appDir, port });
+    session.host = await startBuiltHost({ dataDir: appDir, port });
     await expect.poll(() => banner.innerText(), { timeout: 20_000 }).toMatch(/wrong or expired token/);
     await shot(page, 'expired-token');
 
     // The host tells a page why its WebSocket was refused; the status says nothing more.
-    expect((await fetch(`http://127.0.0.1:${host.port}/api/status?token=${host.token}`)).status).toBe(204);
-    const refused = await fetch(`http://127.0.0.1:${host.port}/api/status?token=wrong`);
+    expect((await fetch(`http://127.0.0.1:${session.host.port}/api/status?token=${session.host.token}`)).status).toBe(204);
+    const refused = await fetch(`http://127.0.0.1:${session.host.port}/api/status?token=wrong`);
     expect([refused.status, await refused.text()]).toEqual([403, 'wrong or expired token']);
 
     // The new address works; a made-up token is named for what it is.
-    await page.goto(host.url);
+    await page.goto(session.host.url);
     await expect.poll(() => page.locator('footer').innerText()).toMatch(/HMS Studio \d+\.\d+\.\d+/);
     expect(await banner.count()).toBe(0);
-    await page.goto(`http://127.0.0.1:${host.port}/?token=wrong`);
+    await page.goto(`http://127.0.0.1:${session.host.port}/?token=wrong`);
     await expect.poll(() => banner.innerText()).toMatch(/wrong or expired token/);
     expect(await banner.innerText()).not.toMatch(/cannot reach/i);
   }, 120_000);

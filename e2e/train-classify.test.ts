@@ -4,35 +4,25 @@
  * (bars) and a timeline (click → viewer); and wrong input — a folder that is not a dataset, a
  * corrupt model — answered with a clear message while the app keeps working.
  */
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BuiltHost, startBuiltHost } from './built-host';
-import { launchChromium } from '../src-main/node/chromium';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, useE2eSession } from './session';
 import { generateDataset } from '../src-main/node/generate/dataset';
 
-const ARTIFACTS = join(import.meta.dirname, 'artifacts');
-let host: BuiltHost;
-let browser: Browser;
 let dir: string;
 let data: string;
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'hms-e2e-train-'));
-  data = join(dir, 'data');
-  await mkdir(ARTIFACTS, { recursive: true });
-  await generateDataset({ out: data, patients: 5, recordings: 2, testRecordings: 1, seed: 8 });
-  host = await startBuiltHost({ dataDir: join(dir, 'app') });
-  browser = await launchChromium();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await host?.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const session = useE2eSession(
+  'train',
+  async (root) => {
+    dir = root;
+    data = join(dir, 'data');
+    await generateDataset({ out: data, patients: 5, recordings: 2, testRecordings: 1, seed: 8 });
+  },
+  120_000,
+);
 
 async function openView(page: Page, name: string) {
   await page.getByRole('navigation').getByRole('button', { name }).click();
@@ -40,10 +30,10 @@ async function openView(page: Page, name: string) {
 
 describe('Train and Classify', () => {
   it('train briefly, export ONNX, classify a recording and a timeline, and open the viewer from the timeline', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
+    const page = await session.browser.newPage({ viewport: { width: 1400, height: 1100 } });
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(e.message));
-    await page.goto(host.url);
+    await page.goto(session.host.url);
     await openView(page, 'Train');
 
     // A folder that is not a dataset: a clear message, and the form stays usable.

@@ -5,22 +5,17 @@
  * windows read for it marked), shows the model's own validation figures and flags near-uniform
  * output: all of it for a model with zero weights, none of it for one sure of seizure.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BuiltHost, startBuiltHost } from './built-host';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, useE2eSession } from './session';
 import { openInViewer } from './viewer-page';
-import { launchChromium } from '../src-main/node/chromium';
 import { encodeEdfSeconds, tinyModelBytes, tinyWeights } from '../src-main/node/hostile/shared';
 
-const ARTIFACTS = join(import.meta.dirname, 'artifacts');
 /** A 300-s recording classified every 10 s with 50-s windows: (300 − 50) / 10 + 1 windows. */
 const DURATION_SEC = 300;
 const WINDOWS = (DURATION_SEC - 50) / 10 + 1;
-let host: BuiltHost;
-let browser: Browser;
 let dir: string;
 let recording: string;
 /** All weights zero: every window's output exactly uniform, as no trained model's is. */
@@ -28,28 +23,23 @@ let uniform: string;
 /** Only the seizure logit's bias set: every window called seizure; no validation figures in its metadata. */
 let sure: string;
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'hms-e2e-viewer-classifier-'));
-  recording = join(dir, 'long.edf');
-  await writeFile(recording, encodeEdfSeconds(DURATION_SEC));
-  uniform = join(dir, 'uniform.onnx');
-  const validation = JSON.stringify({ epoch: 3, valKL: 0.912, valKL10: null, priorKL: 1.216, accuracy: 0.412 });
-  await writeFile(uniform, tinyModelBytes({ 'hms.validation': validation }, tinyWeights(0)));
-  sure = join(dir, 'sure.onnx');
-  const weights = tinyWeights(0);
-  // The dense layer's bias comes last, in CLASSES order: seizure first.
-  weights[weights.length - 6] = 8;
-  await writeFile(sure, tinyModelBytes({ 'hms.validation': '{}' }, weights));
-  await mkdir(ARTIFACTS, { recursive: true });
-  host = await startBuiltHost({ dataDir: join(dir, 'app') });
-  browser = await launchChromium();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await host?.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const session = useE2eSession(
+  'viewer-classifier',
+  async (root) => {
+    dir = root;
+    recording = join(dir, 'long.edf');
+    await writeFile(recording, encodeEdfSeconds(DURATION_SEC));
+    uniform = join(dir, 'uniform.onnx');
+    const validation = JSON.stringify({ epoch: 3, valKL: 0.912, valKL10: null, priorKL: 1.216, accuracy: 0.412 });
+    await writeFile(uniform, tinyModelBytes({ 'hms.validation': validation }, tinyWeights(0)));
+    sure = join(dir, 'sure.onnx');
+    const weights = tinyWeights(0);
+    // The dense layer's bias comes last, in CLASSES order: seizure first.
+    weights[weights.length - 6] = 8;
+    await writeFile(sure, tinyModelBytes({ 'hms.validation': '{}' }, weights));
+  },
+  120_000,
+);
 
 const stripData = (page: Page, name: string) => page.getByTestId('classifier-strip').getAttribute(`data-${name}`);
 
@@ -60,10 +50,10 @@ async function classifyWith(page: Page, model: string) {
 
 describe('the classifier under the traces', () => {
   it('classifies the open recording with a chosen model into a strip that pages with the traces, with the model’s figures and a near-uniform flag', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
+    const page = await session.browser.newPage({ viewport: { width: 1400, height: 1100 } });
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(e.message));
-    await openInViewer(page, host.url, recording);
+    await openInViewer(page, session.host.url, recording);
     const position = page.getByTestId('page-position');
     await expect.poll(() => position.innerText()).toBe(`0–10 s of ${DURATION_SEC} s`);
     expect(await page.getByTestId('classifier-strip').count()).toBe(0);

@@ -5,37 +5,25 @@
  * derivations and left out of the average; a broken montage in a hand-edited settings file said
  * in one line. The pages read are the ones the Viewer itself asked for, caught off its WebSocket.
  */
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Page as EegPage, PageRequest } from '../src-main/core/api';
 import { base64ToFloat32 } from '../src-main/core/base64';
 import { EEG_ELECTRODES } from '../src-main/core/eeg';
 import { generateDataset } from '../src-main/node/generate/dataset';
-import { launchChromium } from '../src-main/node/chromium';
-import { type BuiltHost, startBuiltHost } from './built-host';
+import { useE2eSession } from './session';
 import { openInViewer } from './viewer-page';
 
-let host: BuiltHost;
-let browser: Browser;
 let data: string;
 let recording: string;
 
-beforeAll(async () => {
-  data = await mkdtemp(join(tmpdir(), 'hms-e2e-montage-'));
+const session = useE2eSession('montage', async (root) => {
+  data = root;
   await generateDataset({ out: data, patients: 2, recordings: 1, testRecordings: 1, seed: 3 });
   recording = join(data, 'train_eegs', (await readdir(join(data, 'train_eegs')))[0]);
-  host = await startBuiltHost({ dataDir: join(data, 'app') });
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await host?.close();
-  await rm(data, { recursive: true, force: true });
 });
 
 /** Every page the Viewer asked for and was served, in the order they came. */
@@ -58,7 +46,7 @@ function pagesRead(page: Page): { request: PageRequest; value: EegPage }[] {
 
 /** The referential signals of the page the Viewer reads first (0–10 s, 5 s of context), asked of the backend directly. */
 async function referential(): Promise<Float32Array[]> {
-  const ws = new WebSocket(`ws://127.0.0.1:${host.port}/api?token=${host.token}`);
+  const ws = new WebSocket(`ws://127.0.0.1:${session.host.port}/api?token=${session.host.token}`);
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
   const reply = await new Promise<{ value: EegPage }>((resolve) => {
     ws.once('message', (d) => resolve(JSON.parse(String(d))));
@@ -89,11 +77,11 @@ function expectClose(actual: Float32Array, expected: ArrayLike<number>) {
 describe('a montage of the reader’s own', () => {
   it('is built, saved and applied, its page the derivations of the referential signals; kept across a reload; a bad electrode flat and out of the average', async () => {
     const ref = await referential();
-    const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
+    const page = await session.browser.newPage({ viewport: { width: 1500, height: 900 } });
     const served = pagesRead(page);
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(e.message));
-    await openInViewer(page, host.url, recording);
+    await openInViewer(page, session.host.url, recording);
 
     await page.getByText('Build a montage').click();
     await page.getByLabel('row 1 electrode').selectOption('Fp1');
@@ -137,7 +125,7 @@ describe('a montage of the reader’s own', () => {
     await expect.poll(() => rowUnderPointer(page, 1, 3)).toMatch(/^Cz-avg ×2 · /);
 
     await page.reload();
-    await openInViewer(page, host.url, recording);
+    await openInViewer(page, session.host.url, recording);
     await expect.poll(() => page.getByLabel('Montage').inputValue()).toBe('two rows');
     expect(await page.getByLabel('Montage').locator('option').allInnerTexts()).toEqual([
       'bipolar',
@@ -171,8 +159,8 @@ describe('a montage of the reader’s own', () => {
     const kept = JSON.parse(await readFile(file, 'utf8'));
     const broken = { name: 'typo', derivations: [{ label: 'Fp1-X9', plus: 'Fp1', minus: 'X9' }] };
     await writeFile(file, JSON.stringify({ ...kept, montages: [...kept.montages, broken] }));
-    const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
-    await openInViewer(page, host.url, recording);
+    const page = await session.browser.newPage({ viewport: { width: 1500, height: 900 } });
+    await openInViewer(page, session.host.url, recording);
     await expect
       .poll(() => page.getByTestId('settings-notice').innerText())
       .toBe('Saved montages left out of the settings file: montage "typo" row 1: the reference must be another electrode, avg, lap or none');

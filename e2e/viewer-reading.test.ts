@@ -4,25 +4,20 @@
  * the clock time, the paper theme, the layout at 1100×800, and settings kept across a reload.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BuiltHost, startBuiltHost } from './built-host';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, useE2eSession } from './session';
 import { openInViewer } from './viewer-page';
 import { EEG_ELECTRODES, EKG_CHANNEL } from '../src-main/core/eeg';
 import { montageChannelNames } from '../src-main/core/montage';
 import { writeEdf } from '../src-main/node/formats/edf-write';
-import { launchChromium } from '../src-main/node/chromium';
 
-const ARTIFACTS = join(import.meta.dirname, 'artifacts');
 const FS = 200;
 const SINE_HZ = 5;
 const SINE_UV = 100;
 const DC_UV = 300;
-let host: BuiltHost;
-let browser: Browser;
 let data: string;
 let recording: string;
 
@@ -52,18 +47,10 @@ async function writeSineRecording(path: string) {
   );
 }
 
-beforeAll(async () => {
-  data = await mkdtemp(join(tmpdir(), 'hms-e2e-reading-'));
+const session = useE2eSession('reading', async (root) => {
+  data = root;
   recording = join(data, 'sine.edf');
   await writeSineRecording(recording);
-  host = await startBuiltHost({ dataDir: join(data, 'app') });
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await host?.close();
-  await rm(data, { recursive: true, force: true });
 });
 
 /** Where second `sec` of row `row` lies on the plot, for a page of `pageSec` starting at `fromSec`, in page coordinates. */
@@ -94,8 +81,8 @@ function inkOf(page: Page) {
 
 describe('reading in the viewer', () => {
   it('fits 1100×800 after the window shrinks: no sideways overflow, and the footer leaves the spectrogram visible', async () => {
-    const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
-    await openInViewer(page, host.url, recording);
+    const page = await session.browser.newPage({ viewport: { width: 1500, height: 900 } });
+    await openInViewer(page, session.host.url, recording);
     await page.getByLabel('spectrogram').waitFor();
     await page.setViewportSize({ width: 1100, height: 800 });
     await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
@@ -109,8 +96,8 @@ describe('reading in the viewer', () => {
   });
 
   it('shows the header and clock time, goes to a time, and measures a known 5-Hz sine with the caliper', async () => {
-    const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
-    await openInViewer(page, host.url, recording);
+    const page = await session.browser.newPage({ viewport: { width: 1500, height: 900 } });
+    await openInViewer(page, session.host.url, recording);
     expect(await page.getByTestId('recording-header').innerText()).toMatch(/sine\.edf\s+edf\+c\s+patient P-042\s+started 2024-05-17 23:59:50\s+2:00 long\s+200 Hz/);
     await page.getByLabel('Montage').selectOption('referential');
     await page.getByLabel('high-pass').selectOption('0');
@@ -158,8 +145,8 @@ describe('reading in the viewer', () => {
   });
 
   it('reads on paper: black traces on white, switched from the dark theme', async () => {
-    const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
-    await openInViewer(page, host.url, recording);
+    const page = await session.browser.newPage({ viewport: { width: 1500, height: 900 } });
+    await openInViewer(page, session.host.url, recording);
     await page.getByLabel('page length').selectOption('10');
     await page.getByLabel('Montage').selectOption('bipolar');
     await page.getByLabel('theme').selectOption('dark');
@@ -180,8 +167,8 @@ describe('reading in the viewer', () => {
   });
 
   it('saves the page as PNG and PDF with the file, montage, filters, sensitivity and time printed on it, and the spectrogram as CSV and PNG', async () => {
-    const page = await browser.newPage({ viewport: { width: 1500, height: 900 }, acceptDownloads: true });
-    await openInViewer(page, host.url, recording);
+    const page = await session.browser.newPage({ viewport: { width: 1500, height: 900 }, acceptDownloads: true });
+    await openInViewer(page, session.host.url, recording);
     await page.getByLabel('page length').selectOption('10');
     await page.getByLabel('Montage').selectOption('bipolar');
     await page.getByRole('button', { name: 'next page' }).click();
@@ -219,8 +206,8 @@ describe('reading in the viewer', () => {
   });
 
   it('keeps the viewer settings and the recent recordings in the data folder, restored after a reload', async () => {
-    const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
-    await openInViewer(page, host.url, recording);
+    const page = await session.browser.newPage({ viewport: { width: 1500, height: 900 } });
+    await openInViewer(page, session.host.url, recording);
     await page.getByLabel('Montage').selectOption('average');
     await page.getByLabel('sensitivity').selectOption('7');
     await page.getByLabel('page length').selectOption('20');
@@ -232,7 +219,7 @@ describe('reading in the viewer', () => {
       .poll(async () => JSON.parse(await readFile(file, 'utf8').catch(() => '{}')))
       .toEqual({ viewer: { montage: 'average', sensitivity: 7, highpassHz: 0.3, lowpassHz: 40, notchHz: 50, pageSec: 20, theme: 'paper' }, recent: [recording], montages: [] });
 
-    await page.goto(host.url);
+    await page.goto(session.host.url);
     await page.reload();
     const recent = page.getByRole('region', { name: 'recent recordings' });
     await recent.getByRole('button', { name: recording }).click();

@@ -2,12 +2,10 @@
  * Reading a generated recording in the viewer, in Chromium against the real backend: page with
  * keys and buttons, change a filter and see the trace change, the before/after overlay.
  */
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BuiltHost, startBuiltHost } from './built-host';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, useE2eSession } from './session';
 import { openInViewer } from './viewer-page';
 import WebSocket from 'ws';
 import { base64ToFloat32 } from '../src-main/core/base64';
@@ -15,37 +13,24 @@ import { writeEdf } from '../src-main/node/formats/edf-write';
 import { readHmsEegParquet } from '../src-main/node/formats/parquet';
 import { writeHmsParquet } from '../src-main/node/formats/parquet-write';
 import { generateDataset } from '../src-main/node/generate/dataset';
-import { launchChromium } from '../src-main/node/chromium';
 import { discontinuous } from '../src-main/node/hostile/edf-bytes';
 import { encodeEdfSeconds } from '../src-main/node/hostile/shared';
 
-const ARTIFACTS = join(import.meta.dirname, 'artifacts');
-let host: BuiltHost;
-let browser: Browser;
 let data: string;
 let recording: string;
 
-beforeAll(async () => {
-  data = await mkdtemp(join(tmpdir(), 'hms-e2e-viewer-'));
+const session = useE2eSession('viewer', async (root) => {
+  data = root;
   await generateDataset({ out: data, patients: 2, recordings: 1, testRecordings: 1, seed: 3 });
   recording = join(data, 'train_eegs', (await readdir(join(data, 'train_eegs')))[0]);
-  await mkdir(ARTIFACTS, { recursive: true });
-  host = await startBuiltHost({ dataDir: join(data, 'app') });
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await host?.close();
-  await rm(data, { recursive: true, force: true });
 });
 
 describe('the viewer', () => {
   it('pages through a recording, filters live and overlays before/after', async () => {
-    const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
+    const page = await session.browser.newPage({ viewport: { width: 1500, height: 900 } });
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(e.message));
-    await openInViewer(page, host.url, recording);
+    await openInViewer(page, session.host.url, recording);
     const position = page.getByTestId('page-position');
     await expect.poll(() => position.innerText()).toMatch(/^0–10 s of \d+ s$/);
     await page.screenshot({ path: join(ARTIFACTS, 'viewer-bipolar.png') });
@@ -77,15 +62,15 @@ describe('the viewer', () => {
     const keep = rec.channels.flatMap((c, i) => (['T5', 'O1', 'Cz', 'O2'].includes(c) ? [] : [i]));
     const edf = join(data, 'without-four.edf');
     await writeEdf(edf, { ...rec, channels: keep.map((i) => rec.channels[i]), data: keep.map((i) => rec.data[i]), units: keep.map((i) => rec.units[i]) });
-    const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
-    await openInViewer(page, host.url, edf);
+    const page = await session.browser.newPage({ viewport: { width: 1500, height: 900 } });
+    await openInViewer(page, session.host.url, edf);
     await expect
       .poll(() => page.getByTestId('absent-electrodes').innerText())
       .toBe('No signal from T5, O1, Cz, O2 (not in this recording, or flat): the channels marked ✕ are drawn flat, never as one electrode alone.');
     await page.screenshot({ path: join(ARTIFACTS, 'viewer-absent-electrodes.png') });
 
     // The page the viewer draws, as the backend serves it.
-    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/api?token=${host.token}`);
+    const ws = new WebSocket(`ws://127.0.0.1:${session.host.port}/api?token=${session.host.token}`);
     await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
     const reply = await new Promise<{ value: { channels: string[]; absentRows: string[]; data: string[] } }>((resolve) => {
       ws.once('message', (d) => resolve(JSON.parse(String(d))));
@@ -112,13 +97,13 @@ describe('the viewer', () => {
       path,
       rec.channels.map((name, c) => ({ name, type: 'FLOAT' as const, data: gapped[c] })),
     );
-    const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
-    await openInViewer(page, host.url, path);
+    const page = await session.browser.newPage({ viewport: { width: 1500, height: 900 } });
+    await openInViewer(page, session.host.url, path);
     await page.getByRole('button', { name: /next/i }).click();
     await expect.poll(() => page.getByTestId('interpolated').innerText()).toBe('Shaded: interpolated over missing samples — Fp1-F7 12.0–13.5 s, Fp1-F3 12.0–13.5 s.');
     await page.screenshot({ path: join(ARTIFACTS, 'viewer-interpolated.png') });
 
-    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/api?token=${host.token}`);
+    const ws = new WebSocket(`ws://127.0.0.1:${session.host.port}/api?token=${session.host.token}`);
     await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
     const ask = (id: number, montage: string, startSec: number) =>
       new Promise<{ value: { channels: string[]; interpolated: { row: number; fromSec: number; toSec: number }[] } }>((resolve) => {
@@ -140,8 +125,8 @@ describe('the viewer', () => {
       path,
       discontinuous(encodeEdfSeconds(60), (r) => (r < 30 ? r : r + 3600)),
     );
-    const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
-    await openInViewer(page, host.url, path);
+    const page = await session.browser.newPage({ viewport: { width: 1500, height: 900 } });
+    await openInViewer(page, session.host.url, path);
     // Go-to pages by 10 s: the page before the pause has data to its end, the next none.
     await page.getByLabel('go to time').fill('+0:25');
     await page.getByLabel('go to time').press('Enter');
@@ -169,8 +154,8 @@ describe('the viewer', () => {
       { onsetSec: 44, durationSec: 0, text: 'seizure onset' },
     ];
     await writeEdf(path, { ...rec, annotations });
-    const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
-    await openInViewer(page, host.url, path);
+    const page = await session.browser.newPage({ viewport: { width: 1500, height: 900 } });
+    await openInViewer(page, session.host.url, path);
     const list = page.getByRole('region', { name: 'annotations' });
     await expect.poll(() => list.getByRole('listitem').allInnerTexts()).toEqual(['0:12 spike', '0:31 eyes open (5.0 s)', '0:44 seizure onset']);
     const position = page.getByTestId('page-position');
@@ -194,8 +179,8 @@ describe('the viewer', () => {
   });
 
   it('explains a file it cannot read, as a problem with the file rather than a bug, and keeps working', async () => {
-    const page = await browser.newPage();
-    await page.goto(host.url);
+    const page = await session.browser.newPage();
+    await page.goto(session.host.url);
     await page.getByLabel('path').fill(join(data, 'train.csv'));
     await page.getByRole('button', { name: 'Open', exact: true }).click();
     const alert = page.getByRole('alert');

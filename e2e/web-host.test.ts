@@ -2,41 +2,25 @@
  * The UI in a real browser against the real backend: `hms serve`'s host, Debian Chromium, files
  * written to disk and read by the real readers. Screenshots go to e2e/artifacts/.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import WebSocket from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BuiltHost, startBuiltHost } from './built-host';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, useE2eSession } from './session';
 import { writeBenchFolder } from '../src-main/node/bench/preprocess-bench';
-import { launchChromium } from '../src-main/node/chromium';
 
-const ARTIFACTS = join(import.meta.dirname, 'artifacts');
-let host: BuiltHost;
-let browser: Browser;
 let data: string;
 
-beforeAll(async () => {
-  data = await mkdtemp(join(tmpdir(), 'hms-e2e-'));
+const session = useE2eSession('host', async (root) => {
+  data = root;
   await writeBenchFolder(data, 2);
-  await mkdir(ARTIFACTS, { recursive: true });
-  host = await startBuiltHost({ dataDir: join(data, 'app') });
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await host?.close();
-  await rm(data, { recursive: true, force: true });
 });
 
 describe('the app in a browser', () => {
   it('connects with the token, opens a recording and a dataset, and explains a bad file', async () => {
-    const page = await browser.newPage();
+    const page = await session.browser.newPage();
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(e.message));
-    await page.goto(host.url);
+    await page.goto(session.host.url);
     await expect.poll(() => page.locator('footer').innerText()).toMatch(/HMS Studio \d+\.\d+\.\d+/);
 
     await page.getByLabel('path').fill(join(data, 'train_eegs', '1000.parquet'));
@@ -69,15 +53,15 @@ describe('the web host guards its door', () => {
     });
 
   it('listens on 127.0.0.1 only and refuses a wrong token or a foreign origin', async () => {
-    expect(host.url.startsWith('http://127.0.0.1:')).toBe(true);
-    const api = `ws://127.0.0.1:${host.port}/api`;
-    expect(await connect(`${api}?token=${host.token}`)).toBe('open');
+    expect(session.host.url.startsWith('http://127.0.0.1:')).toBe(true);
+    const api = `ws://127.0.0.1:${session.host.port}/api`;
+    expect(await connect(`${api}?token=${session.host.token}`)).toBe('open');
     expect(await connect(`${api}?token=wrong`)).toMatch(/403/);
-    expect(await connect(`${api}?token=${host.token}`, 'http://evil.example')).toMatch(/403/);
+    expect(await connect(`${api}?token=${session.host.token}`, 'http://evil.example')).toMatch(/403/);
   });
 
   it('validates every call', async () => {
-    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/api?token=${host.token}`);
+    const ws = new WebSocket(`ws://127.0.0.1:${session.host.port}/api?token=${session.host.token}`);
     await new Promise((r) => ws.on('open', r));
     const ask = (msg: unknown) =>
       new Promise<Record<string, unknown>>((resolve) => {
@@ -95,9 +79,9 @@ describe('the web host guards its door', () => {
   });
 
   it('serves the built UI with a strict CSP and nothing outside it', async () => {
-    const page = await fetch(`http://127.0.0.1:${host.port}/`);
+    const page = await fetch(`http://127.0.0.1:${session.host.port}/`);
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(await page.text()).toContain('<div id="app">');
-    expect((await fetch(`http://127.0.0.1:${host.port}/..%2F..%2Fpackage.json`)).status).toBe(403);
+    expect((await fetch(`http://127.0.0.1:${session.host.port}/..%2F..%2Fpackage.json`)).status).toBe(403);
   });
 });
