@@ -10,12 +10,12 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { Page as EegPage, PageRequest } from '../src-main/core/api';
+import type { Page as EegPage } from '../src-main/core/api';
 import { base64ToFloat32 } from '../src-main/core/base64';
 import { EEG_ELECTRODES } from '../src-main/core/eeg';
 import { generateDataset } from '../src-main/node/generate/dataset';
 import { useE2eSession } from './session';
-import { openInViewer } from './viewer-page';
+import { openInViewer, pagesRead } from './viewer-page';
 
 let data: string;
 let recording: string;
@@ -25,24 +25,6 @@ const session = useE2eSession('montage', async (root) => {
   await generateDataset({ out: data, patients: 2, recordings: 1, testRecordings: 1, seed: 3 });
   recording = join(data, 'train_eegs', (await readdir(join(data, 'train_eegs')))[0]);
 });
-
-/** Every page the Viewer asked for and was served, in the order they came. */
-function pagesRead(page: Page): { request: PageRequest; value: EegPage }[] {
-  const served: { request: PageRequest; value: EegPage }[] = [];
-  const asked = new Map<number, PageRequest>();
-  page.on('websocket', (ws) => {
-    ws.on('framesent', ({ payload }) => {
-      const m = JSON.parse(String(payload)) as { id: number; name: string; request: PageRequest };
-      if (m.name === 'readPage') asked.set(m.id, m.request);
-    });
-    ws.on('framereceived', ({ payload }) => {
-      const m = JSON.parse(String(payload)) as { id?: number; ok?: boolean; value?: EegPage };
-      const request = m.id === undefined ? undefined : asked.get(m.id);
-      if (request && m.ok) served.push({ request, value: m.value! });
-    });
-  });
-  return served;
-}
 
 /** The referential signals of the page the Viewer reads first (0–10 s, 5 s of context), asked of the backend directly. */
 async function referential(): Promise<Float32Array[]> {
@@ -157,13 +139,13 @@ describe('a montage of the reader’s own', () => {
   it('says in one line what of a hand-edited settings file it left out, and opens with the rest', async () => {
     const file = join(data, 'app', 'settings.json');
     const kept = JSON.parse(await readFile(file, 'utf8'));
-    const broken = { name: 'typo', derivations: [{ label: 'Fp1-X9', plus: 'Fp1', minus: 'X9' }] };
+    const broken = { name: 'typo', derivations: [{ label: 'Fp1-Fp1', plus: 'Fp1', minus: 'Fp1' }] };
     await writeFile(file, JSON.stringify({ ...kept, montages: [...kept.montages, broken] }));
     const page = await session.browser.newPage({ viewport: { width: 1500, height: 900 } });
     await openInViewer(page, session.host.url, recording);
     await expect
       .poll(() => page.getByTestId('settings-notice').innerText())
-      .toBe('Saved montages left out of the settings file: montage "typo" row 1: the reference must be another electrode, avg, lap or none');
+      .toBe('Saved montages left out of the settings file: montage "typo" row 1: the reference must be another channel, avg, lap or none');
     expect(await page.getByLabel('Montage').locator('option').allInnerTexts()).toContain('two rows');
     await page.close();
   });

@@ -55,6 +55,8 @@ export interface RecordingInfo {
   durationSec: number;
   /** HMS channels the file lacks. */
   missing: string[];
+  /** The file's other channels — electrodes outside the 19 (T1, A2, Fpz), polygraphy — by name, for a montage's rows (core/montage.ts). */
+  otherChannels: string[];
   /** Electrodes without signal — lacking, empty or flat — whose rows and chains every montage draws flat (core/quality.ts absentElectrodes). */
   absentElectrodes: string[];
   /** The recording's own events (EDF+), then those of the event files beside it, each naming its file as `source`. */

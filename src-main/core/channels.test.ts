@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HMS_CHANNELS, type Recording } from './eeg';
-import { normaliseChannelLabel, toHmsLayout } from './channels';
+import { channelName, normaliseChannelLabel, toHmsLayout } from './channels';
 
 describe('channel labels', () => {
   it.each([
@@ -48,6 +48,22 @@ function recording(channels: string[]): Recording {
     source: { path: 'x.edf', format: 'edf' },
   };
 }
+
+describe('names of the channels outside the HMS layout', () => {
+  it.each([
+    ['EEG T1-REF', 'T1'],
+    ['POL A2', 'A2'],
+    ['EEG FPZ-LE', 'Fpz'],
+    ['Oz.', 'Oz'],
+    ['EEG PO7-REF', 'PO7'],
+    ['FCZ', 'FCz'],
+    ['EEG T7-REF', 'T3'],
+    ['ECG', 'EKG'],
+    [' EMG chin ', 'EMG chin'],
+    ['SpO2', 'SpO2'],
+    ['EEG Photic-REF', 'EEG Photic-REF'],
+  ])('%s → %s', (label, name) => expect(channelName(label)).toBe(name));
+});
 
 describe('HMS layout', () => {
   it('orders channels as HMS does and marks the missing ones as NaN', () => {

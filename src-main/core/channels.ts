@@ -24,6 +24,26 @@ export function normaliseChannelLabel(label: string): string {
   return BY_UPPER.get(MODERN_TO_HMS[electrode] ?? electrode) ?? trimmed;
 }
 
+/**
+ * An electrode of the extended 10-10 system as it is usually written ('FPZ' → 'Fpz', 'T1', 'A2',
+ * 'PO7'): a site's letters, then z or a number.
+ */
+const TEN_TEN = /^(FP|AF|FT|FC|F|TP|T|CP|C|PO|P|O|I|A|M)(Z|\d{1,2})$/;
+const SITE_CASE: Record<string, string> = { FP: 'Fp' };
+
+/**
+ * The name a channel outside the HMS layout goes by in the viewer: an electrode's as the 10-10
+ * system writes it ('EEG T1-REF' → 'T1', 'POL A2' → 'A2', 'Fpz.' → 'Fpz'), else the label as the
+ * file gives it, trimmed ('EMG chin', 'SpO2'). HMS channels keep their HMS names.
+ */
+export function channelName(label: string): string {
+  const hms = normaliseChannelLabel(label);
+  if (HMS_CHANNELS.includes(hms)) return hms;
+  const core = label.trim().toUpperCase().replace(/\s+/g, ' ').replace(PREFIX, '').replace(REFERENCE, '').replace(/\.+$/, '');
+  const site = TEN_TEN.exec(core);
+  return site ? `${SITE_CASE[site[1]] ?? site[1]}${site[2] === 'Z' ? 'z' : site[2]}` : label.trim();
+}
+
 export interface HmsLayout {
   recording: Recording;
   /** HMS channels the file lacks: filled with NaN, so the NaN policy sees them. */

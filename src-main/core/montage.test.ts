@@ -14,18 +14,18 @@ import {
   NEIGHBOURS,
   montageChannelNames,
   montageLabels,
-  montageSources,
+  otherChannelsOf,
 } from './montage';
 
 const input = reference.montage.input.map((row) => Float32Array.from(row));
 
 describe('montages', () => {
-  it('names the input rows each row is computed from: both ends of a chain, an electrode itself, EKG alone', () => {
-    const bipolar = montageSources('bipolar');
+  it('names the channels each row is computed from: both ends of a chain, an electrode itself, EKG alone', () => {
+    const bipolar = derivationSources(builtinMontage('bipolar')!);
     expect(bipolar).toHaveLength(montageChannelNames('bipolar').length);
-    expect(bipolar[0]).toEqual([EEG_ELECTRODES.indexOf('Fp1'), EEG_ELECTRODES.indexOf('F7')]);
-    expect(bipolar.at(-1)).toEqual([EEG_ELECTRODES.length]);
-    expect(montageSources('average')[EEG_ELECTRODES.indexOf('Cz')]).toEqual([EEG_ELECTRODES.indexOf('Cz')]);
+    expect(bipolar[0]).toEqual(['Fp1', 'F7']);
+    expect(bipolar.at(-1)).toEqual(['EKG']);
+    expect(derivationSources(builtinMontage('average')!)[EEG_ELECTRODES.indexOf('Cz')]).toEqual(['Cz']);
   });
 
   it('bipolar double banana equals the numpy reference, EKG last', () => {
@@ -95,7 +95,7 @@ describe('montages', () => {
     const out = deriveMontage(cz, input);
     const at = (e: string) => input[(EEG_ELECTRODES as readonly string[]).indexOf(e)];
     expect(out[0][7]).toBeCloseTo(at('Fp1')[7] - at('Cz')[7], 4);
-    expect(derivationSources(cz)[0]).toEqual([EEG_ELECTRODES.indexOf('Fp1'), EEG_ELECTRODES.indexOf('Cz')]);
+    expect(derivationSources(cz)[0]).toEqual(['Fp1', 'Cz']);
   });
 
   it("computes a montage of the user's rows, and a bad electrode flattens its rows and leaves the average", () => {
@@ -125,8 +125,10 @@ describe('montages', () => {
     const row = { label: 'a', plus: 'Fp1', minus: null };
     expect(() => checkMontage({ name: '', derivations: [row] })).toThrow('a montage needs a name');
     expect(() => checkMontage({ name: 'x', derivations: [] })).toThrow('montage "x" needs 1 to 64 rows');
-    expect(() => checkMontage({ name: 'x', derivations: [row, { ...row, plus: 'Q9' }] })).toThrow('montage "x" row 2: "Q9" is not one of Fp1');
-    expect(() => checkMontage({ name: 'x', derivations: [{ ...row, minus: 'Fp1' }] })).toThrow('row 1: the reference must be another electrode, avg, lap or none');
+    expect(() => checkMontage({ name: 'x', derivations: [row, { ...row, plus: 'EKG' }] })).toThrow('montage "x" row 2: "EKG" is not a channel name');
+    expect(() => checkMontage({ name: 'x', derivations: [row, { ...row, plus: ' T1' }] })).toThrow('row 2: " T1" is not a channel name');
+    expect(() => checkMontage({ name: 'x', derivations: [{ ...row, minus: 'Fp1' }] })).toThrow('row 1: the reference must be another channel, avg, lap or none');
+    expect(() => checkMontage({ name: 'x', derivations: [{ label: 'T1-lap', plus: 'T1', minus: 'lap' }] })).toThrow('row 1: a Laplacian row needs one of Fp1');
     expect(() => checkMontage({ name: 'x', derivations: [row, row] })).toThrow('two rows of one label');
     expect(checkMontage({ name: 'x', derivations: [{ ...row, extra: 1 }] })).toEqual({ name: 'x', derivations: [row] });
     expect(
@@ -153,8 +155,37 @@ describe('montages', () => {
     const mean = (es: string[]) => es.reduce((sum, e) => sum + at(e)[7], 0) / es.length;
     expect(deriveMontage(laplacian, input)[cz][7]).toBeCloseTo(at('Cz')[7] - mean(['Fz', 'C3', 'C4', 'Pz']), 3);
     expect(deriveMontage(laplacian, input, new Set(['C3']))[cz][7]).toBeCloseTo(at('Cz')[7] - mean(['Fz', 'C4', 'Pz']), 3);
-    expect(derivationSources(laplacian)[cz]).toEqual(['Cz', 'Fz', 'C3', 'C4', 'Pz'].map((e) => EEG_ELECTRODES.indexOf(e as 'Cz')));
+    expect(derivationSources(laplacian)[cz]).toEqual(['Cz', 'Fz', 'C3', 'C4', 'Pz']);
     const alone = new Set(['Fp2', 'F7', 'F3']);
     expect(flatDerivations(laplacian, alone)).toEqual(['Fp1-lap', 'F3-lap', 'F7-lap', 'Fp2-lap']);
+  });
+
+  it("draws a row of the file's other channels (T1, A2, a polygraphy lead) from them, and flat when the recording lacks one", () => {
+    const mine = checkMontage({
+      name: 'temporal',
+      derivations: [
+        { label: 'T1-T3', plus: 'T1', minus: 'T3' },
+        { label: 'T1-A2', plus: 'T1', minus: 'A2' },
+        { label: 'EMG chin', plus: 'EMG chin', minus: null },
+        { label: 'F7-T1', plus: 'F7', minus: 'T1' },
+      ],
+    });
+    expect(otherChannelsOf(mine)).toEqual(['T1', 'A2', 'EMG chin']);
+    const at = (e: string) => input[(EEG_ELECTRODES as readonly string[]).indexOf(e)];
+    const t1 = Float32Array.from(at('Fp1'), (v, i) => v * 0.5 + i);
+    const emg = Float32Array.from(at('O2'), (v) => -v);
+    const others = new Map([
+      ['T1', t1],
+      ['EMG chin', emg],
+    ]);
+    const out = deriveMontage(mine, input, new Set(), undefined, others);
+    expect(Array.from(out[0])).toEqual(Array.from(t1, (v, i) => Math.fround(v - at('T3')[i])));
+    expect(out[1].every((v) => v === 0)).toBe(true);
+    expect(Array.from(out[2])).toEqual(Array.from(emg));
+    expect(Array.from(out[3])).toEqual(Array.from(at('F7'), (v, i) => Math.fround(v - t1[i])));
+    expect(flatDerivations(mine, new Set(), others)).toEqual(['T1-A2']);
+    // A recording without T1 (or one where it is marked bad) draws every row that names it flat.
+    expect(flatDerivations(mine, new Set())).toEqual(['T1-T3', 'T1-A2', 'EMG chin', 'F7-T1']);
+    expect(flatDerivations(mine, new Set(['T1']), others)).toEqual(['T1-T3', 'T1-A2', 'F7-T1']);
   });
 });

@@ -3,7 +3,9 @@
  * named list of derivations, each an electrode minus another, minus the average of the electrodes
  * present, or alone — so the Viewer reads the built-in ones (the bipolar "double banana", which
  * models are fed, referential, average, Laplacian, transverse, Cz reference) and the user's own alike. Every
- * montage keeps EKG as its last row, untouched.
+ * montage keeps EKG as its last row, untouched. A reader's row may also name a channel of the file
+ * outside the 19 (T1, A2, Fpz, a polygraphy lead, by core/channels.ts channelName): models never
+ * see one, and a recording without it draws that row flat, as it does a missing electrode's.
  */
 import { EEG_ELECTRODES, EKG_CHANNEL } from './eeg';
 
@@ -43,7 +45,7 @@ export const NEIGHBOURS: Readonly<Record<string, readonly string[]>> = {
   O2: ['O1', 'P4', 'T6'],
 };
 
-/** One row of a montage: `plus` minus `minus` — an electrode, the average reference, or null for `plus` as recorded. */
+/** One row of a montage: `plus` minus `minus` — a channel, the average reference, or null for `plus` as recorded. */
 export interface Derivation {
   label: string;
   plus: string;
@@ -159,6 +161,22 @@ export function montageChannelNames(kind: MontageKind): string[] {
 const ELECTRODE_INDEX = new Map<string, number>(EEG_ELECTRODES.map((e, i) => [e, i]));
 const NO_ELECTRODES: ReadonlySet<string> = new Set();
 
+/** The file's channels outside the 19 electrodes and EKG, by name: the signals, or only which there are. */
+export type OtherChannels = { has(name: string): boolean };
+const NO_OTHERS: ReadonlyMap<string, Float32Array> = new Map();
+
+/** The channels a montage names outside the 19 electrodes (EKG is every montage's last row of its own). */
+export function otherChannelsOf(montage: Montage): string[] {
+  const named = montage.derivations.flatMap((d) => [
+    d.plus,
+    ...(d.minus && !ELECTRODE_INDEX.has(d.minus) && d.minus !== AVERAGE_REFERENCE && d.minus !== LAPLACIAN_REFERENCE ? [d.minus] : []),
+  ]);
+  return [...new Set(named.filter((name) => !ELECTRODE_INDEX.has(name)))];
+}
+
+/** Absent for a montage: marked absent or bad, or a channel the recording does not have. */
+const unusable = (absent: ReadonlySet<string>, others: OtherChannels) => (name: string) => absent.has(name) || (!ELECTRODE_INDEX.has(name) && !others.has(name));
+
 /** The electrodes a derivation's `minus` is the mean of, present or not; none for `plus` as recorded. */
 function referenceElectrodes(d: Derivation): readonly string[] {
   if (d.minus === null) return [];
@@ -171,9 +189,9 @@ function referenceElectrodes(d: Derivation): readonly string[] {
  * Whether a derivation has no true signal: its electrode absent, or every electrode of its
  * reference (a mean is taken over those present).
  */
-const isFlat = (d: Derivation, absent: ReadonlySet<string>) => {
+const isFlat = (d: Derivation, isAbsent: (name: string) => boolean) => {
   const reference = referenceElectrodes(d);
-  return absent.has(d.plus) || (reference.length > 0 && reference.every((e) => absent.has(e)));
+  return isAbsent(d.plus) || (reference.length > 0 && reference.every(isAbsent));
 };
 
 /**
@@ -181,8 +199,9 @@ const isFlat = (d: Derivation, absent: ReadonlySet<string>) => {
  * marked bad: a derivation with an absent electrode at either end is flat, never drawn as the
  * other electrode's referential signal.
  */
-export function flatDerivations(montage: Montage, absent: ReadonlySet<string>): string[] {
-  return montage.derivations.filter((d) => isFlat(d, absent)).map((d) => d.label);
+export function flatDerivations(montage: Montage, absent: ReadonlySet<string>, others: OtherChannels = NO_OTHERS): string[] {
+  const isAbsent = unusable(absent, others);
+  return montage.derivations.filter((d) => isFlat(d, isAbsent)).map((d) => d.label);
 }
 
 export function absentRows(kind: MontageKind, absent: ReadonlySet<string>): string[] {
@@ -190,18 +209,14 @@ export function absentRows(kind: MontageKind, absent: ReadonlySet<string>): stri
 }
 
 /**
- * The input rows (HMS column order: 19 electrodes, then EKG) each row of the montage is computed
- * from: both ends of a derivation, an electrode's own row, a Laplacian's neighbours (a third or a
- * quarter of each). The average reference's mean is left out: it spreads one electrode's
- * interpolated gap thinly over every row, which is not worth a mark.
+ * The channels each row of the montage is computed from, by name: both ends of a derivation, a
+ * channel's own row, a Laplacian's neighbours (a third or a quarter of each), EKG for the last.
+ * The average reference's mean is left out: it spreads one electrode's interpolated gap thinly
+ * over every row, which is not worth a mark.
  */
-export function derivationSources(montage: Montage): number[][] {
+export function derivationSources(montage: Montage): string[][] {
   const ends = (d: Derivation) => [d.plus, ...(d.minus === AVERAGE_REFERENCE ? [] : referenceElectrodes(d))];
-  return [...montage.derivations.map((d) => ends(d).map((e) => ELECTRODE_INDEX.get(e)!)), [EEG_ELECTRODES.length]];
-}
-
-export function montageSources(kind: MontageKind): number[][] {
-  return derivationSources(ofKind(kind));
+  return [...montage.derivations.map(ends), [EKG_CHANNEL]];
 }
 
 /** The mean of `electrodes` less the absent ones, sample by sample, in float64 (as numpy's reference takes it). */
@@ -218,15 +233,17 @@ function meanOf(data: readonly Float32Array[], electrodes: readonly string[], ab
 }
 
 /**
- * `data` holds the 19 electrodes then EKG (HMS column order). Returns the rows in the montage's
- * order (montageLabels), written into `out` when given (a caller that reuses its buffers), else new
- * arrays; the rows `flatDerivations` names are zeros.
+ * `data` holds the 19 electrodes then EKG (HMS column order), `others` the file's other channels
+ * the montage names, as long. Returns the rows in the montage's order (montageLabels), written
+ * into `out` when given (a caller that reuses its buffers), else new arrays; the rows
+ * `flatDerivations` names are zeros.
  */
 export function deriveMontage(
   montage: Montage,
   data: readonly Float32Array[],
   absent: ReadonlySet<string> = NO_ELECTRODES,
   out: Float32Array[] = montageLabels(montage).map(() => new Float32Array(data[0]?.length ?? 0)),
+  others: ReadonlyMap<string, Float32Array> = NO_OTHERS,
 ): Float32Array[] {
   if (data.length !== EEG_ELECTRODES.length + 1) {
     throw new Error(`a montage needs the 19 electrodes and EKG (20 rows), got ${data.length}`);
@@ -234,19 +251,21 @@ export function deriveMontage(
   const n = data[0].length;
   // The average is one mean for every row that uses it; a Laplacian's is its electrode's own.
   const average = montage.derivations.some((d) => d.minus === AVERAGE_REFERENCE) ? meanOf(data, EEG_ELECTRODES, absent) : null;
+  const signal = (name: string) => (ELECTRODE_INDEX.has(name) ? data[ELECTRODE_INDEX.get(name)!] : others.get(name)!);
   const reference = (d: Derivation): ArrayLike<number> | null => {
     if (d.minus === null) return null;
     if (d.minus === AVERAGE_REFERENCE) return average!;
     if (d.minus === LAPLACIAN_REFERENCE) return meanOf(data, NEIGHBOURS[d.plus], absent);
-    return data[ELECTRODE_INDEX.get(d.minus)!];
+    return signal(d.minus);
   };
+  const isAbsent = unusable(absent, others);
   montage.derivations.forEach((d, row) => {
     const y = out[row];
-    if (isFlat(d, absent)) {
+    if (isFlat(d, isAbsent)) {
       y.fill(0);
       return;
     }
-    const x = data[ELECTRODE_INDEX.get(d.plus)!];
+    const x = signal(d.plus);
     const r = reference(d);
     if (r) for (let i = 0; i < n; i++) y[i] = x[i] - r[i];
     else y.set(x);
@@ -280,13 +299,25 @@ function checkDerivation(row: unknown, where: string): Derivation {
   const plus = fieldOf(row, 'plus');
   const minus = fieldOf(row, 'minus');
   if (typeof label !== 'string' || !label.trim() || label.length > MAX_NAME) throw new Error(`${where}: a label of 1 to ${MAX_NAME} characters is needed`);
-  if (typeof plus !== 'string' || !ELECTRODE_INDEX.has(plus)) throw new Error(`${where}: "${String(plus)}" is not one of ${EEG_ELECTRODES.join(' ')}`);
-  if (minus !== null && minus !== AVERAGE_REFERENCE && minus !== LAPLACIAN_REFERENCE && (typeof minus !== 'string' || !ELECTRODE_INDEX.has(minus) || minus === plus)) {
-    throw new Error(`${where}: the reference must be another electrode, ${AVERAGE_REFERENCE}, ${LAPLACIAN_REFERENCE} or none`);
+  if (!isChannelName(plus)) throw new Error(`${where}: "${String(plus)}" is not a channel name (1 to ${MAX_NAME} characters, not ${EKG_CHANNEL})`);
+  if (minus !== null && minus !== AVERAGE_REFERENCE && minus !== LAPLACIAN_REFERENCE && (!isChannelName(minus) || minus === plus)) {
+    throw new Error(`${where}: the reference must be another channel, ${AVERAGE_REFERENCE}, ${LAPLACIAN_REFERENCE} or none`);
   }
+  // The Laplacian's neighbours are those of the 10-20 layout.
+  if (minus === LAPLACIAN_REFERENCE && !ELECTRODE_INDEX.has(plus)) throw new Error(`${where}: a Laplacian row needs one of ${EEG_ELECTRODES.join(' ')}`);
   const gain = fieldOf(row, 'gain');
   if (gain !== undefined && !ROW_GAINS.includes(gain as number)) throw new Error(`${where}: the gain must be one of ${ROW_GAINS.join(', ')}`);
   return { label, plus, minus: minus as string | null, ...(gain === undefined || gain === 1 ? {} : { gain: gain as number }) };
 }
+
+/** A channel a row may name: one of the 19 electrodes or another of a file's (EKG is every montage's last row already). */
+const isChannelName = (name: unknown): name is string =>
+  typeof name === 'string' &&
+  name.trim() === name &&
+  name.length > 0 &&
+  name.length <= MAX_NAME &&
+  name !== EKG_CHANNEL &&
+  name !== AVERAGE_REFERENCE &&
+  name !== LAPLACIAN_REFERENCE;
 
 const fieldOf = (r: unknown, k: string): unknown => (typeof r === 'object' && r !== null ? (r as Record<string, unknown>)[k] : undefined);

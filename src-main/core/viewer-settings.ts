@@ -1,11 +1,13 @@
 /**
  * What the viewer remembers for its user between sessions: how the traces are shown (montage,
- * sensitivity, filters, page length, theme), the montages the user built and the recordings
- * opened last. Read from a file the
+ * sensitivity, filters, page length, theme), the montages the user built, how each montage's rows
+ * are arranged, the electrodes marked bad on each recording and the recordings opened last. Read from a file the
  * user may have edited or an older version wrote, so reading is lenient (a bad field falls back to
  * its default); a request to write comes from outside the backend, so it is checked strictly.
  */
+import { EEG_ELECTRODES } from './eeg';
 import { builtinMontage, checkMontage, type Montage } from './montage';
+import { checkRowLayout, type RowLayout } from './row-layout';
 
 export const THEMES = ['dark', 'paper'] as const;
 export type Theme = (typeof THEMES)[number];
@@ -22,6 +24,10 @@ export type NotchHz = (typeof NOTCH_HZ)[number];
 export const RECENT_MAX = 10;
 /** The user's own montages kept: more than anyone picks from a list. */
 export const SAVED_MONTAGES_MAX = 50;
+/** Montages whose rows are kept arranged: the built-ins and every saved one. */
+export const LAYOUTS_MAX = 64;
+/** Recordings whose bad electrodes are kept: a reader's working set, many times the recent list. */
+export const BAD_RECORDINGS_MAX = 200;
 
 export interface ViewerSettings {
   /** A built-in montage's name or one of `UserSettings.montages`. */
@@ -41,6 +47,10 @@ export interface UserSettings {
   recent: string[];
   /** The montages the user built, in the order saved. */
   montages: Montage[];
+  /** How the reader arranged each montage's rows, by montage name. */
+  layouts: Record<string, RowLayout>;
+  /** The electrodes marked bad on each recording, by path. */
+  bad: Record<string, string[]>;
 }
 
 /** Settings as read back: what was left out of a damaged or hand-edited file is said in one line. */
@@ -80,8 +90,38 @@ export function parseUserSettings(stored: unknown): StoredSettings {
     viewer: settings,
     recent: Array.isArray(recent) ? [...new Set(recent.filter(isPath))].slice(0, RECENT_MAX) : [],
     montages,
+    layouts: keptLayouts(fieldOf(stored, 'layouts')),
+    bad: keptBad(fieldOf(stored, 'bad')),
     ...(problems.length ? { notice: `Saved montages left out of the settings file: ${problems.join('; ')}` } : {}),
   };
+}
+
+const entriesOf = (v: unknown): [string, unknown][] => (typeof v === 'object' && v !== null && !Array.isArray(v) ? Object.entries(v) : []);
+const isMontageName = (n: string) => n.length > 0 && n.length <= 40;
+const electrodesIn = (v: unknown): string[] | null =>
+  Array.isArray(v) && v.every((e) => (EEG_ELECTRODES as readonly unknown[]).includes(e)) ? EEG_ELECTRODES.filter((e) => v.includes(e)) : null;
+
+/** The row layouts a settings file holds that are well formed; the others are dropped (a layout is a convenience). */
+function keptLayouts(stored: unknown): Record<string, RowLayout> {
+  const kept: Record<string, RowLayout> = {};
+  for (const [name, value] of entriesOf(stored).slice(0, LAYOUTS_MAX)) {
+    try {
+      if (isMontageName(name)) kept[name] = checkRowLayout(value, name);
+    } catch {
+      // Left out: the montage is drawn as it is.
+    }
+  }
+  return kept;
+}
+
+/** The bad electrodes a settings file holds, for the recordings it names well. */
+function keptBad(stored: unknown): Record<string, string[]> {
+  const kept: Record<string, string[]> = {};
+  for (const [path, value] of entriesOf(stored).slice(0, BAD_RECORDINGS_MAX)) {
+    const electrodes = electrodesIn(value);
+    if (isPath(path) && electrodes?.length) kept[path] = electrodes;
+  }
+  return kept;
 }
 
 /** The montages a settings file holds that can be drawn, and one phrase for each that cannot. */
@@ -122,7 +162,36 @@ export function checkUserSettings(request: unknown): UserSettings {
   if (typeof montage !== 'string' || !(builtinMontage(montage) || montages.some((m) => m.name === montage)))
     throw new Error('viewer.montage must name a built-in or saved montage');
   const { viewer: settings, recent: paths } = parseUserSettings(request);
-  return { viewer: settings, recent: paths, montages };
+  return { viewer: settings, recent: paths, montages, layouts: checkLayouts(fieldOf(request, 'layouts')), bad: checkBad(fieldOf(request, 'bad')) };
+}
+
+/** Strictly: a map of montage names to layouts, or none (a client that arranges nothing). */
+function checkLayouts(request: unknown): Record<string, RowLayout> {
+  if (request === undefined) return {};
+  const entries = entriesOf(request);
+  if (typeof request !== 'object' || Array.isArray(request) || entries.length > LAYOUTS_MAX)
+    throw new Error(`layouts must map at most ${LAYOUTS_MAX} montage names to row layouts`);
+  return Object.fromEntries(
+    entries.map(([name, value]) => {
+      if (!isMontageName(name)) throw new Error('layouts: a montage name has 1 to 40 characters');
+      return [name, checkRowLayout(value, `layouts["${name}"]`)];
+    }),
+  );
+}
+
+/** Strictly: a map of recording paths to lists of electrodes, or none. */
+function checkBad(request: unknown): Record<string, string[]> {
+  if (request === undefined) return {};
+  const entries = entriesOf(request);
+  if (typeof request !== 'object' || Array.isArray(request) || entries.length > BAD_RECORDINGS_MAX)
+    throw new Error(`bad must map at most ${BAD_RECORDINGS_MAX} recording paths to electrodes`);
+  return Object.fromEntries(
+    entries.map(([path, value]) => {
+      const electrodes = electrodesIn(value);
+      if (!isPath(path) || !electrodes) throw new Error(`bad: each recording's list holds electrodes among ${EEG_ELECTRODES.join(' ')}`);
+      return [path, electrodes];
+    }),
+  );
 }
 
 /** The recent list with `path` first, once, at most RECENT_MAX long. */

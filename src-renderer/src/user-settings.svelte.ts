@@ -5,7 +5,7 @@
  * does not overwrite what was kept with defaults.
  */
 import type { ApiClient, UserSettings } from '../../src-main/core/api';
-import { RECENT_MAX, withRecent, type StoredSettings, type Theme } from '../../src-main/core/viewer-settings';
+import { BAD_RECORDINGS_MAX, RECENT_MAX, withRecent, type StoredSettings, type Theme } from '../../src-main/core/viewer-settings';
 import { viewer } from './view-state.svelte';
 
 class Preferences {
@@ -22,7 +22,15 @@ export const prefs = new Preferences();
 /** What is kept, as it stands now (reading it in an effect subscribes to every setting). */
 export function currentSettings(): UserSettings {
   const { montage, sensitivity, highpassHz, lowpassHz, notchHz, pageSec } = viewer;
-  return { viewer: { montage, sensitivity, highpassHz, lowpassHz, notchHz, pageSec, theme: prefs.theme }, recent: [...prefs.recent], montages: [...viewer.montages] };
+  // The recordings marked last are kept when there are too many: entries keep the order they were first marked in.
+  const bad = Object.entries(viewer.bad).filter(([, electrodes]) => electrodes.length > 0);
+  return {
+    viewer: { montage, sensitivity, highpassHz, lowpassHz, notchHz, pageSec, theme: prefs.theme },
+    recent: [...prefs.recent],
+    montages: [...viewer.montages],
+    layouts: { ...viewer.layouts },
+    bad: Object.fromEntries(bad.slice(-BAD_RECORDINGS_MAX)),
+  };
 }
 
 function apply(s: StoredSettings) {
@@ -34,6 +42,8 @@ function apply(s: StoredSettings) {
     notchHz: s.viewer.notchHz,
     pageSec: s.viewer.pageSec,
     montages: s.montages,
+    layouts: s.layouts,
+    bad: s.bad,
   });
   prefs.notice = s.notice ?? '';
   prefs.theme = s.viewer.theme;

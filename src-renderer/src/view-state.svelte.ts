@@ -20,6 +20,7 @@ import type {
 import { LABELLED_START_SEC } from '../../src-main/core/eeg';
 import type { ModelInfo } from '../../src-main/core/model-info';
 import type { Montage } from '../../src-main/core/montage';
+import type { RowLayout } from '../../src-main/core/row-layout';
 
 /** A page as read, with the request that asked for it: the label and the traces both come from it. */
 export interface LoadedPage {
@@ -38,7 +39,9 @@ class ViewerState {
   montage = $state('bipolar');
   /** The montages the reader built and saved: kept in the settings. */
   montages = $state.raw<Montage[]>([]);
-  /** Electrodes the reader marked bad, per recording (path): each recording's own, kept while the app runs. */
+  /** How the reader arranged each montage's rows (hidden, moved, the file's other channels added), by montage name: kept in the settings. */
+  layouts = $state.raw<Record<string, RowLayout>>({});
+  /** Electrodes the reader marked bad, per recording (path): each recording's own, kept in the settings. */
   bad = $state.raw<Record<string, string[]>>({});
   sensitivity = $state(10);
   highpassHz = $state(0.5);

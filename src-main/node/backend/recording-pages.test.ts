@@ -7,7 +7,7 @@ import { deriveMontage } from '../../core/montage';
 import { encodeEdf } from '../formats/edf-write';
 import { discontinuous } from '../hostile/edf-bytes';
 import { edfRecording, encodeEdfSeconds } from '../hostile/shared';
-import { readHmsLayoutRecording } from '../recording-files';
+import { readHmsLayoutRecording, readRecording } from '../recording-files';
 import { RecordingPages } from './recording-pages';
 
 let dir: string;
@@ -50,6 +50,42 @@ describe('the viewer’s pages, read from the file', () => {
     expect(base64ToFloat32(marked.data[0]).every((v) => v === 0)).toBe(true);
     expect(base64ToFloat32(marked.data[1])).toEqual(deriveMontage(montage, window, new Set(['F7', 'O2']))[1]);
     expect(base64ToFloat32(marked.data[1])).not.toEqual(base64ToFloat32(page.data[1]));
+  });
+
+  it("offers the file's other channels by name and draws a montage's rows of them from the file; a channel the file lacks is a flat row", async () => {
+    const path = join(dir, 'extra.edf');
+    const rec = edfRecording(30, 256);
+    const extra = ['EEG T1-REF', 'POL A2', 'EMG chin'];
+    const signal = (k: number) => Float32Array.from(rec.data[0], (v, i) => v * (k + 2) + Math.sin(i / (k + 3)) * 40);
+    await writeFile(
+      path,
+      encodeEdf({ ...rec, channels: [...rec.channels, ...extra], data: [...rec.data, ...extra.map((_, k) => signal(k))], units: [...rec.units, 'uV', 'uV', 'uV'] }),
+    );
+    const file = await readRecording(path);
+    // Read at the app's 200 Hz, as every signal of the file is.
+    const of = (label: string) => file.data[file.channels.indexOf(label)].subarray(200 * 10, 200 * 20);
+    const pages = new RecordingPages();
+    expect((await pages.info(path)).otherChannels).toEqual(['T1', 'A2', 'EMG chin']);
+    const montage = {
+      name: 'temporal',
+      derivations: [
+        { label: 'T1-T3', plus: 'T1', minus: 'T3' },
+        { label: 'A2', plus: 'A2', minus: null },
+        { label: 'EMG chin', plus: 'EMG chin', minus: null },
+        { label: 'Fpz-Cz', plus: 'Fpz', minus: 'Cz' },
+      ],
+    };
+    const page = await pages.page({ path, startSec: 10, durationSec: 10, montage, contextSec: 0 });
+    expect(page.channels).toEqual(['T1-T3', 'A2', 'EMG chin', 'Fpz-Cz', 'EKG']);
+    expect(page.absentRows).toEqual(['Fpz-Cz']);
+    const rows = page.data.map(base64ToFloat32);
+    expect(rows[0]).toEqual(Float32Array.from(of('EEG T1-REF'), (v, i) => v - of('T3')[i]));
+    expect(rows[1]).toEqual(of('POL A2'));
+    expect(rows[2]).toEqual(of('EMG chin'));
+    expect(rows[3].every((v) => v === 0)).toBe(true);
+    // Marked bad, an other channel is read as absent like an electrode.
+    const bad = await pages.page({ path, startSec: 10, durationSec: 10, montage, bad: ['T1'], contextSec: 0 });
+    expect(bad.absentRows).toEqual(['T1-T3', 'Fpz-Cz']);
   });
 
   it('opens, pages and draws the overview of an EDF+D with a 74-hour gap in bounded memory, the gap said as no data, not as interpolated samples', async () => {

@@ -7,8 +7,8 @@
  */
 import type { InterpolatedSpan, Page, PageRequest, RecordingInfo, SpectrogramView } from '../../core/api';
 import { float32ToBase64 } from '../../core/base64';
-import { EEG_ELECTRODES } from '../../core/eeg';
-import { applyMontage, builtinMontage, CHAIN_GROUPS, derivationSources, deriveMontage, flatDerivations, montageLabels, type Montage } from '../../core/montage';
+import { HMS_CHANNELS } from '../../core/eeg';
+import { applyMontage, builtinMontage, CHAIN_GROUPS, derivationSources, deriveMontage, flatDerivations, montageLabels, otherChannelsOf, type Montage } from '../../core/montage';
 import { absentElectrodes, fillMissing, missingRuns } from '../../core/quality';
 import { regionSpectrogram, SPECTROGRAM_FFT, SPECTROGRAM_REGION_NAMES, SPECTROGRAM_ROW_SEC, spectrogramFrequencies } from '../../core/spectrogram';
 import { openRecordingSource, type RecordingSource } from '../recording-source';
@@ -48,21 +48,26 @@ export class RecordingPages {
     const to = Math.min(total, end + Math.round(req.contextSec * fs));
     const raw = rec.source.read(from, to);
     const montage = typeof req.montage === 'string' ? builtinMontage(req.montage)! : req.montage;
+    // The file's other channels the montage names (those it lacks are absent, and not read).
+    const named = otherChannelsOf(montage).filter((c) => rec.info.otherChannels.includes(c));
+    const otherRaw = rec.source.readOthers(from, to, named);
     // A bad electrode is read as an absent one: what the reader marked and what the file lacks are drawn alike.
     const unusable = new Set([...rec.absent, ...(req.bad ?? [])]);
     // Stretches the recording has no data records for are not interpolated samples of a channel: they are said once, as no data.
     const fileGaps = recordingGaps(rec.source.segments);
     const noData = fileGaps.map(([a, b]): [number, number] => [Math.max(a, start), Math.min(b, end)]).filter(([a, b]) => b > a);
-    const gaps = raw.map((ch, i) =>
-      unusable.has(EEG_ELECTRODES[i])
-        ? []
-        : outside(
-            missingRuns(ch).map(([a, b]): [number, number] => [a + from, b + from]),
-            fileGaps,
-          ),
-    );
-    const rows = deriveMontage(montage, fillMissing(raw).data, unusable);
-    const absent = flatDerivations(montage, unusable);
+    const gapsOf = (ch: Float32Array) =>
+      outside(
+        missingRuns(ch).map(([a, b]): [number, number] => [a + from, b + from]),
+        fileGaps,
+      );
+    const gaps = new Map<string, [number, number][]>([
+      ...HMS_CHANNELS.map((name, i): [string, [number, number][]] => [name, unusable.has(name) ? [] : gapsOf(raw[i])]),
+      ...named.map((name, i): [string, [number, number][]] => [name, unusable.has(name) ? [] : gapsOf(otherRaw[i])]),
+    ]);
+    const others = new Map(named.map((name, i) => [name, fillMissing([otherRaw[i]]).data[0]]));
+    const rows = deriveMontage(montage, fillMissing(raw).data, unusable, undefined, others);
+    const absent = flatDerivations(montage, unusable, others);
     const channels = montageLabels(montage);
     return {
       startSec: start / fs,
@@ -177,11 +182,11 @@ function overview(source: RecordingSource, absent: Set<string>): ReturnType<type
   return { timeSec, frequenciesHz: spectrogramFrequencies(fs), power };
 }
 
-/** Each montage row's interpolated spans within samples [start, end): the union of its sources' gaps. */
-function interpolatedSpans(montage: Montage, gaps: [number, number][][], start: number, end: number, fs: number): InterpolatedSpan[] {
+/** Each montage row's interpolated spans within samples [start, end): the union of its sources' gaps (by channel name). */
+function interpolatedSpans(montage: Montage, gaps: ReadonlyMap<string, [number, number][]>, start: number, end: number, fs: number): InterpolatedSpan[] {
   return derivationSources(montage).flatMap((sources, row) => {
     const runs = sources
-      .flatMap((i) => gaps[i])
+      .flatMap((name) => gaps.get(name) ?? [])
       .map(([a, b]): [number, number] => [Math.max(a, start), Math.min(b, end)])
       .filter(([a, b]) => b > a)
       .sort((x, y) => x[0] - y[0]);
@@ -224,6 +229,7 @@ function recordingInfo(source: RecordingSource, absent: Set<string>): RecordingI
     sampleRateHz: fs,
     durationSec: source.samples / fs,
     missing: source.missing,
+    otherChannels: source.otherChannels,
     absentElectrodes: [...absent],
     annotations: source.annotations,
     ...(gaps.length ? { gaps } : {}),

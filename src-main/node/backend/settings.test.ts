@@ -13,9 +13,15 @@ describe('settings kept in the data folder', () => {
     dir = await mkdtemp(join(tmpdir(), 'hms-settings-'));
     const data = join(dir, 'app');
     const service = createService({ dataDir: data });
-    expect(await service.readSettings({})).toEqual({ viewer: DEFAULT_VIEWER_SETTINGS, recent: [], montages: [] });
+    expect(await service.readSettings({})).toEqual({ viewer: DEFAULT_VIEWER_SETTINGS, recent: [], montages: [], layouts: {}, bad: {} });
     const mine = { name: 'mine', derivations: [{ label: 'Cz-avg', plus: 'Cz', minus: 'avg' }] };
-    const settings = { viewer: { ...DEFAULT_VIEWER_SETTINGS, theme: 'paper' as const, pageSec: 30, montage: 'mine' }, recent: ['/r/a.edf'], montages: [mine] };
+    const settings = {
+      viewer: { ...DEFAULT_VIEWER_SETTINGS, theme: 'paper' as const, pageSec: 30, montage: 'mine' },
+      recent: ['/r/a.edf'],
+      montages: [mine],
+      layouts: { bipolar: { order: ['Fz-Cz'], hidden: ['Fp1-F7'], others: ['T1'] } },
+      bad: { '/r/a.edf': ['F7', 'O2'] },
+    };
     await Promise.all([service.writeSettings({ ...settings, recent: [] }), service.writeSettings(settings)]);
     expect(await createService({ dataDir: data }).readSettings({})).toEqual(settings);
     expect(JSON.parse(await readFile(join(data, 'settings.json'), 'utf8'))).toEqual(settings);
@@ -35,13 +41,13 @@ describe('settings kept in the data folder', () => {
   it('reads a hand-edited file with a broken montage: the others kept, the broken one said in one line, never a crash', async () => {
     dir = await mkdtemp(join(tmpdir(), 'hms-settings-'));
     const good = { name: 'mine', derivations: [{ label: 'Fp1-F7', plus: 'Fp1', minus: 'F7' }] };
-    const broken = { name: 'typo', derivations: [{ label: 'Fp1-Q7', plus: 'Fp1', minus: 'Q7' }] };
+    const broken = { name: 'typo', derivations: [{ label: 'Fp1-Fp1', plus: 'Fp1', minus: 'Fp1' }] };
     await writeFile(join(dir, 'settings.json'), JSON.stringify({ viewer: { ...DEFAULT_VIEWER_SETTINGS, montage: 'typo' }, recent: [], montages: [broken, good, 'x'] }));
     const read = await createService({ dataDir: dir }).readSettings({});
     expect(read.montages).toEqual([good]);
     expect(read.viewer.montage).toBe(DEFAULT_VIEWER_SETTINGS.montage);
     expect(read.notice).toBe(
-      'Saved montages left out of the settings file: montage "typo" row 1: the reference must be another electrode, avg, lap or none; a montage needs a name of 1 to 40 characters',
+      'Saved montages left out of the settings file: montage "typo" row 1: the reference must be another channel, avg, lap or none; a montage needs a name of 1 to 40 characters',
     );
     expect(read.notice).not.toContain('\n');
   });
