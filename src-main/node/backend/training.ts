@@ -34,6 +34,9 @@ export function createTrainingHandlers(dataDir: string, emit: ApiEmit, jobs: Job
       if (!MODELS.some((m) => m.name === request.model)) throw new InputError(`unknown model "${request.model}"`, 'unknown-model');
       const dataset = resolve(request.dataset);
       const runDir = resolve(request.runDir ?? join(dataDir, 'runs', `${new Date().toISOString().replace(/[:.]/g, '-')}-${request.model}`));
+      // A run going on is said first: its folder may not hold run.json yet. Checked again after the
+      // reads below, right before the job starts, so two requests at once cannot both start.
+      refuseSecondRun(jobs, dataset, runDir);
       if (request.runDir) await refuseNonRunFolder(runDir);
       const history = request.runDir ? await earlierEpochs(runDir) : [];
       refuseSecondRun(jobs, dataset, runDir);
