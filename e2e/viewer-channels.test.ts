@@ -96,7 +96,7 @@ describe('every channel of the file', () => {
     await page.close();
   });
 
-  it("hides and moves the double banana's rows in place, and keeps that and the bad electrodes across a reload", async () => {
+  it('hides and moves the double banana’s rows in place, marks a file’s other channel bad, and keeps the layout and the bad channels across a reload', async () => {
     const page = await session.browser.newPage({ viewport: { width: 1500, height: 900 } });
     const served = pagesRead(page);
     await openInViewer(page, session.host.url, withExtras);
@@ -105,12 +105,13 @@ describe('every channel of the file', () => {
     await page.getByLabel('show Fp1-F7').uncheck();
     await page.getByLabel('move Cz-Pz up').click();
     await page.getByLabel('bad O2').check();
-    const arranged = (r: PageRequest) => asked('bipolar')(r) && String(r.bad) === 'O2';
+    await page.getByLabel('bad T1').check();
+    const arranged = (r: PageRequest) => asked('bipolar')(r) && String(r.bad) === 'O2,T1';
     const expected = ['F7-T3', 'T3-T5', 'T5-O1', 'Fp2-F8'];
     await expect.poll(() => lastPage(served, withExtras, arranged)?.channels.slice(0, 4), { timeout: 15_000 }).toEqual(expected);
     const shown = lastPage(served, withExtras, arranged)!;
     expect(shown.channels.slice(14, 18)).toEqual(['P4-O2', 'Cz-Pz', 'Fz-Cz', 'T1']);
-    expect(shown.absentRows).toEqual(['T6-O2', 'P4-O2']);
+    expect(shown.absentRows).toEqual(['T6-O2', 'P4-O2', 'T1']);
 
     const file = join(session.dir, 'app', 'settings.json');
     await expect
@@ -118,7 +119,7 @@ describe('every channel of the file', () => {
         const kept = JSON.parse(await readFile(file, 'utf8').catch(() => '{}'));
         return [kept.layouts?.bipolar?.hidden, kept.bad];
       })
-      .toEqual([['Fp1-F7'], { [withExtras]: ['O2'] }]);
+      .toEqual([['Fp1-F7'], { [withExtras]: ['O2', 'T1'] }]);
 
     served.length = 0;
     await page.reload();
@@ -126,6 +127,7 @@ describe('every channel of the file', () => {
     await page.getByLabel('Montage').selectOption('bipolar');
     await expect.poll(() => lastPage(served, withExtras, arranged)?.channels, { timeout: 15_000 }).toEqual(shown.channels);
     await expect.poll(() => page.getByLabel('bad O2').isChecked()).toBe(true);
+    expect(await page.getByLabel('bad T1').isChecked()).toBe(true);
     await openRows(page);
     expect(await page.getByLabel('show Fp1-F7').isChecked()).toBe(false);
     await page.getByRole('button', { name: 'As the montage is' }).click();

@@ -39,7 +39,7 @@ describe('the API contract', () => {
     expect(API_VALIDATORS.readPage({ ...page, montage: 'transverse', bad: ['O1', 'O1'] })).toEqual({ ...page, montage: 'transverse', bad: ['O1'] });
     expect(() => API_VALIDATORS.readPage({ ...page, montage: 'banana' })).toThrow('montage must be one of bipolar, referential, average, Laplacian, transverse, Cz reference');
     expect(() => API_VALIDATORS.readPage({ ...page, montage: { name: 'x', derivations: [{ label: 'a', plus: 'Q1', minus: 'Q1' }] } })).toThrow('montage "x" row 1');
-    expect(() => API_VALIDATORS.readPage({ ...page, montage: 'bipolar', bad: ['EKG'] })).toThrow('bad must be a list of electrodes');
+    expect(() => API_VALIDATORS.readPage({ ...page, montage: 'bipolar', bad: ['EKG'] })).toThrow('bad must be a list of at most 128 channel names');
     expect(() => API_VALIDATORS.listJobs({ kind: 'training' })).toThrow('listJobs takes no arguments');
   });
 

@@ -6,7 +6,7 @@
 import type { ApiName, ApiRequest } from './api';
 import type { Annotation } from './eeg';
 import { EEG_ELECTRODES } from './eeg';
-import { BUILTIN_MONTAGES, builtinMontage, checkMontage, type Montage } from './montage';
+import { BUILTIN_MONTAGES, builtinMontage, checkMontage, isChannelName, type Montage } from './montage';
 import { STAGE_NAMES, type StageName } from './training';
 import { checkUserSettings } from './viewer-settings';
 
@@ -79,7 +79,7 @@ export const API_VALIDATORS: { [K in ApiName]: (request: unknown) => ApiRequest<
       durationSec: finiteNumber(r, 'durationSec', 0.1, 600),
       contextSec: finiteNumber(r, 'contextSec', 0, 60),
       montage: pageMontage(field(r, 'montage')),
-      ...(bad === undefined ? {} : { bad: electrodeList(bad) }),
+      ...(bad === undefined ? {} : { bad: channelList(bad) }),
     };
   },
 };
@@ -91,10 +91,14 @@ function pageMontage(m: unknown): string | Montage {
   return m;
 }
 
-function electrodeList(v: unknown): string[] {
-  const names: readonly string[] = EEG_ELECTRODES;
-  if (!Array.isArray(v) || !v.every((e) => names.includes(e as string))) throw new Error(`bad must be a list of electrodes among ${EEG_ELECTRODES.join(' ')}`);
-  return [...new Set(v as string[])];
+/** More channels than a file has. */
+const MAX_BAD = 128;
+
+/** Channels marked bad: the 19 electrodes, or a file's other channels by name. */
+function channelList(v: unknown): string[] {
+  if (!Array.isArray(v) || v.length > MAX_BAD || !v.every(isChannelName))
+    throw new Error(`bad must be a list of at most ${MAX_BAD} channel names (electrodes such as ${EEG_ELECTRODES.slice(0, 3).join(' ')})`);
+  return [...new Set(v)];
 }
 
 /** Events a user made: at most 100,000, each with seconds ≥ 0 and a text of at most 1,000 characters. */

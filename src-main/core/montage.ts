@@ -310,8 +310,8 @@ function checkDerivation(row: unknown, where: string): Derivation {
   return { label, plus, minus: minus as string | null, ...(gain === undefined || gain === 1 ? {} : { gain: gain as number }) };
 }
 
-/** A channel a row may name: one of the 19 electrodes or another of a file's (EKG is every montage's last row already). */
-const isChannelName = (name: unknown): name is string =>
+/** A channel a row may name, or a reader may mark bad: one of the 19 electrodes or another of a file's (EKG is every montage's last row already). */
+export const isChannelName = (name: unknown): name is string =>
   typeof name === 'string' &&
   name.trim() === name &&
   name.length > 0 &&

@@ -19,14 +19,14 @@ describe('viewer settings', () => {
     const layout = { order: ['Cz-Pz', 'Fz-Cz'], hidden: ['Fp1-F7'], others: ['T1', 'A2'] };
     const stored = {
       layouts: { bipolar: layout, average: { order: 'x' }, [''.padEnd(41, 'x')]: layout },
-      bad: { '/a.edf': ['O2', 'F7', 'F7'], '/b.edf': ['Q9'], '/c.edf': [] },
+      bad: { '/a.edf': ['T1', 'O2', 'F7', 'F7'], '/b.edf': [3], '/c.edf': [] },
     };
-    expect(parseUserSettings(stored)).toMatchObject({ layouts: { bipolar: layout }, bad: { '/a.edf': ['F7', 'O2'] } });
+    expect(parseUserSettings(stored)).toMatchObject({ layouts: { bipolar: layout }, bad: { '/a.edf': ['F7', 'O2', 'T1'] } });
     const request = { viewer: paper, recent: [], montages: [] };
     expect(checkUserSettings({ ...request, layouts: { bipolar: layout }, bad: { '/a.edf': ['F7'] } })).toMatchObject({ layouts: { bipolar: layout }, bad: { '/a.edf': ['F7'] } });
     expect(() => checkUserSettings({ ...request, layouts: { bipolar: { ...layout, hidden: [3] } } })).toThrow('layouts["bipolar"].hidden must be a list of at most 128 names');
     expect(() => checkUserSettings({ ...request, layouts: [] })).toThrow('layouts must map at most 64 montage names');
-    expect(() => checkUserSettings({ ...request, bad: { '/a.edf': ['Q9'] } })).toThrow("bad: each recording's list holds electrodes among Fp1");
+    expect(() => checkUserSettings({ ...request, bad: { '/a.edf': ['EKG'] } })).toThrow("bad: each recording's list holds at most 128 channel names");
   });
 
   it('checks a request to store them strictly, naming the field', () => {

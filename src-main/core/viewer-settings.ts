@@ -6,7 +6,7 @@
  * its default); a request to write comes from outside the backend, so it is checked strictly.
  */
 import { EEG_ELECTRODES } from './eeg';
-import { builtinMontage, checkMontage, type Montage } from './montage';
+import { builtinMontage, checkMontage, isChannelName, type Montage } from './montage';
 import { checkRowLayout, type RowLayout } from './row-layout';
 
 export const THEMES = ['dark', 'paper'] as const;
@@ -49,7 +49,7 @@ export interface UserSettings {
   montages: Montage[];
   /** How the reader arranged each montage's rows, by montage name. */
   layouts: Record<string, RowLayout>;
-  /** The electrodes marked bad on each recording, by path. */
+  /** The channels marked bad on each recording, by path. */
   bad: Record<string, string[]>;
 }
 
@@ -98,8 +98,11 @@ export function parseUserSettings(stored: unknown): StoredSettings {
 
 const entriesOf = (v: unknown): [string, unknown][] => (typeof v === 'object' && v !== null && !Array.isArray(v) ? Object.entries(v) : []);
 const isMontageName = (n: string) => n.length > 0 && n.length <= 40;
-const electrodesIn = (v: unknown): string[] | null =>
-  Array.isArray(v) && v.every((e) => (EEG_ELECTRODES as readonly unknown[]).includes(e)) ? EEG_ELECTRODES.filter((e) => v.includes(e)) : null;
+/** A recording's bad channels: electrodes in the 10-20 order, then its other channels as marked. */
+const channelsIn = (v: unknown): string[] | null =>
+  Array.isArray(v) && v.length <= 128 && v.every(isChannelName)
+    ? [...EEG_ELECTRODES.filter((e) => v.includes(e)), ...new Set(v.filter((c) => !(EEG_ELECTRODES as readonly string[]).includes(c)))]
+    : null;
 
 /** The row layouts a settings file holds that are well formed; the others are dropped (a layout is a convenience). */
 function keptLayouts(stored: unknown): Record<string, RowLayout> {
@@ -118,8 +121,8 @@ function keptLayouts(stored: unknown): Record<string, RowLayout> {
 function keptBad(stored: unknown): Record<string, string[]> {
   const kept: Record<string, string[]> = {};
   for (const [path, value] of entriesOf(stored).slice(0, BAD_RECORDINGS_MAX)) {
-    const electrodes = electrodesIn(value);
-    if (isPath(path) && electrodes?.length) kept[path] = electrodes;
+    const channels = channelsIn(value);
+    if (isPath(path) && channels?.length) kept[path] = channels;
   }
   return kept;
 }
@@ -179,7 +182,7 @@ function checkLayouts(request: unknown): Record<string, RowLayout> {
   );
 }
 
-/** Strictly: a map of recording paths to lists of electrodes, or none. */
+/** Strictly: a map of recording paths to lists of channels, or none. */
 function checkBad(request: unknown): Record<string, string[]> {
   if (request === undefined) return {};
   const entries = entriesOf(request);
@@ -187,9 +190,9 @@ function checkBad(request: unknown): Record<string, string[]> {
     throw new Error(`bad must map at most ${BAD_RECORDINGS_MAX} recording paths to electrodes`);
   return Object.fromEntries(
     entries.map(([path, value]) => {
-      const electrodes = electrodesIn(value);
-      if (!isPath(path) || !electrodes) throw new Error(`bad: each recording's list holds electrodes among ${EEG_ELECTRODES.join(' ')}`);
-      return [path, electrodes];
+      const channels = channelsIn(value);
+      if (!isPath(path) || !channels) throw new Error(`bad: each recording's list holds at most 128 channel names`);
+      return [path, channels];
     }),
   );
 }
