@@ -1,8 +1,10 @@
 /**
  * Preprocessing throughput: a folder of 50-s HMS files (real encoding, 0.01-µV-quantised values
- * like the competition's) through the same parallel cache build `hms preprocess` runs.
+ * like the competition's) through the same parallel cache build `hms preprocess` runs — a few
+ * hundred files, or as many as the competition has (17,001), of which all but a few hundred are
+ * hard links: what is timed is reading, decoding, filtering and writing each file, whatever its bytes.
  */
-import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { link, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HMS_CHANNELS, WINDOW_SAMPLES } from '../../core/eeg';
@@ -36,15 +38,22 @@ function syntheticChannel(seed: number): Float32Array {
   return out;
 }
 
-export async function writeBenchFolder(dir: string, files: number): Promise<void> {
+/** The competition's number of EEGs (DESIGN §6c). */
+export const HMS_EEG_FILES = 17_001;
+
+/** `files` recordings with a train.csv row each; past the first `distinct`, each is a hard link to one of them. */
+export async function writeBenchFolder(dir: string, files: number, distinct = files): Promise<void> {
   await mkdir(join(dir, 'train_eegs'), { recursive: true });
   const rows = [TRAIN_COLUMNS.join(',')];
+  const path = (f: number) => join(dir, 'train_eegs', `${1000 + f}.parquet`);
   for (let f = 0; f < files; f++) {
     const eegId = String(1000 + f);
-    await writeHmsParquet(
-      join(dir, 'train_eegs', `${eegId}.parquet`),
-      HMS_CHANNELS.map((name, c) => ({ name, type: 'FLOAT' as const, data: syntheticChannel(f * 31 + c + 1) })),
-    );
+    if (f >= distinct) await link(path(f % distinct), path(f));
+    else
+      await writeHmsParquet(
+        path(f),
+        HMS_CHANNELS.map((name, c) => ({ name, type: 'FLOAT' as const, data: syntheticChannel(f * 31 + c + 1) })),
+      );
     rows.push([eegId, 0, 0, eegId, 0, 0, 5000 + f, 100 + (f % 20), 'Other', 0, 0, 0, 0, 0, 3].join(','));
   }
   await writeFileAtomic(join(dir, 'train.csv'), rows.join('\n') + '\n');
@@ -85,6 +94,40 @@ export async function benchPreprocess(files = 300, threads = availableParallelis
       parseMsMedian: median(parseMs.slice(3)),
       preprocessMsMedian: median(preMs.slice(3)),
     };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export interface PreprocessScaleBench {
+  preprocessFiles: number;
+  preprocessFilesPerSec: number;
+  /** The cache written, GB (float32 at 200 Hz, the default). */
+  preprocessCacheGb: number;
+}
+
+export interface PreprocessScaleOptions {
+  files?: number;
+  /** Files written; the others are hard links to them. */
+  distinct?: number;
+  threads?: number;
+  onStatus?: (line: string) => void;
+}
+
+/** `hms preprocess` over a folder of the competition's size: files/s of the whole build, and the cache's size. */
+export async function benchPreprocessAtScale(o: PreprocessScaleOptions = {}): Promise<PreprocessScaleBench> {
+  const { files = HMS_EEG_FILES, threads = availableParallelism(), onStatus = () => {} } = o;
+  const dir = await mkdtemp(join(tmpdir(), 'hms-bench-pre-scale-'));
+  try {
+    onStatus(`writing ${files} parquet files…`);
+    await writeBenchFolder(dir, files, Math.min(files, o.distinct ?? 256));
+    onStatus(`preprocessing ${files} files on ${threads} threads…`);
+    const started = performance.now();
+    const { manifest } = await buildCache(dir, join(dir, 'cache'), { threads });
+    const seconds = (performance.now() - started) / 1000;
+    if (manifest?.recordings.length !== files) throw new Error(`the benchmark cache holds ${manifest?.recordings.length ?? 0} of ${files} recordings`);
+    const bytes = manifest.recordings.reduce((n, r) => n + r.shape[0] * r.shape[1] * 4, 0);
+    return { preprocessFiles: files, preprocessFilesPerSec: files / seconds, preprocessCacheGb: bytes / 1e9 };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -11,7 +11,7 @@ import { benchBatch } from '../bench/batch-bench';
 import { benchEdfDay } from '../bench/edf-day-bench';
 import { benchGenerate } from '../bench/generate-bench';
 import { benchInfer } from '../bench/infer-bench';
-import { benchPreprocess } from '../bench/preprocess-bench';
+import { benchPreprocess, benchPreprocessAtScale } from '../bench/preprocess-bench';
 import { benchQuality, DEFAULT_QUALITY_SEEDS } from '../bench/quality-bench';
 import { benchScale } from '../bench/scale-bench';
 import { benchTrain } from '../bench/train-bench';
@@ -33,8 +33,8 @@ const BENCHES: Record<string, Bench> = {
   train: async () => ({ ...(await benchTrain({ models: true, pytorch: true })) }),
   infer: async () => ({ ...(await benchInfer()) }),
   batch: async ({ files }) => ({ ...(await benchBatch(files)) }),
-  // Training's memory and speed as the cache grows, then the day-long EDF's open, timeline and memory.
-  scale: async () => ({ ...(await benchScale()), ...(await benchEdfDay()) }),
+  // Training's memory and speed as the cache grows, preprocessing the competition's 17,001 files, then the day-long EDF's open, timeline and memory.
+  scale: async ({ threads }) => ({ ...(await benchScale()), ...(await benchPreprocessAtScale({ threads })), ...(await benchEdfDay()) }),
   // In one line: each seed's KL/prior and the verdict; `hms bench quality` prints the whole table.
   quality: async () => {
     const r = await benchQuality({ seeds: DEFAULT_QUALITY_SEEDS, trainSeconds: DEMO_TRAIN_MINUTES * 60 });
