@@ -56,6 +56,39 @@ export const CHAIN_NET: ModelSpec = {
 };
 
 /**
+ * Chainnet's per-chain CNN with a recurrent head, for sets larger than the built-in one: the top
+ * raw-EEG solutions read each chain's CNN features over time with a GRU or LSTM, so a pattern's
+ * rhythm and its evolution across the 50 s count, not only how much of it there is on average.
+ * The CNN pools once more, to 39 steps of 1.3 s at 50 Hz, which a 32-unit LSTM reads per chain
+ * (trained on onnxruntime unrolled, ort/recurrent-layers.ts); its last output goes through
+ * chainnet's hemisphere-symmetric head. ~59k weights.
+ */
+export const CHAIN_LSTM: ModelSpec = {
+  name: 'chainlstm',
+  description: "Chainnet's per-chain CNN at 50 Hz pooled to 39 steps, an LSTM of 32 over each chain's steps, hemisphere-symmetric sums and differences, batch norm, MLP",
+  input: INPUT,
+  layers: [
+    MICROVOLTS_TO_UNITS,
+    { kind: 'avgPool1d', size: 4 },
+    { kind: 'splitChannels' },
+    { kind: 'conv1d', filters: 16, kernelSize: 7, padding: 'same', activation: 'relu', init: 'he' },
+    { kind: 'maxPool1d', size: 4 },
+    { kind: 'conv1d', filters: 32, kernelSize: 7, padding: 'same', activation: 'relu', init: 'he' },
+    { kind: 'maxPool1d', size: 4 },
+    { kind: 'conv1d', filters: 32, kernelSize: 5, padding: 'same', activation: 'relu', init: 'he' },
+    { kind: 'maxPool1d', size: 4 },
+    { kind: 'lstm', units: 32, returnSequences: false },
+    { kind: 'mergeChannels' },
+    { kind: 'hemisphereSymmetric', pairs: BIPOLAR_MIRROR_PAIRS },
+    { kind: 'batchNorm' },
+    { kind: 'dropout', rate: 0.3 },
+    { kind: 'dense', units: 64, activation: 'relu' },
+    { kind: 'dropout', rate: 0.3 },
+    { kind: 'dense', units: 6, activation: 'linear' },
+  ],
+};
+
+/**
  * The notebook's `ConvModel`, layer for layer (its flatten is time-major here: it is trained here),
  * after the same µV scaling as every shipped model.
  */
@@ -101,7 +134,7 @@ export const CONV_LSTM: ModelSpec = {
   ],
 };
 
-export const MODELS: readonly ModelSpec[] = [CHAIN_NET, CONV_MODEL, CONV_LSTM];
+export const MODELS: readonly ModelSpec[] = [CHAIN_NET, CHAIN_LSTM, CONV_MODEL, CONV_LSTM];
 export const DEFAULT_MODEL = CHAIN_NET;
 
 export function modelByName(name: string): ModelSpec {

@@ -4,7 +4,7 @@
  * reference net and the shipped models, from the same weights, batch and dropout masks.
  */
 import { describe, expect, it } from 'vitest';
-import { CHAIN_NET, CONV_MODEL } from '../../../core/model-zoo';
+import { CHAIN_LSTM, CHAIN_NET, CONV_MODEL } from '../../../core/model-zoo';
 import { type LayerSpec, type ModelSpec, REFERENCE_NET } from '../../../core/models';
 import { SMALL_CHAIN_NET, SMALL_NET } from '../small-nets.test-support';
 import { compareStep } from './against-tfjs.test-support';
@@ -89,6 +89,17 @@ export const LAYER_NETS: ModelSpec[] = [
     },
     { kind: 'dense', units: 6, activation: 'linear' },
   ]),
+  net(
+    'lstm-sequences-last-step',
+    [
+      { kind: 'conv1d', filters: 5, kernelSize: 4, stride: 4, padding: 'valid', activation: 'linear' },
+      { kind: 'lstm', units: 6, returnSequences: true },
+      { kind: 'dropout', rate: 0.2 },
+      { kind: 'lstm', units: 5, returnSequences: false },
+      { kind: 'dense', units: 6, activation: 'linear' },
+    ],
+    { channels: 3, samples: 40 },
+  ),
 ];
 
 /** The shipped models' layers at a shorter input where the full one would take the cpu backend minutes. */
@@ -131,6 +142,7 @@ describe('training graph gradients equal tfjs cpu', () => {
   for (const [spec, rows, tolerance] of [
     [REFERENCE_NET, 2, TOLERANCE],
     [short(CHAIN_NET, 2000), 4, 5e-4],
+    [short(CHAIN_LSTM, 2000), 4, 5e-4],
     [short(CONV_MODEL, 160), 2, TOLERANCE],
   ] as const) {
     it(`model ${spec.name}`, { timeout: 120_000 }, async () => expectClose(await compareStep(spec, { rows }), tolerance));

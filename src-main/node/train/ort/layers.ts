@@ -9,6 +9,7 @@ import { BATCH_NORM_EPSILON } from '../build-model';
 import { avgPool1d, conv1d, globalAvgPool1d, maxPool1d } from './conv-layers';
 import type { GraphBuilder } from './graph-builder';
 import type { Backward, LayerContext } from './layer-context';
+import { lstm } from './recurrent-layers';
 
 /** Where the fused ReLU + max-pool gradient applies: a ReLU conv1d whose output goes straight into a max pool. */
 export interface Neighbours {
@@ -59,7 +60,7 @@ export function layerNodes(c: LayerContext, shape: LayerShape, x: string, near: 
     case 'dense':
       return dense(c, shape, x);
     case 'lstm':
-      throw new Error(`${shape.name}: LSTM layers do not train on onnxruntime yet`);
+      return lstm(c, shape, x);
   }
 }
 
