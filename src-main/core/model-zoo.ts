@@ -3,13 +3,36 @@
  * window: 18 bipolar chains + EKG (19 rows) × 10,000 samples at 200 Hz.
  */
 import { WINDOW_SAMPLES } from './eeg';
-import type { ModelSpec } from './models';
+import type { LayerSpec, ModelSpec } from './models';
 import { BIPOLAR_MIRROR_PAIRS } from './montage';
 
 const INPUT = { channels: 19, samples: WINDOW_SAMPLES };
 
 /** Preprocessed EEG is clipped to ±1024 µV and mostly within ±100: ÷100 brings it near unit scale. */
 const MICROVOLTS_TO_UNITS = { kind: 'scale', factor: 0.01 } as const;
+
+/** Chainnet's front: µV to units, 50 Hz, then one small CNN shared by every chain (see CHAIN_NET). */
+const PER_CHAIN_CNN: readonly LayerSpec[] = [
+  MICROVOLTS_TO_UNITS,
+  { kind: 'avgPool1d', size: 4 },
+  { kind: 'splitChannels' },
+  { kind: 'conv1d', filters: 16, kernelSize: 7, padding: 'same', activation: 'relu', init: 'he' },
+  { kind: 'maxPool1d', size: 4 },
+  { kind: 'conv1d', filters: 32, kernelSize: 7, padding: 'same', activation: 'relu', init: 'he' },
+  { kind: 'maxPool1d', size: 4 },
+  { kind: 'conv1d', filters: 32, kernelSize: 5, padding: 'same', activation: 'relu', init: 'he' },
+];
+
+/** Chainnet's head: each chain's features side by side, made blind to which hemisphere is which, batch-normalised, a small MLP. */
+const SYMMETRIC_HEAD: readonly LayerSpec[] = [
+  { kind: 'mergeChannels' },
+  { kind: 'hemisphereSymmetric', pairs: BIPOLAR_MIRROR_PAIRS },
+  { kind: 'batchNorm' },
+  { kind: 'dropout', rate: 0.3 },
+  { kind: 'dense', units: 64, activation: 'relu' },
+  { kind: 'dropout', rate: 0.3 },
+  { kind: 'dense', units: 6, activation: 'linear' },
+];
 
 /**
  * The default, sized to train well on a laptop CPU, after what worked for the best raw-EEG
@@ -34,25 +57,7 @@ export const CHAIN_NET: ModelSpec = {
   name: 'chainnet',
   description: "Shared per-chain CNN at 50 Hz, log of each chain's pooled features, hemisphere-symmetric sums and differences, batch norm, MLP (default)",
   input: INPUT,
-  layers: [
-    MICROVOLTS_TO_UNITS,
-    { kind: 'avgPool1d', size: 4 },
-    { kind: 'splitChannels' },
-    { kind: 'conv1d', filters: 16, kernelSize: 7, padding: 'same', activation: 'relu', init: 'he' },
-    { kind: 'maxPool1d', size: 4 },
-    { kind: 'conv1d', filters: 32, kernelSize: 7, padding: 'same', activation: 'relu', init: 'he' },
-    { kind: 'maxPool1d', size: 4 },
-    { kind: 'conv1d', filters: 32, kernelSize: 5, padding: 'same', activation: 'relu', init: 'he' },
-    { kind: 'globalAvgPool1d' },
-    { kind: 'log', epsilon: 0.01 },
-    { kind: 'mergeChannels' },
-    { kind: 'hemisphereSymmetric', pairs: BIPOLAR_MIRROR_PAIRS },
-    { kind: 'batchNorm' },
-    { kind: 'dropout', rate: 0.3 },
-    { kind: 'dense', units: 64, activation: 'relu' },
-    { kind: 'dropout', rate: 0.3 },
-    { kind: 'dense', units: 6, activation: 'linear' },
-  ],
+  layers: [...PER_CHAIN_CNN, { kind: 'globalAvgPool1d' }, { kind: 'log', epsilon: 0.01 }, ...SYMMETRIC_HEAD],
 };
 
 /**
@@ -67,25 +72,7 @@ export const CHAIN_LSTM: ModelSpec = {
   name: 'chainlstm',
   description: "Chainnet's per-chain CNN at 50 Hz pooled to 39 steps, an LSTM of 32 over each chain's steps, hemisphere-symmetric sums and differences, batch norm, MLP",
   input: INPUT,
-  layers: [
-    MICROVOLTS_TO_UNITS,
-    { kind: 'avgPool1d', size: 4 },
-    { kind: 'splitChannels' },
-    { kind: 'conv1d', filters: 16, kernelSize: 7, padding: 'same', activation: 'relu', init: 'he' },
-    { kind: 'maxPool1d', size: 4 },
-    { kind: 'conv1d', filters: 32, kernelSize: 7, padding: 'same', activation: 'relu', init: 'he' },
-    { kind: 'maxPool1d', size: 4 },
-    { kind: 'conv1d', filters: 32, kernelSize: 5, padding: 'same', activation: 'relu', init: 'he' },
-    { kind: 'maxPool1d', size: 4 },
-    { kind: 'lstm', units: 32, returnSequences: false },
-    { kind: 'mergeChannels' },
-    { kind: 'hemisphereSymmetric', pairs: BIPOLAR_MIRROR_PAIRS },
-    { kind: 'batchNorm' },
-    { kind: 'dropout', rate: 0.3 },
-    { kind: 'dense', units: 64, activation: 'relu' },
-    { kind: 'dropout', rate: 0.3 },
-    { kind: 'dense', units: 6, activation: 'linear' },
-  ],
+  layers: [...PER_CHAIN_CNN, { kind: 'maxPool1d', size: 4 }, { kind: 'lstm', units: 32, returnSequences: false }, ...SYMMETRIC_HEAD],
 };
 
 /**
