@@ -15,7 +15,7 @@ import { base64ToFloat32 } from '../src-main/core/base64';
 import { encodeEdf } from '../src-main/node/formats/edf-write';
 import { edfRecording } from '../src-main/node/hostile/shared';
 import { readRecording } from '../src-main/node/recording-files';
-import { useE2eSession } from './session';
+import { ARTIFACTS, useE2eSession } from './session';
 import { openInViewer, pagesRead } from './viewer-page';
 
 const EXTRA = ['EEG T1-REF', 'EEG T2-REF', 'POL A2', 'EMG chin'];
@@ -70,6 +70,7 @@ describe('every channel of the file', () => {
     expect(added.absentRows).toEqual([]);
     expect(base64ToFloat32(added.data[18])).toEqual(await fileSignal('EEG T1-REF'));
     expect(base64ToFloat32(added.data[19])).toEqual(await fileSignal('EMG chin'));
+    await page.screenshot({ path: join(ARTIFACTS, 'viewer-other-channels.png') });
 
     await page.getByText('Build a montage').click();
     await page.getByLabel('row 1 electrode').selectOption('T1');
