@@ -217,7 +217,13 @@ describe('reading in the viewer', () => {
     const file = join(data, 'app', 'settings.json');
     await expect
       .poll(async () => JSON.parse(await readFile(file, 'utf8').catch(() => '{}')))
-      .toEqual({ viewer: { montage: 'average', sensitivity: 7, highpassHz: 0.3, lowpassHz: 40, notchHz: 50, pageSec: 20, theme: 'paper' }, recent: [recording], montages: [] });
+      .toEqual({
+        viewer: { montage: 'average', sensitivity: 7, highpassHz: 0.3, lowpassHz: 40, notchHz: 50, pageSec: 20, theme: 'paper' },
+        recent: [recording],
+        montages: [],
+        layouts: {},
+        bad: {},
+      });
 
     await page.goto(session.host.url);
     await page.reload();
