@@ -17,6 +17,7 @@ import { exportCheckpoint } from '../infer/export-checkpoint';
 import { OnnxClassifier } from '../onnx/classifier';
 import { outlineModel } from '../onnx/onnx-model';
 import { fillBatch, loadBatch, loadTrainingSet, NO_AUGMENTATION, type TrainingSet } from './data';
+import { evaluateCheckpointOnFolder } from './evaluate-folder';
 import { readModelCheckpoint } from './model-checkpoint';
 import { trainRun } from './run';
 import { BEST_CHECKPOINT, RUN_FILE } from './run-folder';
@@ -81,6 +82,10 @@ describe('a 50-Hz cache', () => {
     } finally {
       await Promise.all([trainer.close(), model.close()]);
     }
+    // hms evaluate feeds the run's checkpoint the folder's 200-Hz windows, as classify would.
+    const scored = await evaluateCheckpointOnFolder(runDir, join(dir, 'data'));
+    expect(scored.windows).toBe(set200.windows.length);
+    expect(scored.evaluation.valKL).toBeGreaterThan(0);
   }, 180_000);
 
   it('is refused to a model that reads 200 Hz, before it trains, in one line naming the cache', async () => {
