@@ -18,7 +18,7 @@ import { DataError } from '../../core/eeg';
 import type { CacheManifest } from '../cache/build';
 import { NPY_BYTES, type NpyDtype, npyValues, parseNpyHeader } from '../formats/npy';
 
-/** 10 s at 200 Hz: a 50-s window with its shift context spans 6–7 blocks. */
+/** 10 s at 200 Hz (40 s at 50 Hz): a 50-s window with its shift context spans 6–7 blocks (2–3 at 50 Hz). */
 export const BLOCK_SAMPLES = 2000;
 
 /** A quarter of the machine's memory (the rest is the model's, the OS's and the user's); a smaller cache simply fits. */
