@@ -8,7 +8,8 @@
  *
  * Blocks are read synchronously, a positioned read per channel and run of blocks. Reads awaited
  * one after another on libuv's threads overlapped nothing: onnxruntime's step holds the event loop,
- * so each await waited for it, and a 64-MB budget trained at 0.73× the in-memory rate.
+ * so each await waited for it, and a 64-MB budget trained at 0.73× the in-memory rate. Training
+ * reads in a worker thread of its own instead, beside the step (batch-feeder.ts).
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -33,7 +34,8 @@ export interface SampleSpan {
   to: number;
 }
 
-interface Recording {
+/** A recording's `.npy` header: plain data, so a worker's store can be opened from it without reading the headers again. */
+export interface Recording {
   path: string;
   channels: number;
   samples: number;
@@ -62,6 +64,16 @@ export class WindowStore {
     return new WindowStore(recordings, budgetBytes);
   }
 
+  /** A store of the same recordings as one whose `recordingTable` this is, holding nothing yet. */
+  static fromTable(recordings: ReadonlyMap<string, Recording>, budgetBytes: number): WindowStore {
+    return new WindowStore(new Map(recordings), budgetBytes);
+  }
+
+  /** Every recording's header by eegId. */
+  get recordingTable(): ReadonlyMap<string, Recording> {
+    return this.recordings;
+  }
+
   /** Samples in recording `eegId`. */
   samples(eegId: string): number {
     return this.recording(eegId).samples;
@@ -73,7 +85,7 @@ export class WindowStore {
   }
 
   /** Makes every span's blocks present, reading the missing ones, and lets the least recently used go past the budget. */
-  async load(spans: readonly SampleSpan[]): Promise<void> {
+  load(spans: readonly SampleSpan[]): void {
     const wanted = new Set<string>();
     for (const s of spans) {
       const r = this.recording(s.eegId);
