@@ -39,7 +39,7 @@ export async function predictSet(model: OnnxClassifier, set: TrainingSet, onProg
   const out: number[][] = [];
   for (let i = 0; i < windows.length; i += EVALUATION_BATCH) {
     const rows = windows.slice(i, i + EVALUATION_BATCH);
-    loadBatch(set, rows, NO_AUGMENTATION);
+    await loadBatch(set, rows, NO_AUGMENTATION);
     rows.forEach((w, r) => {
       for (let c = 0; c < channels; c++) set.store.copy(w.eegId, c, w.startSample, windowSamples, x, { offset: r * perRow + c * windowSamples, stride: 1, scale: 1 });
     });

@@ -6,7 +6,7 @@ import { montageChannelNames } from '../../core/montage';
 import type { CacheManifest, CacheWindow } from '../cache/build';
 import { Random } from '../../core/random';
 import { writeNpyFloat32 } from '../formats/npy';
-import { type Augmentation, DEFAULT_AUGMENTATION, hemisphereMirror, loadBatch, NO_AUGMENTATION, patientFolds, planRows, type TrainingSet, writeRows } from './data';
+import { type Augmentation, DEFAULT_AUGMENTATION, fillBatch, hemisphereMirror, loadBatch, NO_AUGMENTATION, patientFolds, type TrainingSet } from './data';
 import { WindowStore } from './window-store';
 
 describe('patientFolds', () => {
@@ -26,7 +26,7 @@ describe('patientFolds', () => {
   });
 });
 
-describe('planRows and writeRows', () => {
+describe('fillBatch', () => {
   const channels = montageChannelNames('bipolar');
   const length = 40;
   const windowSamples = 10;
@@ -43,8 +43,8 @@ describe('planRows and writeRows', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
   const fill = async (x: Float32Array, y: Float32Array, augmentation: Augmentation, rng: Random | null) => {
-    loadBatch(set, [window], augmentation);
-    writeRows(set.store, planRows(set, [window], augmentation, rng), set, x, y);
+    await loadBatch(set, [window], augmentation);
+    fillBatch(set, [window], x, y, augmentation, rng);
   };
 
   it('lays a window out time-major, [samples, channels], with its target', async () => {

@@ -89,51 +89,31 @@ export function batchSpans(set: TrainingSet, rows: readonly CacheWindow[], augme
   return rows.map((w) => ({ eegId: w.eegId, from: w.startSample - shift, to: w.startSample + set.windowSamples + shift }));
 }
 
-/** Reads the samples windows `rows` may be cut from (batchSpans) into the set's store. */
-export function loadBatch(set: TrainingSet, rows: readonly CacheWindow[], augmentation: Augmentation): void {
-  set.store.load(batchSpans(set, rows, augmentation));
-}
-
-/** Where one row of a batch comes from: its recording, first sample, channel order, factor and target. */
-export interface RowPlan {
-  eegId: string;
-  start: number;
-  /** Channel read into each row of the window (hemisphereMirror when mirrored); null: in order. */
-  channelOf: readonly number[] | null;
-  scale: number;
-  target: readonly number[];
+/** Reads what `fillBatch` will need for `rows` (batchSpans). */
+export function loadBatch(set: TrainingSet, rows: readonly CacheWindow[], augmentation: Augmentation): Promise<void> {
+  return set.store.load(batchSpans(set, rows, augmentation));
 }
 
 /**
- * Where windows `rows` of `set` are cut from: with `rng`, each is shifted, mirrored and negated at
- * random as `augmentation` allows. Every draw is made here, in row order, so the batch a seed
- * gives does not depend on who writes it (writeRows).
+ * Writes windows `rows` of `set` into x [rows, samples, channels] and their targets into y; their
+ * samples must be loaded (`loadBatch` with the same augmentation). With `rng`, each is shifted,
+ * mirrored and negated at random as `augmentation` allows.
  */
-export function planRows(set: TrainingSet, rows: readonly CacheWindow[], augmentation: Augmentation, rng: Random | null): RowPlan[] {
-  const { windowSamples, store } = set;
+export function fillBatch(set: TrainingSet, rows: readonly CacheWindow[], x: Float32Array, y: Float32Array, augmentation: Augmentation, rng: Random | null): void {
+  const { channels, windowSamples, store } = set;
   const mirror = augmentation.swapHemispheres ? hemisphereMirror(set.manifest.channels) : null;
-  return rows.map((w) => {
+  rows.forEach((w, r) => {
+    const length = store.samples(w.eegId);
     let start = w.startSample;
     if (rng && augmentation.shiftSamples > 0) {
       const shift = rng.int(-augmentation.shiftSamples, augmentation.shiftSamples);
-      start = Math.min(Math.max(start + shift, 0), store.samples(w.eegId) - windowSamples);
+      start = Math.min(Math.max(start + shift, 0), length - windowSamples);
     }
-    const channelOf = rng && mirror && rng.next() < 0.5 ? mirror : null;
+    const rowMap = rng && mirror && rng.next() < 0.5 ? mirror : null;
     const flip = rng && augmentation.flipSign && rng.next() < 0.5 ? -1 : 1;
     const scale = rng && augmentation.scale > 1 ? flip * augmentation.scale ** rng.uniform(-1, 1) : flip;
-    return { eegId: w.eegId, start, channelOf, scale, target: w.target };
-  });
-}
-
-/**
- * Writes the planned rows into x [rows, samples, channels] and their targets into y; their samples
- * must be loaded in `store` (`batchSpans` with the augmentation they were planned with).
- */
-export function writeRows(store: WindowStore, plans: readonly RowPlan[], shape: { channels: number; windowSamples: number }, x: Float32Array, y: Float32Array): void {
-  const { channels, windowSamples } = shape;
-  plans.forEach((p, r) => {
     const out = x.subarray(r * windowSamples * channels, (r + 1) * windowSamples * channels);
-    for (let c = 0; c < channels; c++) store.copy(p.eegId, p.channelOf ? p.channelOf[c] : c, p.start, windowSamples, out, { offset: c, stride: channels, scale: p.scale });
-    y.set(p.target, r * p.target.length);
+    for (let c = 0; c < channels; c++) store.copy(w.eegId, rowMap ? rowMap[c] : c, start, windowSamples, out, { offset: c, stride: channels, scale });
+    y.set(w.target, r * w.target.length);
   });
 }

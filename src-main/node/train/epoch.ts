@@ -31,7 +31,7 @@ export async function trainEpoch(session: RunSession, state: RunState, plan: Sta
 /** Scores the epoch's weights on the held-out fold, counts the epoch in `state`, and keeps the weights in `best.ckpt` when they are the best yet. */
 async function scoreEpoch(session: RunSession, state: RunState, plan: StagePlan, trainLoss: number, startedMs: number): Promise<{ record: EpochRecord; best: boolean }> {
   const { trainer } = session;
-  const predictions = await predictWindows(trainer, session.feeder, session.val, session.config.batch);
+  const predictions = await predictWindows(trainer, session.set, session.val, session.config.batch);
   const e = evaluate(evaluatedRows(session.val, predictions), session.trainPrior);
   state.epochs++;
   state.stageEpochs++;

@@ -13,7 +13,6 @@ import { evaluate, type Evaluation } from '../../core/evaluation';
 import { classPrior } from '../../core/metrics';
 import type { PreprocessSpec } from '../../core/preprocess';
 import { buildCache, type CacheManifest } from '../cache/build';
-import { BatchFeeder } from './batch-feeder';
 import { startsAsCheckpoint } from './checkpoint';
 import { loadTrainingSet, type TrainingSet } from './data';
 import { evaluatedRows, predictWindows } from './predict-windows';
@@ -98,13 +97,12 @@ export async function evaluateCheckpointOnFolder(runDirOrFile: string, folder: s
   // The trainer starts once the cache is built: not holding its memory while the workers preprocess.
   const predict: SetPredictor = async (set) => {
     const trainer = await startTrainer({ spec: meta.spec, maxBatch: EVALUATION_BATCH });
-    const feeder = BatchFeeder.start(set, EVALUATION_BATCH);
     try {
       trainer.weights.set(weights);
-      const probabilities = await predictWindows(trainer, feeder, set.windows, EVALUATION_BATCH, options.onProgress);
+      const probabilities = await predictWindows(trainer, set, set.windows, EVALUATION_BATCH, options.onProgress);
       return { probabilities, backend: { name: trainer.backend.name, threads: trainer.backend.threads } };
     } finally {
-      await Promise.all([trainer.close(), feeder.close()]);
+      await trainer.close();
     }
   };
   const scored = await scoreOnFolder(folder, meta.preprocess, predict, options);

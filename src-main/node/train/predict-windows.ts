@@ -1,35 +1,29 @@
 /** A trainer's predictions for labelled windows of the cache, and those windows as rows to evaluate. */
 import type { EvaluatedRow } from '../../core/evaluation';
 import type { CacheWindow } from '../cache/build';
-import type { BatchFeeder } from './batch-feeder';
-import { NO_AUGMENTATION } from './data';
+import { fillBatch, loadBatch, NO_AUGMENTATION, type TrainingSet } from './data';
 import type { Trainer } from './trainer-interface';
 
-/** Probabilities of every window, `batch` at a time (no augmentation), the next batch assembled while one is predicted; `onProgress` after each batch. */
+/** Probabilities of every window, `batch` at a time (no augmentation); `onProgress` after each batch. */
 export async function predictWindows(
   trainer: Trainer,
-  feeder: BatchFeeder,
+  set: TrainingSet,
   windows: readonly CacheWindow[],
   batch: number,
   onProgress?: (done: number, total: number) => void,
 ): Promise<number[][]> {
+  const x = new Float32Array(batch * set.windowSamples * set.channels);
+  const y = new Float32Array(batch * 6);
   const out: number[][] = [];
-  const assemble = (i: number) => feeder.assemble(windows.slice(i, i + batch), NO_AUGMENTATION, null);
-  let next = assemble(0);
-  try {
-    for (let i = 0; i < windows.length; i += batch) {
-      const { x, y } = await next;
-      const rows = y.length / 6;
-      if (i + batch < windows.length) next = assemble(i + batch);
-      const p = await trainer.predict(x, rows);
-      for (let r = 0; r < rows; r++) out.push(Array.from(p.subarray(r * 6, r * 6 + 6)));
-      onProgress?.(out.length, windows.length);
-    }
-    return out;
-  } finally {
-    // A batch still being assembled when a prediction fails has nobody left to hear its outcome.
-    next.catch(() => {});
+  for (let i = 0; i < windows.length; i += batch) {
+    const rows = windows.slice(i, i + batch);
+    await loadBatch(set, rows, NO_AUGMENTATION);
+    fillBatch(set, rows, x, y, NO_AUGMENTATION, null);
+    const p = await trainer.predict(x.subarray(0, rows.length * set.windowSamples * set.channels), rows.length);
+    for (let r = 0; r < rows.length; r++) out.push(Array.from(p.subarray(r * 6, r * 6 + 6)));
+    onProgress?.(out.length, windows.length);
   }
+  return out;
 }
 
 export function evaluatedRows(windows: readonly CacheWindow[], predictions: readonly number[][], truth?: Map<string, number[]> | null): EvaluatedRow[] {

@@ -17,7 +17,7 @@ import type { StopReason, TrainConfig, TrainResult } from '../../core/training';
 import { lockFolder } from '../folder-lock';
 import { evaluatedRows, predictWindows } from './predict-windows';
 import { loadBest, saveRun, type RunState } from './run-folder';
-import { closeSession, openSession, runResult, type RunOptions, type RunSession } from './session';
+import { openSession, runResult, type RunOptions, type RunSession } from './session';
 import { trainStage } from './stage';
 import { readTruth } from './truth';
 
@@ -47,7 +47,7 @@ async function trainLocked(config: TrainConfig, runDir: string, options: RunOpti
     await saveRun(runDir, final);
     return final;
   } finally {
-    await closeSession(session);
+    await session.trainer.close();
   }
 }
 
@@ -68,7 +68,7 @@ async function trainStages(session: RunSession, state: RunState): Promise<StopRe
 /** The best checkpoint on the held-out fold, scored against the dataset's true distributions too where it has them (truth.ts). */
 async function evaluateBest(session: RunSession): Promise<Evaluation> {
   await loadBest(session.runDir, session.trainer);
-  const predictions = await predictWindows(session.trainer, session.feeder, session.val, session.config.batch);
+  const predictions = await predictWindows(session.trainer, session.set, session.val, session.config.batch);
   const truth = await readTruth(session.set.manifest.source).catch(() => null);
   return evaluate(evaluatedRows(session.val, predictions, truth), session.trainPrior);
 }

@@ -1,7 +1,7 @@
 /**
  * One session of a run: what a training process fixes when it starts (or resumes) the run and
  * keeps until it ends — the model, the cache and its split into the training and held-out folds,
- * the trainer, the batch feeder, the clock — and, within it, what a stage fixes (`StagePlan`);
+ * the trainer, the batch buffers, the clock — and, within it, what a stage fixes (`StagePlan`);
  * and the run's result as a session reports it.
  */
 import { createHash } from 'node:crypto';
@@ -10,7 +10,6 @@ import { modelByName } from '../../core/model-zoo';
 import type { ModelSpec } from '../../core/models';
 import type { RunStatus, StageName, StopReason, TrainConfig, TrainEvent, TrainResult } from '../../core/training';
 import type { CacheWindow } from '../cache/build';
-import { BatchFeeder } from './batch-feeder';
 import { loadTrainingSet, patientFolds, type TrainingSet } from './data';
 import type { LossKind } from './loss';
 import { freshState, resume, type ModelCheckpointMeta, type RunState } from './run-folder';
@@ -34,8 +33,9 @@ export interface RunSession {
   readonly trainer: Trainer;
   /** What `best.ckpt` says besides the epoch and its score. */
   readonly bestMeta: Omit<ModelCheckpointMeta, 'epoch' | 'valKL'>;
-  /** Assembles the batches, steps' and predictions', in a worker thread; it holds the set's samples. */
-  readonly feeder: BatchFeeder;
+  /** One batch's inputs [batch, samples, channels] and targets [batch, classes], filled every step. */
+  readonly x: Float32Array;
+  readonly y: Float32Array;
   readonly signal?: AbortSignal;
   readonly onEvent: (event: TrainEvent) => void;
   /** Epochs the run had finished before this session; it trains at least one more, so a run always moves forward. */
@@ -59,7 +59,7 @@ export interface StagePlan {
 
 /**
  * Loads the cache, splits it by patient, starts the trainer and resumes from the run folder's
- * `last.ckpt` when it has one. Whoever gets the session closes it (`closeSession`).
+ * `last.ckpt` when it has one. Whoever gets the session closes its trainer.
  */
 export async function openSession(config: TrainConfig, runDir: string, { signal, onEvent = () => {} }: RunOptions): Promise<{ session: RunSession; state: RunState }> {
   const startedMs = performance.now();
@@ -88,7 +88,6 @@ export async function openSession(config: TrainConfig, runDir: string, { signal,
     await trainer.close();
     throw err;
   }
-  const feeder = BatchFeeder.start(set, config.batch);
   const spentBeforeSec = state.secondsSpent ?? 0;
   const session: RunSession = {
     config,
@@ -108,17 +107,14 @@ export async function openSession(config: TrainConfig, runDir: string, { signal,
       dataFingerprint: fingerprint(set, train),
       config,
     },
-    feeder,
+    x: new Float32Array(config.batch * spec.input.samples * spec.input.channels),
+    y: new Float32Array(config.batch * 6),
     signal,
     onEvent,
     resumedEpochs: state.epochs,
     elapsedSec: () => spentBeforeSec + (performance.now() - startedMs) / 1000,
   };
   return { session, state };
-}
-
-export async function closeSession(session: RunSession): Promise<void> {
-  await Promise.all([session.trainer.close(), session.feeder.close()]);
 }
 
 /** The run as `run.json` and the caller get it. */

@@ -1,41 +1,43 @@
 /**
  * One epoch's optimiser steps over a stage's rows: in an order shuffled by the epoch's seed,
  * augmented, a batch at a time along the stage's learning-rate schedule, with a `progress` event
- * after each step. The next batch is assembled in a worker (batch-feeder.ts) while a step
- * computes. A cancel stops it before its next step.
+ * after each step. The next batch's samples are read from the cache while a step computes. A
+ * cancel stops it before its next step.
  */
 import { Random } from '../../core/random';
 import { runShare } from '../../core/training';
-import { DEFAULT_AUGMENTATION, NO_AUGMENTATION } from './data';
+import { DEFAULT_AUGMENTATION, fillBatch, loadBatch, NO_AUGMENTATION } from './data';
 import type { RunState } from './run-folder';
 import { learningRate, secondsLeft } from './schedule';
 import type { RunSession, StagePlan } from './session';
 
 /** The epoch's loss summed over its rows (each batch's mean times its size), or 'cancelled'. */
 export async function trainSteps(session: RunSession, state: RunState, plan: StagePlan, epochStartMs: number): Promise<number | 'cancelled'> {
-  const { config, feeder, trainer } = session;
+  const { config, set, trainer, x, y } = session;
   // One stream per epoch of the run for its order and augmentation, so a resumed run draws what an unbroken one would.
   const rng = new Random(config.seed * 7919 + state.epochs + 1);
   const order = shuffle(plan.rows, rng);
   const augmentation = config.augment ? DEFAULT_AUGMENTATION : NO_AUGMENTATION;
   const batchAt = (step: number) => order.slice(step * config.batch, (step + 1) * config.batch);
   let lossSum = 0;
-  let next = feeder.assemble(batchAt(0), augmentation, rng);
+  let loaded = loadBatch(set, batchAt(0), augmentation);
   try {
     for (let step = 0; step < plan.steps; step++) {
       if (session.signal?.aborted) return 'cancelled';
       trainer.optimizer.lr = learningRate(config, state.stageEpochs + step / plan.steps);
-      const { x, y } = await next;
-      // The feeder's other buffer is free now: the step before this one has ended.
-      if (step + 1 < plan.steps) next = feeder.assemble(batchAt(step + 1), augmentation, rng);
-      const n = y.length / 6;
-      lossSum += (await trainer.step(x, y, n, plan.loss)) * n;
+      const batch = batchAt(step);
+      await loaded;
+      fillBatch(set, batch, x, y, augmentation, rng);
+      // x holds this batch now, so the next one's reads may evict its samples.
+      loaded = step + 1 < plan.steps ? loadBatch(set, batchAt(step + 1), augmentation) : Promise.resolve();
+      const n = batch.length;
+      lossSum += (await trainer.step(x.subarray(0, (n * x.length) / config.batch), y.subarray(0, n * 6), n, plan.loss)) * n;
       reportProgress(session, state, plan, { step, done: step * config.batch + n, lossSum, epochStartMs });
     }
     return lossSum;
   } finally {
-    // A batch still being assembled when a cancel or a failed step ends the epoch has nobody left to hear its outcome.
-    next.catch(() => {});
+    // A read still going when a cancel or a failed step ends the epoch has nobody left to hear its outcome.
+    loaded.catch(() => {});
   }
 }
 

@@ -46,11 +46,11 @@ describe('WindowStore', () => {
       const id = (['a', 'b', 'c'] as const)[i % 3];
       const count = rng.int(1, lengths[id]);
       const from = rng.int(0, lengths[id] - count);
-      store.load([{ eegId: id, from, to: from + count }]);
+      await store.load([{ eegId: id, from, to: from + count }]);
       expect(read(store, id, from, count)).toEqual(await whole(id, from, count));
     }
     // Edges: a span reaching outside the recording loads what exists.
-    store.load([{ eegId: 'a', from: -500, to: lengths.a + 500 }]);
+    await store.load([{ eegId: 'a', from: -500, to: lengths.a + 500 }]);
     expect(read(store, 'a', 0, lengths.a)).toEqual(await whole('a', 0, lengths.a));
     expect(store.samples('a')).toBe(lengths.a);
   });
@@ -59,28 +59,28 @@ describe('WindowStore', () => {
     const blockBytes = channels * BLOCK_SAMPLES * 4;
     const store = await WindowStore.open(dir, manifest, 2 * blockBytes);
     const first = await (async () => {
-      store.load([{ eegId: 'a', from: 0, to: BLOCK_SAMPLES }]);
+      await store.load([{ eegId: 'a', from: 0, to: BLOCK_SAMPLES }]);
       return read(store, 'a', 0, BLOCK_SAMPLES);
     })();
     for (const id of ['b', 'a', 'b'] as const) {
-      store.load([{ eegId: id, from: BLOCK_SAMPLES, to: 2 * BLOCK_SAMPLES + 10 }]);
+      await store.load([{ eegId: id, from: BLOCK_SAMPLES, to: 2 * BLOCK_SAMPLES + 10 }]);
       expect(store.heldBytes).toBeLessThanOrEqual(2 * blockBytes);
     }
     const readsBefore = store.blockReads;
-    store.load([{ eegId: 'a', from: 0, to: BLOCK_SAMPLES }]);
+    await store.load([{ eegId: 'a', from: 0, to: BLOCK_SAMPLES }]);
     expect(store.blockReads).toBe(readsBefore + 1);
     expect(read(store, 'a', 0, BLOCK_SAMPLES)).toEqual(first);
     // One batch that needs more than the budget is still served whole; the excess goes at the next load.
-    store.load([{ eegId: 'a', from: 0, to: lengths.a }]);
+    await store.load([{ eegId: 'a', from: 0, to: lengths.a }]);
     expect(read(store, 'a', 0, lengths.a)).toEqual(await whole('a', 0, lengths.a));
-    store.load([{ eegId: 'c', from: 0, to: 10 }]);
+    await store.load([{ eegId: 'c', from: 0, to: 10 }]);
     expect(store.heldBytes).toBeLessThanOrEqual(2 * blockBytes);
   });
 
   it('shares the blocks of overlapping windows instead of reading them twice', async () => {
     const store = await WindowStore.open(dir, manifest);
-    store.load([{ eegId: 'a', from: 100, to: 2 * BLOCK_SAMPLES + 100 }]);
-    store.load([{ eegId: 'a', from: 300, to: 2 * BLOCK_SAMPLES + 300 }]);
+    await store.load([{ eegId: 'a', from: 100, to: 2 * BLOCK_SAMPLES + 100 }]);
+    await store.load([{ eegId: 'a', from: 300, to: 2 * BLOCK_SAMPLES + 300 }]);
     expect(store.blockReads).toBe(3);
   });
 
@@ -89,7 +89,7 @@ describe('WindowStore', () => {
     await writeFile(join(dir, 'half.npy'), encodeNpy(rows, 'float16'));
     const store = await WindowStore.open(dir, { recordings: [{ eegId: 'half', file: 'half.npy' }] } as CacheManifest);
     const from = BLOCK_SAMPLES - 100;
-    store.load([{ eegId: 'half', from, to: from + 3000 }]);
+    await store.load([{ eegId: 'half', from, to: from + 3000 }]);
     const out = new Float32Array(3000);
     store.copy('half', 2, from, 3000, out, { offset: 0, stride: 1, scale: 1 });
     expect(out).toEqual((await readNpyFloat32Slice(join(dir, 'half.npy'), from, from + 3000))[2]);

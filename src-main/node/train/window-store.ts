@@ -8,8 +8,7 @@
  *
  * Blocks are read synchronously, a positioned read per channel and run of blocks. Reads awaited
  * one after another on libuv's threads overlapped nothing: onnxruntime's step holds the event loop,
- * so each await waited for it, and a 64-MB budget trained at 0.73× the in-memory rate. Training
- * reads in a worker thread of its own instead, beside the step (batch-feeder.ts).
+ * so each await waited for it, and a 64-MB budget trained at 0.73× the in-memory rate.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -34,8 +33,7 @@ export interface SampleSpan {
   to: number;
 }
 
-/** A recording's `.npy` header: plain data, so a worker's store can be opened from it without reading the headers again. */
-export interface Recording {
+interface Recording {
   path: string;
   channels: number;
   samples: number;
@@ -64,16 +62,6 @@ export class WindowStore {
     return new WindowStore(recordings, budgetBytes);
   }
 
-  /** A store of the same recordings as one whose `recordingTable` this is, holding nothing yet. */
-  static fromTable(recordings: ReadonlyMap<string, Recording>, budgetBytes: number): WindowStore {
-    return new WindowStore(new Map(recordings), budgetBytes);
-  }
-
-  /** Every recording's header by eegId. */
-  get recordingTable(): ReadonlyMap<string, Recording> {
-    return this.recordings;
-  }
-
   /** Samples in recording `eegId`. */
   samples(eegId: string): number {
     return this.recording(eegId).samples;
@@ -85,7 +73,7 @@ export class WindowStore {
   }
 
   /** Makes every span's blocks present, reading the missing ones, and lets the least recently used go past the budget. */
-  load(spans: readonly SampleSpan[]): void {
+  async load(spans: readonly SampleSpan[]): Promise<void> {
     const wanted = new Set<string>();
     for (const s of spans) {
       const r = this.recording(s.eegId);

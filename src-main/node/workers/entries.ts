@@ -14,7 +14,6 @@ export const RUNTIME_ENTRIES = {
   'batch-worker': 'src-main/node/batch/thread.ts',
   'cache-worker': 'src-main/node/cache/worker.ts',
   'edf-bench-child': 'src-main/node/bench/edf-day-child.ts',
-  'feed-worker': 'src-main/node/train/feed-worker.ts',
   'generate-worker': 'src-main/node/generate/worker.ts',
   'grad-worker': 'src-main/node/train/grad-worker.ts',
   'training-child': 'src-main/node/train/child.ts',
