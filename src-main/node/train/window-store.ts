@@ -10,7 +10,7 @@
  * one after another on libuv's threads overlapped nothing: onnxruntime's step holds the event loop,
  * so each await waited for it, and a 64-MB budget trained at 0.73× the in-memory rate.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readvSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,9 @@ import { NPY_BYTES, type NpyDtype, npyValues, parseNpyHeader } from '../formats/
 
 /** 10 s at 200 Hz: a 50-s window with its shift context spans 6–7 blocks. */
 export const BLOCK_SAMPLES = 2000;
+
+/** Blocks one read scatters into at most: well under the system's limit on a readv's buffers (IOV_MAX, 1024 on Linux). */
+const MAX_RUN_BLOCKS = 64;
 
 /** A quarter of the machine's memory (the rest is the model's, the OS's and the user's); a smaller cache simply fits. */
 export function defaultMemoryBudgetBytes(): number {
@@ -114,7 +117,11 @@ export class WindowStore {
     return r;
   }
 
-  /** Contiguous runs of missing blocks, one positioned read per channel and run. */
+  /**
+   * Contiguous runs of missing blocks, one positioned read per channel and run, scattered straight
+   * into the blocks' rows (readv) rather than read into one buffer and cut into blocks after, which
+   * copied every byte twice. float16 lands beside its block and is widened into it.
+   */
   private readBlocks(eegId: string, r: Recording, missing: readonly number[]): void {
     let fd: number;
     try {
@@ -125,18 +132,21 @@ export class WindowStore {
     try {
       for (let i = 0; i < missing.length;) {
         let j = i;
-        while (j + 1 < missing.length && missing[j + 1] === missing[j] + 1) j++;
-        const from = missing[i] * BLOCK_SAMPLES;
-        const to = Math.min(r.samples, (missing[j] + 1) * BLOCK_SAMPLES);
+        while (j + 1 < missing.length && missing[j + 1] === missing[j] + 1 && j + 1 - i < MAX_RUN_BLOCKS) j++;
+        const widths = missing.slice(i, j + 1).map((b) => Math.min(r.samples, (b + 1) * BLOCK_SAMPLES) - b * BLOCK_SAMPLES);
+        const blocks = widths.map((w) => new Float32Array(r.channels * w));
         const size = NPY_BYTES[r.dtype];
-        const raw = new Uint8Array(r.channels * (to - from) * size);
+        const landing = r.dtype === 'float32' ? blocks : widths.map((w) => new Uint16Array(r.channels * w));
+        const runBytes = widths.reduce((a, w) => a + w, 0) * size;
         for (let c = 0; c < r.channels; c++) {
-          const part = raw.subarray(c * (to - from) * size, (c + 1) * (to - from) * size);
-          if (readSync(fd, part, 0, part.length, r.dataOffset + (c * r.samples + from) * size) !== part.length)
+          const rows = landing.map((l, k) => new Uint8Array(l.buffer, c * widths[k] * size, widths[k] * size));
+          if (readvSync(fd, rows, r.dataOffset + (c * r.samples + missing[i] * BLOCK_SAMPLES) * size) !== runBytes)
             throw new DataError(r.path, 'the file is shorter than its header says');
         }
-        const run = npyValues(raw, r.dtype);
-        for (let b = missing[i]; b <= missing[j]; b++) this.keepBlock(eegId, b, run, from, to, r.channels);
+        blocks.forEach((block, k) => {
+          if (landing[k] !== block) block.set(npyValues(new Uint8Array(landing[k].buffer), r.dtype));
+          this.keepBlock(eegId, missing[i + k], block);
+        });
         i = j + 1;
       }
     } finally {
@@ -144,12 +154,7 @@ export class WindowStore {
     }
   }
 
-  /** Block `b` cut out of a run read for samples [from, to), channel-major. */
-  private keepBlock(eegId: string, b: number, run: Float32Array, from: number, to: number, channels: number): void {
-    const start = b * BLOCK_SAMPLES;
-    const width = Math.min(to, start + BLOCK_SAMPLES) - start;
-    const block = new Float32Array(channels * width);
-    for (let c = 0; c < channels; c++) block.set(run.subarray(c * (to - from) + start - from, c * (to - from) + start - from + width), c * width);
+  private keepBlock(eegId: string, b: number, block: Float32Array): void {
     this.blocks.set(blockKey(eegId, b), block);
     this.held += block.byteLength;
     this.blockReads++;
