@@ -47,6 +47,10 @@ interface Recording {
 export class WindowStore {
   private readonly blocks = new Map<string, Float32Array>();
   private held = 0;
+  /** Arrays of the blocks the current `load` let go, for its reads to fill again. */
+  private spare: Float32Array[] = [];
+  /** Block arrays allocated so far: fewer than `blockReads` once the budget is full. */
+  blockArrays = 0;
   /** Blocks read from disk so far (a block read twice counts twice). */
   blockReads = 0;
 
@@ -75,22 +79,31 @@ export class WindowStore {
     return this.held;
   }
 
-  /** Makes every span's blocks present, reading the missing ones, and lets the least recently used go past the budget. */
+  /**
+   * Makes every span's blocks present, reading the missing ones, and lets the least recently used
+   * go past the budget — before reading, so that the reads refill the arrays let go instead of
+   * leaving a batch's worth of garbage each time (a major GC per step at a 64-MB budget).
+   */
   async load(spans: readonly SampleSpan[]): Promise<void> {
     const wanted = new Set<string>();
+    let incoming = 0;
     for (const s of spans) {
       const r = this.recording(s.eegId);
-      const missing: number[] = [];
-      for (let b = Math.floor(Math.max(0, s.from) / BLOCK_SAMPLES); b * BLOCK_SAMPLES < Math.min(s.to, r.samples); b++) {
+      for (const b of spanBlocks(s, r)) {
         const key = blockKey(s.eegId, b);
-        wanted.add(key);
         const block = this.blocks.get(key);
         if (block) this.touch(key, block);
-        else missing.push(b);
+        else if (!wanted.has(key)) incoming += r.channels * blockWidth(r, b) * 4;
+        wanted.add(key);
       }
+    }
+    this.evict(wanted, incoming);
+    for (const s of spans) {
+      const r = this.recording(s.eegId);
+      const missing = spanBlocks(s, r).filter((b) => !this.blocks.has(blockKey(s.eegId, b)));
       if (missing.length) this.readBlocks(s.eegId, r, missing);
     }
-    this.evict(wanted);
+    this.spare = [];
   }
 
   /**
@@ -133,8 +146,8 @@ export class WindowStore {
       for (let i = 0; i < missing.length;) {
         let j = i;
         while (j + 1 < missing.length && missing[j + 1] === missing[j] + 1 && j + 1 - i < MAX_RUN_BLOCKS) j++;
-        const widths = missing.slice(i, j + 1).map((b) => Math.min(r.samples, (b + 1) * BLOCK_SAMPLES) - b * BLOCK_SAMPLES);
-        const blocks = widths.map((w) => new Float32Array(r.channels * w));
+        const widths = missing.slice(i, j + 1).map((b) => blockWidth(r, b));
+        const blocks = widths.map((w) => this.blockArray(r.channels * w));
         const size = NPY_BYTES[r.dtype];
         const landing = r.dtype === 'float32' ? blocks : widths.map((w) => new Uint16Array(r.channels * w));
         const runBytes = widths.reduce((a, w) => a + w, 0) * size;
@@ -154,6 +167,19 @@ export class WindowStore {
     }
   }
 
+  /** A spare array of that length (every value is read over), else a new one. */
+  private blockArray(length: number): Float32Array {
+    const i = this.spare.findIndex((b) => b.length === length);
+    if (i < 0) {
+      this.blockArrays++;
+      return new Float32Array(length);
+    }
+    const block = this.spare[i];
+    this.spare[i] = this.spare[this.spare.length - 1];
+    this.spare.pop();
+    return block;
+  }
+
   private keepBlock(eegId: string, b: number, block: Float32Array): void {
     this.blocks.set(blockKey(eegId, b), block);
     this.held += block.byteLength;
@@ -166,17 +192,29 @@ export class WindowStore {
     this.blocks.set(key, block);
   }
 
-  private evict(keep: ReadonlySet<string>): void {
+  /** Lets blocks go, least recently used first, until `room` more bytes fit the budget; `keep` stays. */
+  private evict(keep: ReadonlySet<string>, room: number): void {
     for (const [key, block] of this.blocks) {
-      if (this.held <= this.budgetBytes) break;
+      if (this.held + room <= this.budgetBytes) break;
       if (keep.has(key)) continue;
       this.blocks.delete(key);
       this.held -= block.byteLength;
+      this.spare.push(block);
     }
   }
 }
 
 const blockKey = (eegId: string, block: number) => `${eegId}#${block}`;
+
+/** Samples in block `b` of the recording: BLOCK_SAMPLES but for its last. */
+const blockWidth = (r: Recording, b: number) => Math.min(r.samples, (b + 1) * BLOCK_SAMPLES) - b * BLOCK_SAMPLES;
+
+/** The blocks holding the span's samples that the recording has. */
+function spanBlocks(s: SampleSpan, r: Recording): number[] {
+  const blocks: number[] = [];
+  for (let b = Math.floor(Math.max(0, s.from) / BLOCK_SAMPLES); b * BLOCK_SAMPLES < Math.min(s.to, r.samples); b++) blocks.push(b);
+  return blocks;
+}
 
 async function readHeader(path: string): Promise<Recording> {
   const fh = await open(path, 'r').catch((err: NodeJS.ErrnoException) => {
