@@ -8,7 +8,11 @@
  *
  * Blocks are read synchronously, a positioned read per channel and run of blocks. Reads awaited
  * one after another on libuv's threads overlapped nothing: onnxruntime's step holds the event loop,
- * so each await waited for it, and a 64-MB budget trained at 0.73× the in-memory rate.
+ * so each await waited for it, and a 64-MB budget trained at 0.73× the in-memory rate. Nor are
+ * they read in a worker thread beside the step: the step takes every core, so on 2 cores the
+ * worker's copying slowed it by about what it hid (measured, then reverted: d03ea95). What brought
+ * the streamed rate to the in-memory one is less work on this thread: each byte copied once
+ * (readv) and no garbage per batch (the reads refill the arrays of the blocks let go).
  */
 import { closeSync, openSync, readvSync } from 'node:fs';
 import { open } from 'node:fs/promises';
