@@ -25,7 +25,8 @@ BANDS = [(0.5, 1.5), (1.5, 2.5), (2.5, 3.5), (3.5, 5), (5, 8), (8, 13), (13, 20)
 LEFT = [0, 1, 2, 3, 8, 9, 10, 11]
 RIGHT = [4, 5, 6, 7, 12, 13, 14, 15]
 MIDLINE = [16, 17]
-FS = 200
+# The labels count samples at 200 Hz; a cache built with --rate 50 stores each 4 samples' mean.
+LABEL_FS = 200
 
 
 def kl(targets, predictions):
@@ -35,16 +36,16 @@ def kl(targets, predictions):
     return float(terms.sum(1).mean())
 
 
-def window_features(x):
+def window_features(x, fs):
     x = x - x.mean(1, keepdims=True)
-    f, p = welch(x, fs=FS, nperseg=4 * FS, axis=1)
+    f, p = welch(x, fs=fs, nperseg=4 * fs, axis=1)
     powers = np.log(np.stack([p[:, (f >= a) & (f < b)].mean(1) for a, b in BANDS], 1) + 1e-6)
     peakedness = np.log(kurtosis(x, axis=1) + 3.5)[:, None]
     line_length = np.log(np.abs(np.diff(x, axis=1)).mean(1) + 1e-6)[:, None]
     rectified = np.abs(x) - np.abs(x).mean(1, keepdims=True)
     spectrum = np.fft.rfft(rectified, n=2 * x.shape[1], axis=1)
     autocorrelation = np.fft.irfft(spectrum * np.conj(spectrum), axis=1)[:, : x.shape[1]]
-    periodicity = (autocorrelation[:, int(0.35 * FS) : 2 * FS].max(1) / autocorrelation[:, 0])[:, None]
+    periodicity = (autocorrelation[:, int(0.35 * fs) : 2 * fs].max(1) / autocorrelation[:, 0])[:, None]
     chains = np.concatenate([powers, peakedness, line_length, periodicity], 1)
     symmetric = np.concatenate([(chains[LEFT] + chains[RIGHT]) / 2, np.abs(chains[LEFT] - chains[RIGHT]), chains[MIDLINE]])
     overall = np.concatenate([chains.mean(0), chains.std(0), np.abs(chains[LEFT].mean(0) - chains[RIGHT].mean(0))])
@@ -91,7 +92,9 @@ def main(cache_dir, folder):
     recordings = {r["eegId"]: np.load(f"{cache_dir}/{r['file']}", mmap_mode="r") for r in manifest["recordings"]}
     windows = [w for w in manifest["windows"] if not w.get("rejected") and w["eegId"] in recordings]
     samples = manifest["windowSamples"]
-    x = np.array([window_features(np.asarray(recordings[w["eegId"]][:18, w["startSample"] : w["startSample"] + samples], np.float64)) for w in windows])
+    fs = manifest.get("sampleRateHz", LABEL_FS)
+    step = LABEL_FS // fs
+    x = np.array([window_features(np.asarray(recordings[w["eegId"]][:18, w["startSample"] // step : w["startSample"] // step + samples], np.float64), fs) for w in windows])
     votes = np.array([w["target"] for w in windows])
     truth = np.array([truth_of[w["labelId"]] for w in windows])
     patients = np.array([w["patientId"] for w in windows])

@@ -16,23 +16,37 @@ export interface PyTorchReference {
   close(): void;
 }
 
+/** glibc's malloc settings that keep buffers of up to 1 GB in the heap and never trim it. */
+const KEPT_IN_HEAP = { MALLOC_MMAP_THRESHOLD_: String(2 ** 30), MALLOC_TRIM_THRESHOLD_: String(2 ** 40) };
+
 /** Pythons tried in turn: `HMS_PYTHON` when set; else the one on the PATH, then the system's (where Debian's python3-torch lives). */
 const defaultPythons = () => (process.env.HMS_PYTHON ? [process.env.HMS_PYTHON] : ['python3', '/usr/bin/python3']);
 
+/**
+ * How the child's glibc malloc treats PyTorch's large buffers: `kept` in the heap (PyTorch at its
+ * best, as with jemalloc or tcmalloc), or glibc's `default`, which hands them back to the OS after
+ * every step and page-faults them in again — how Debian's PyTorch runs when nobody tunes it.
+ */
+export type PyTorchMalloc = 'kept' | 'default';
+
 /** The reference in the first python that has torch, or why none could run it. */
-export async function startPyTorchReference(threads: number, pythons = defaultPythons()): Promise<PyTorchReference | { unavailable: string }> {
+export async function startPyTorchReference(threads: number, pythons = defaultPythons(), malloc: PyTorchMalloc = 'kept'): Promise<PyTorchReference | { unavailable: string }> {
   const reasons: string[] = [];
   for (const python of pythons) {
-    const started = await startIn(python, threads);
+    const started = await startIn(python, threads, malloc);
     if ('time' in started) return started;
     reasons.push(`${python}: ${started.unavailable}`);
   }
   return { unavailable: `no python with torch (${reasons.join('; ')}); set HMS_PYTHON to one` };
 }
 
-async function startIn(python: string, threads: number): Promise<PyTorchReference | { unavailable: string }> {
-  // glibc's malloc returns PyTorch's large buffers to the OS after each step and page-faults them back in on the next, which makes Debian's build 3–4× slower on this net; kept in the heap, as a tuned PyTorch setup (jemalloc, tcmalloc) would, it runs at its best.
-  const env = { ...process.env, MALLOC_MMAP_THRESHOLD_: String(2 ** 30), MALLOC_TRIM_THRESHOLD_: String(2 ** 40) };
+async function startIn(python: string, threads: number, malloc: PyTorchMalloc): Promise<PyTorchReference | { unavailable: string }> {
+  // glibc's malloc returns PyTorch's large buffers to the OS after each step and page-faults them back in on the next, which makes Debian's build 3–4× slower on this net; kept in the heap, as a tuned PyTorch setup (jemalloc, tcmalloc) would, it runs at its best. `default` clears them, so a caller's own setting cannot tune it unasked.
+  const env = { ...process.env };
+  for (const [name, value] of Object.entries(KEPT_IN_HEAP)) {
+    if (malloc === 'kept') env[name] = value;
+    else delete env[name];
+  }
   const child = spawn(python, ['-c', source, String(threads)], { stdio: ['pipe', 'pipe', 'pipe'], env });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

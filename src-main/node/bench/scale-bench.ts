@@ -26,6 +26,8 @@ export interface ScaleBenchOptions {
   baseRecordings?: number;
   factors?: readonly number[];
   memoryBudgetMb?: number;
+  /** Rounds of streamed then in-memory training on the 1× cache; each round's ratio is of two runs side by side in time. */
+  rounds?: number;
   signal?: AbortSignal;
   onStatus?: (line: string) => void;
 }
@@ -36,9 +38,12 @@ export interface ScaleBenchResult {
   trainRssMb: Record<string, number>;
   trainSamplesPerSec: Record<string, number>;
   memoryBudgetMb: number;
-  /** The 1× cache with a budget that holds it whole. */
+  /** The 1× cache with a budget that holds it whole (median of the rounds). */
   inMemorySamplesPerSec: number;
-  /** Streamed 1× samples/s ÷ in-memory, measured alternating. */
+  /**
+   * Streamed 1× samples/s ÷ in-memory: the median over the rounds of each round's ratio, its two
+   * runs one after the other — a few steps an epoch, so one busy moment moves a single round's.
+   */
   streamedPerInMemory: number;
 }
 
@@ -66,16 +71,17 @@ export async function benchScale(o: ScaleBenchOptions = {}): Promise<ScaleBenchR
     const oneX = join(dir, `cache-${factors[0]}`);
     // Blocks hold float32, as these files do: the cache's size plus room to spare holds it all.
     const holdsAll = result.cacheMb[`${factors[0]}x`] + 256;
-    const streamed: number[] = [];
+    const rounds = o.rounds ?? 5;
     const inMemory: number[] = [];
-    for (let round = 0; round < 2; round++) {
-      say(`streamed against in-memory, round ${round + 1} of 2…`);
-      streamed.push((await trainTwoEpochs(oneX, join(dir, `streamed-${round}`), budgetMb, o.signal)).samplesPerSec);
+    const ratios: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      say(`streamed against in-memory, round ${round + 1} of ${rounds}…`);
+      const streamed = (await trainTwoEpochs(oneX, join(dir, `streamed-${round}`), budgetMb, o.signal)).samplesPerSec;
       inMemory.push((await trainTwoEpochs(oneX, join(dir, `in-memory-${round}`), holdsAll, o.signal)).samplesPerSec);
+      ratios.push(streamed / inMemory[round]);
     }
-    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    result.inMemorySamplesPerSec = mean(inMemory);
-    result.streamedPerInMemory = mean(streamed) / mean(inMemory);
+    result.inMemorySamplesPerSec = median(inMemory);
+    result.streamedPerInMemory = median(ratios);
     return result;
   } finally {
     say('');
@@ -152,4 +158,10 @@ async function trainTwoEpochs(cacheDir: string, runDir: string, memoryBudgetMb: 
     signal?.removeEventListener('abort', onAbort);
   }
   return { peakRssMb: result.peakRssMb ?? NaN, samplesPerSec: rates[1] ?? NaN };
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }

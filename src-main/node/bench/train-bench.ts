@@ -30,7 +30,10 @@ export interface TrainBenchOptions {
   /** Also time every shipped model (a few steps each at a batch its size allows). */
   models?: boolean;
   onModel?: (name: string) => void;
-  /** Time PyTorch on the reference net too, taking turns with the engines (when a python with torch is found). */
+  /**
+   * Time PyTorch on the reference net too, taking turns with the engines (when a python with
+   * torch is found): at its best (large buffers kept in the heap), and on glibc's default malloc.
+   */
   pytorch?: boolean;
 }
 
@@ -61,8 +64,10 @@ export interface TrainBenchResult {
   engines: EngineBench[];
   /** Samples/s for each shipped model, by name, then by engine (absent where the engine falls back to another). */
   models: Record<string, Partial<Record<TrainEngine, number>>>;
-  /** PyTorch on the reference net, timed in the same turns; or why it was not. Absent when not asked. */
+  /** PyTorch on the reference net at its best (malloc tuned), timed in the same turns; or why it was not. Absent when not asked. */
   pytorch?: PyTorchBench | { unavailable: string };
+  /** The same PyTorch on glibc's default malloc, in the same turns: present when the tuned one ran. */
+  pytorchDefaultMalloc?: PyTorchBench;
 }
 
 export interface PyTorchBench {
@@ -91,11 +96,13 @@ export async function benchTrain(options: TrainBenchOptions = {}): Promise<Train
   const { steps = 20, warmup = 3, batch = 32, engines = [...TRAIN_ENGINES] } = options;
   const torch = options.pytorch ? await startPyTorchReference(availableParallelism()) : undefined;
   const reference = torch && 'time' in torch ? torch : undefined;
+  const untuned = reference && (await startPyTorchReference(availableParallelism(), undefined, 'default'));
+  const references = [reference, untuned && 'time' in untuned ? untuned : undefined].filter((r) => r !== undefined);
   let timed: Awaited<ReturnType<typeof timeEngines>>;
   try {
-    timed = await timeEngines(REFERENCE_NET, engines, { batch, steps, warmup, turn: TURN }, options, reference);
+    timed = await timeEngines(REFERENCE_NET, engines, { batch, steps, warmup, turn: TURN }, options, references);
   } finally {
-    reference?.close();
+    for (const r of references) r.close();
   }
   const { trainers, times, referenceTimes } = timed;
   if (!times[0]?.length) throw new Error('the benchmark was stopped before its first timed step');
@@ -106,11 +113,23 @@ export async function benchTrain(options: TrainBenchOptions = {}): Promise<Train
   const models = options.models ? await modelRates(engines, options) : {};
   const [first] = results;
   const { name, device, threads } = first.backend;
-  const pytorch =
-    torch && 'unavailable' in torch
-      ? torch
-      : reference && { trainSamplesPerSec: (batch / median(referenceTimes)) * 1000, medianStepMs: median(referenceTimes), version: reference.version, threads: reference.threads };
-  return { ...first, backend: name, device, threads, batch, steps: times[0].length, engines: results, models, ...(pytorch ? { pytorch } : {}) };
+  const [tuned, defaultMalloc] = references.map((r, i): PyTorchBench => {
+    const medianStepMs = median(referenceTimes[i]);
+    return { trainSamplesPerSec: (batch / medianStepMs) * 1000, medianStepMs, version: r.version, threads: r.threads };
+  });
+  const pytorch = torch && 'unavailable' in torch ? torch : tuned;
+  return {
+    ...first,
+    backend: name,
+    device,
+    threads,
+    batch,
+    steps: times[0].length,
+    engines: results,
+    models,
+    ...(pytorch ? { pytorch } : {}),
+    ...(defaultMalloc ? { pytorchDefaultMalloc: defaultMalloc } : {}),
+  };
 }
 
 interface Timing {
@@ -122,27 +141,27 @@ interface Timing {
 }
 
 /**
- * Each engine's step times on `spec`, taking turns (PyTorch's too, on the reference net, when
- * given), so that whatever else loads the machine meanwhile slows every engine alike; the
- * trainers' backends, as they started.
+ * Each engine's step times on `spec`, taking turns (each PyTorch reference's too, on the
+ * reference net, when given), so that whatever else loads the machine meanwhile slows every
+ * engine alike; the trainers' backends, as they started.
  */
 async function timeEngines(
   spec: ModelSpec,
   engines: TrainEngine[],
   { batch, steps, warmup, turn }: Timing,
   options: TrainBenchOptions,
-  reference?: PyTorchReference,
-): Promise<{ trainers: Pick<EngineBench, 'backend' | 'workers'>[]; times: number[][]; referenceTimes: number[] }> {
+  references: PyTorchReference[] = [],
+): Promise<{ trainers: Pick<EngineBench, 'backend' | 'workers'>[]; times: number[][]; referenceTimes: number[][] }> {
   const { signal, onStep } = options;
   const trainers: Trainer[] = [];
   const times: number[][] = engines.map(() => []);
-  const referenceTimes: number[] = [];
+  const referenceTimes: number[][] = references.map(() => []);
   try {
     for (const engine of engines)
       trainers.push(await startTrainer({ spec, seed: 0, maxBatch: batch, workers: options.workers, native: options.native, engine, device: options.device }));
     const { x, y } = syntheticBatch(spec, batch, 1);
     for (const trainer of trainers) for (let i = 0; i < warmup && !signal?.aborted; i++) await trainer.step(x, y, batch);
-    for (let i = 0; reference && i < warmup; i++) await reference.time('train');
+    for (const reference of references) for (let i = 0; i < warmup; i++) await reference.time('train');
     let done = 0;
     for (let start = 0; start < steps && !signal?.aborted; start += turn) {
       for (const [e, trainer] of trainers.entries()) {
@@ -153,7 +172,8 @@ async function timeEngines(
           onStep?.(++done, steps * trainers.length, times[e].at(-1)!);
         }
       }
-      for (let i = start; reference && i < Math.min(steps, start + turn) && !signal?.aborted; i++) referenceTimes.push(await reference.time('train'));
+      for (const [r, reference] of references.entries())
+        for (let i = start; i < Math.min(steps, start + turn) && !signal?.aborted; i++) referenceTimes[r].push(await reference.time('train'));
     }
     return { trainers: trainers.map((t) => ({ backend: t.backend, workers: t.workers })), times, referenceTimes };
   } finally {

@@ -87,6 +87,46 @@ describe('processed cache', () => {
     expect((await stat(join(half, r.file))).size).toBe(b32.size);
   });
 
+  it('stores 50 Hz when asked: each window the mean of each 4 samples of the 200-Hz window, a quarter of the bytes, and a changed rate rebuilds', async () => {
+    const root = await dataset('rate', 2);
+    const [at200, at50] = [join(dir, 'rate-200'), join(dir, 'rate-50')];
+    await buildCache(root, at200, { threads: 2 });
+    const built = await buildCache(root, at50, { threads: 2, rateHz: 50 });
+    const [m200, m50] = await Promise.all([readCacheManifest(at200), readCacheManifest(at50)]);
+    expect([m50.sampleRateHz, m50.windowSamples]).toEqual([50, 2500]);
+    expect(m50.recordings.find((x) => x.eegId === '77')!.shape).toEqual([19, 4500]);
+    // The same windows, judged at 200 Hz as the labels are.
+    expect(m50.windows).toEqual(m200.windows);
+    const r = m50.recordings.find((x) => x.eegId === '77')!;
+    const [b200, b50] = await Promise.all([stat(join(at200, r.file)), stat(join(at50, r.file))]);
+    expect(b50.size / b200.size).toBeCloseTo(0.25, 2);
+    for (const labelId of ['9001', '9002']) {
+      const w = m50.windows.find((x) => x.labelId === labelId)!;
+      const [a, b] = await Promise.all([readCachedWindow(at200, m200, w), readCachedWindow(at50, m50, w)]);
+      expect(b.map((row) => row.length)).toEqual(a.map(() => 2500));
+      let worst = 0;
+      a.forEach((row, c) => b[c].forEach((v, i) => (worst = Math.max(worst, Math.abs(v - (row[4 * i] + row[4 * i + 1] + row[4 * i + 2] + row[4 * i + 3]) / 4)))));
+      expect(worst).toBeLessThan(1e-4);
+    }
+    expect(built.resumed).toBe(0);
+    const again = await buildCache(root, at50, { threads: 2 });
+    expect(again.resumed).toBe(0);
+    expect((await readCacheManifest(at50)).sampleRateHz).toBe(200);
+    expect((await stat(join(at50, r.file))).size).toBe(b200.size);
+  });
+
+  it('reads a manifest that names no rate, from before the rate was a choice, as 200 Hz', async () => {
+    const root = await dataset('norate', 1);
+    const out = join(dir, 'norate-cache');
+    await buildCache(root, out, { threads: 1 });
+    const { sampleRateHz, ...older } = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
+    expect(sampleRateHz).toBe(200);
+    await writeFile(join(out, 'manifest.json'), JSON.stringify(older));
+    expect((await readCacheManifest(out)).sampleRateHz).toBe(200);
+    await writeFile(join(out, 'manifest.json'), JSON.stringify({ ...older, sampleRateHz: 50 }));
+    await expect(readCacheManifest(out)).rejects.toThrow('a cache of 10000-sample windows at 50 Hz; a cache holds 50-s windows at 200 or 50 Hz');
+  });
+
   it('skips and reports a corrupt or missing file and keeps going', async () => {
     const root = await dataset('bad', 3);
     await writeFile(join(root, 'train_eegs', '1001.parquet'), 'not parquet at all');

@@ -1,6 +1,7 @@
 /**
  * The processed cache: every EEG of a dataset folder preprocessed once, stored as
- * `eegs/<eegId>.npy` (float32 or, asked for, float16 [channels, samples], memory-mappable by numpy), with a manifest of
+ * `eegs/<eegId>.npy` (float32 or, asked for, float16 [channels, samples], memory-mappable by numpy;
+ * at 200 Hz or, asked for, 50 Hz: core/cache-rate.ts), with a manifest of
  * shapes, parameters, source hashes and every labelled window. Built in parallel; resumable,
  * because each finished EEG leaves a sidecar `.json` and an unchanged source is not redone.
  * One build at a time holds the folder (see folder-lock.ts), and the manifest goes first: a build
@@ -8,7 +9,8 @@
  */
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { DataError, HMS_SAMPLE_RATE_HZ, WINDOW_SAMPLES } from '../../core/eeg';
+import { decimationOf, windowSamplesAt } from '../../core/cache-rate';
+import { DataError, HMS_SAMPLE_RATE_HZ } from '../../core/eeg';
 import { labelledWindows, type LabelledWindow, type TrainRow, windowsByEeg } from '../../core/dataset';
 import { DEFAULT_PREPROCESS, type PreprocessSpec } from '../../core/preprocess';
 import { montageChannelNames } from '../../core/montage';
@@ -38,7 +40,9 @@ export interface CacheManifest {
   preprocess: PreprocessSpec;
   maxMissing: number;
   channels: string[];
+  /** The rate the samples are stored at (core/cache-rate.ts); windows' `startSample` count samples at the labels' 200 Hz all the same. */
   sampleRateHz: number;
+  /** Stored samples of one window: 10,000 at 200 Hz, 2,500 at 50 Hz. */
   windowSamples: number;
   /** How the samples are stored; either reads back as float32. */
   dtype: NpyDtype;
@@ -52,6 +56,8 @@ export interface BuildOptions {
   maxMissing?: number;
   /** float16 halves the cache, within 2^-11 of each sample (core/float16.ts); float32 by default. */
   dtype?: NpyDtype;
+  /** 50 stores the mean of each 4 samples, chainnet's input rate: a quarter of the cache (core/cache-rate.ts); 200 by default. */
+  rateHz?: number;
   threads?: number;
   signal?: AbortSignal;
   onProgress?: (p: { done: number; total: number; skipped: number; resumed: number }) => void;
@@ -81,13 +87,15 @@ async function buildLocked(folderPath: string, folder: HmsFolder & { train: Trai
   const spec = opts.spec ?? DEFAULT_PREPROCESS;
   const maxMissing = opts.maxMissing ?? 0.2;
   const dtype = opts.dtype ?? 'float32';
+  const rateHz = opts.rateHz ?? HMS_SAMPLE_RATE_HZ;
+  decimationOf(rateHz); // throws for a rate no cache is stored at, before any worker starts
   const windows = labelledWindows(folder.train);
   const byEeg = windowsByEeg(windows);
 
   const eegDir = join(outDir, 'eegs');
   await mkdir(eegDir, { recursive: true });
   await removeStaleTemps(eegDir);
-  const params = JSON.stringify({ spec, maxMissing, version: CACHE_VERSION, dtype });
+  const params = JSON.stringify({ spec, maxMissing, version: CACHE_VERSION, dtype, rateHz });
 
   const results = new Map<string, CacheTaskResult>();
   const skipped: CacheManifest['skipped'] = [];
@@ -112,6 +120,7 @@ async function buildLocked(folderPath: string, folder: HmsFolder & { train: Trai
       spec,
       maxMissing,
       dtype,
+      rateHz,
       params,
       sourceMtimeMs: src.mtimeMs,
       windows: ws.map((w) => ({ labelId: w.labelId, startSample: w.startSample })),
@@ -148,8 +157,8 @@ async function buildLocked(folderPath: string, folder: HmsFolder & { train: Trai
     preprocess: spec,
     maxMissing,
     channels: montageChannelNames(spec.montage),
-    sampleRateHz: HMS_SAMPLE_RATE_HZ,
-    windowSamples: WINDOW_SAMPLES,
+    sampleRateHz: rateHz,
+    windowSamples: windowSamplesAt(rateHz),
     dtype,
     recordings: [...results.values()].map((r) => ({
       eegId: r.eegId,

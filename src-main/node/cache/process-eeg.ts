@@ -1,5 +1,6 @@
-/** One EEG into the cache: read it, preprocess it whole, write it as .npy, judge its windows. */
+/** One EEG into the cache: read it, preprocess it whole, decimate it when asked, write it as .npy, judge its windows. */
 import { createHash } from 'node:crypto';
+import { decimationOf, meanDecimate } from '../../core/cache-rate';
 import { type Recording, WINDOW_SAMPLES } from '../../core/eeg';
 import { montageChannelNames } from '../../core/montage';
 import { readInputFileInto } from '../formats/input-file';
@@ -31,6 +32,12 @@ export class FileBuffers {
   floats(use: string, count: number): Float32Array {
     return new Float32Array(this.bytes(use, count * 4).buffer, 0, count);
   }
+
+  /** `count` rows of `length` floats, back to back in one buffer. */
+  rows(use: string, count: number, length: number): Float32Array[] {
+    const all = this.floats(use, count * length);
+    return Array.from({ length: count }, (_, r) => all.subarray(r * length, (r + 1) * length));
+  }
 }
 
 export async function processEeg(task: CacheTask, buffers = new FileBuffers()): Promise<CacheTaskResult> {
@@ -39,14 +46,19 @@ export async function processEeg(task: CacheTask, buffers = new FileBuffers()): 
   const sourceSha1 = createHash('sha1').update(bytes).digest('hex');
   const recording = await parseHmsEegParquet(bytes, task.sourcePath, (n) => buffers.floats('samples', n));
   const samples = recording.data[0].length;
-  // float32 is preprocessed straight into the .npy's rows; float16 is converted from rows of its own.
-  const npy = task.dtype === 'float32' ? float32NpyRows(montageChannelNames(task.spec.montage).length, samples, (n) => buffers.bytes('npy', n)) : null;
-  const pre = preprocessRecording(recording, task.spec, npy?.rows);
+  const channels = montageChannelNames(task.spec.montage).length;
+  const factor = decimationOf(task.rateHz);
+  const stored = Math.floor(samples / factor);
+  // float32 is written straight into the .npy's rows (preprocessed there at 200 Hz, or decimated
+  // there from rows of its own); float16 is converted from rows of its own.
+  const npy = task.dtype === 'float32' ? float32NpyRows(channels, stored, (n) => buffers.bytes('npy', n)) : null;
+  const pre = preprocessRecording(recording, task.spec, factor === 1 ? npy?.rows : buffers.rows('preprocessed', channels, samples));
+  const rows = factor === 1 ? pre.data : pre.data.map((row, c) => meanDecimate(row, factor, npy?.rows[c]));
   const rejected = rejectedWindows(task, recording, pre);
   // Whole or not at all; the sidecar written after it is what marks it done. Written here, not by
   // the main thread, which otherwise took a core's share from the workers on a 2-core machine.
-  writeFileAtomicSync(task.outPath, npy ? npy.bytes : encodeNpy(pre.data, task.dtype));
-  const result = { eegId: task.eegId, samples, sourceBytes: bytes.length, sourceSha1, rejected };
+  writeFileAtomicSync(task.outPath, npy ? npy.bytes : encodeNpy(rows, task.dtype));
+  const result = { eegId: task.eegId, samples: stored, sourceBytes: bytes.length, sourceSha1, rejected };
   const sidecar: Sidecar = { params: task.params, sourceMtimeMs: task.sourceMtimeMs, result };
   writeFileAtomicSync(sidecarPath(task.outPath), JSON.stringify(sidecar));
   return result;

@@ -10,13 +10,16 @@ export interface CacheTask {
   windows: { labelId: string; startSample: number }[];
   maxMissing: number;
   dtype: NpyDtype;
-  /** The build's settings (spec, maxMissing, version, dtype) as JSON, and the source's mtime: kept in the sidecar. */
+  /** The rate the samples are stored at: 200, or 50 (the mean of each 4). */
+  rateHz: number;
+  /** The build's settings (spec, maxMissing, version, dtype, rate) as JSON, and the source's mtime: kept in the sidecar. */
   params: string;
   sourceMtimeMs: number;
 }
 
 export interface CacheTaskResult {
   eegId: string;
+  /** Samples stored per channel, at the task's rate. */
   samples: number;
   sourceBytes: number;
   sourceSha1: string;

@@ -1,4 +1,6 @@
-import { availableParallelism } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { unavailableReason } from '../onnx/providers';
 import { parseArgs } from './args';
@@ -48,6 +50,36 @@ describe('hms bench train', () => {
     } finally {
       if (saved === undefined) delete process.env.HMS_PYTHON;
       else process.env.HMS_PYTHON = saved;
+    }
+  });
+
+  it("times PyTorch twice in the same turns, at its best and on glibc's default malloc, and gives our speed over each", async () => {
+    // A stand-in for python with torch: 10 ms a step with the heap-keeping malloc settings, 40 ms without.
+    const dir = mkdtempSync(join(tmpdir(), 'hms-fake-python-'));
+    const python = join(dir, 'python3');
+    writeFileSync(
+      python,
+      '#!/bin/sh\nms=40; [ -n "$MALLOC_MMAP_THRESHOLD_" ] && ms=10\necho \'{"ready":true,"version":"fake","threads":2}\'\nwhile read -r step; do echo $ms; done\n',
+      { mode: 0o755 },
+    );
+    const saved = process.env.HMS_PYTHON;
+    process.env.HMS_PYTHON = python;
+    try {
+      const { io, out, json } = capture();
+      expect(await run(['--steps', '1', '--no-models', '--engine', 'onnxruntime', '--json'], io)).toBe(0);
+      const r = json[0] as Record<string, { trainSamplesPerSec: number } & Record<string, unknown>> & { vsPyTorch: number; vsPyTorchDefaultMalloc: number };
+      expect(r.pytorch).toEqual({ trainSamplesPerSec: 3200, medianStepMs: 10, version: 'fake', threads: 2 });
+      expect(r.pytorchDefaultMalloc).toEqual({ trainSamplesPerSec: 800, medianStepMs: 40, version: 'fake', threads: 2 });
+      expect(r.vsPyTorchDefaultMalloc / r.vsPyTorch).toBeCloseTo(4, 10);
+      expect(await run(['--steps', '1', '--no-models', '--engine', 'onnxruntime'], io)).toBe(0);
+      expect(out.slice(-2)).toEqual([
+        "  beside the same PyTorch on glibc's default malloc: 800.0 samples/s (median 40.0 ms)",
+        expect.stringMatching(/^ {2}onnxruntime ÷ PyTorch on default malloc: [\d.]+×$/),
+      ]);
+    } finally {
+      if (saved === undefined) delete process.env.HMS_PYTHON;
+      else process.env.HMS_PYTHON = saved;
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -44,8 +44,10 @@ export const benchTrainCommand: Command = {
 };
 
 const ratio = (r: TrainBenchResult) => (r.engines.length > 1 ? r.engines[0].trainSamplesPerSec / r.engines[1].trainSamplesPerSec : undefined);
-/** The first engine's speed over PyTorch's, timed in the same turns; undefined without PyTorch. */
+/** The first engine's speed over PyTorch's (at its best), timed in the same turns; undefined without PyTorch. */
 const vsPyTorch = (r: TrainBenchResult) => (r.pytorch && 'trainSamplesPerSec' in r.pytorch ? r.trainSamplesPerSec / r.pytorch.trainSamplesPerSec : undefined);
+/** The same over PyTorch on glibc's default malloc. */
+const vsDefaultMalloc = (r: TrainBenchResult) => (r.pytorchDefaultMalloc ? r.trainSamplesPerSec / r.pytorchDefaultMalloc.trainSamplesPerSec : undefined);
 
 function benchJson(r: TrainBenchResult): object {
   return {
@@ -64,6 +66,7 @@ function benchJson(r: TrainBenchResult): object {
     ...(ratio(r) !== undefined ? { ratio: ratio(r) } : {}),
     ...(r.pytorch ? { pytorch: r.pytorch } : {}),
     ...(vsPyTorch(r) !== undefined ? { vsPyTorch: vsPyTorch(r) } : {}),
+    ...(r.pytorchDefaultMalloc ? { pytorchDefaultMalloc: r.pytorchDefaultMalloc, vsPyTorchDefaultMalloc: vsDefaultMalloc(r) } : {}),
     models: r.models,
   };
 }
@@ -85,6 +88,11 @@ function report(r: TrainBenchResult, io: CliIo): void {
       `  beside PyTorch ${r.pytorch.version} · ${r.pytorch.threads} threads: ${r.pytorch.trainSamplesPerSec.toFixed(1)} samples/s (median ${r.pytorch.medianStepMs.toFixed(1)} ms)`,
     );
     io.out(`  ${first.engine} ÷ PyTorch: ${vsPyTorch(r)!.toFixed(2)}× (taking turns in this run)`);
+  }
+  if (r.pytorchDefaultMalloc) {
+    const { trainSamplesPerSec, medianStepMs } = r.pytorchDefaultMalloc;
+    io.out(`  beside the same PyTorch on glibc's default malloc: ${trainSamplesPerSec.toFixed(1)} samples/s (median ${medianStepMs.toFixed(1)} ms)`);
+    io.out(`  ${first.engine} ÷ PyTorch on default malloc: ${vsDefaultMalloc(r)!.toFixed(2)}×`);
   }
   for (const [name, rates] of Object.entries(r.models)) {
     const parts = Object.entries(rates).map(([engine, rate]) => `${engine} ${rate!.toFixed(1)}`);

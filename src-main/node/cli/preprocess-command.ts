@@ -1,7 +1,8 @@
 /** `hms preprocess <folder> --out <cacheDir>`: the processed cache, in parallel, resumable. */
 import { buildCache } from '../cache/build';
-import { DataError } from '../../core/eeg';
-import { flag, stringOption, wholeNumberOption } from './args';
+import { CACHE_RATES_HZ } from '../../core/cache-rate';
+import { DataError, HMS_SAMPLE_RATE_HZ } from '../../core/eeg';
+import { flag, numberOption, stringOption, wholeNumberOption } from './args';
 import { type Command, UsageError } from './command';
 import { maxMissingFromArgs, PREPROCESS_OPTIONS, PREPROCESS_USAGE, preprocessSpecFromArgs } from './preprocess-options';
 import { progressMeter } from './progress';
@@ -9,19 +10,22 @@ import { progressMeter } from './progress';
 export const preprocessCommand: Command = {
   name: 'preprocess',
   summary: 'preprocess every EEG of a dataset folder into a compact, memory-mappable cache (resumable)',
-  usage: `hms preprocess <folder> --out <cacheDir> ${PREPROCESS_USAGE} [--max-missing F] [--float16] [--threads N] [--json]`,
-  options: { out: { values: 1 }, 'max-missing': { values: 1 }, float16: { values: 0 }, threads: { values: 1 }, json: { values: 0 }, ...PREPROCESS_OPTIONS },
+  usage: `hms preprocess <folder> --out <cacheDir> ${PREPROCESS_USAGE} [--max-missing F] [--float16] [--rate ${CACHE_RATES_HZ.join('|')}] [--threads N] [--json]`,
+  options: { out: { values: 1 }, 'max-missing': { values: 1 }, float16: { values: 0 }, rate: { values: 1 }, threads: { values: 1 }, json: { values: 0 }, ...PREPROCESS_OPTIONS },
   async run(args, io) {
     const [folder] = args.positional;
     if (!folder || args.positional.length > 1) throw new UsageError('give one dataset folder');
     const out = stringOption(args, 'out');
     if (!out) throw new UsageError('--out <cacheDir> is required');
     const maxMissing = maxMissingFromArgs(args);
+    const rateHz = numberOption(args, 'rate', HMS_SAMPLE_RATE_HZ)!;
+    if (!CACHE_RATES_HZ.includes(rateHz)) throw new UsageError(`--rate must be ${CACHE_RATES_HZ.join(' or ')} (Hz; 50 is chainnet's input rate, a quarter of the cache)`);
     const meter = progressMeter('preprocess', 'files');
     const result = await buildCache(folder, out, {
       spec: preprocessSpecFromArgs(args),
       maxMissing,
       dtype: flag(args, 'float16') ? 'float16' : 'float32',
+      rateHz,
       threads: wholeNumberOption(args, 'threads', { min: 1 }),
       signal: io.signal,
       onProgress: (p) => io.status(meter(p.done, p.total, p.resumed)),
@@ -43,6 +47,8 @@ export const preprocessCommand: Command = {
     for (const s of m.skipped) io.err(`skipped ${s.file}: ${s.reason}`);
     const summary = {
       cacheDir: out,
+      sampleRateHz: m.sampleRateHz,
+      dtype: m.dtype,
       recordings: m.recordings.length,
       resumed: result.resumed,
       skipped: m.skipped.length,
@@ -52,7 +58,7 @@ export const preprocessCommand: Command = {
     };
     if (flag(args, 'json')) io.json(summary);
     else {
-      io.out(`${out}: ${summary.recordings} EEGs (${summary.resumed} already done), ${summary.skipped} skipped`);
+      io.out(`${out}: ${summary.recordings} EEGs (${summary.resumed} already done), ${summary.skipped} skipped; ${m.dtype} at ${m.sampleRateHz} Hz`);
       io.out(`  ${summary.windows} windows: ${usable} usable, ${summary.rejectedWindows} rejected by the NaN policy or length`);
     }
     return 0;

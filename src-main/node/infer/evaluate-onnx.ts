@@ -6,7 +6,7 @@
  */
 import { CLASSES, DataError, HMS_SAMPLE_RATE_HZ, WINDOW_SAMPLES } from '../../core/eeg';
 import { OnnxClassifier } from '../onnx/classifier';
-import { loadBatch, NO_AUGMENTATION, type TrainingSet } from '../train/data';
+import { loadBatch, NO_AUGMENTATION, type TrainingSet, windowStart } from '../train/data';
 import { EVALUATION_BATCH, type FolderEvaluation, type FolderEvaluationOptions, scoreOnFolder, type SetPredictor } from '../train/evaluate-folder';
 import { checkFeedable } from './classify';
 
@@ -31,17 +31,38 @@ export async function evaluateOnnxOnFolder(path: string, folder: string, options
   }
 }
 
-/** Every window of the set, channel-major as the model takes it, a batch at a time. */
+/**
+ * Every window of the set, channel-major as the model takes it, a batch at a time. A cache stored
+ * below the model's rate — a run's 50-Hz cache, when export calibrates on it — is fed with each
+ * stored sample repeated up to the model's rate: a model that fits such a cache begins with a mean
+ * of that many samples (core/cache-rate.ts), which gives back the samples it trained on (to
+ * float32 rounding).
+ */
 export async function predictSet(model: OnnxClassifier, set: TrainingSet, onProgress?: (done: number, total: number) => void): Promise<number[][]> {
   const { channels, windowSamples, windows } = set;
-  const perRow = channels * windowSamples;
+  const repeat = model.info.windowSamples / windowSamples;
+  if (!Number.isInteger(repeat) || model.info.sampleRateHz !== repeat * set.manifest.sampleRateHz) {
+    throw new DataError(
+      set.cacheDir,
+      `this cache holds ${windowSamples}-sample windows at ${set.manifest.sampleRateHz} Hz; the model reads ${model.info.windowSamples} at ${model.info.sampleRateHz} Hz`,
+    );
+  }
+  const perRow = channels * model.info.windowSamples;
   const x = new Float32Array(Math.min(EVALUATION_BATCH, windows.length) * perRow);
+  const stored = new Float32Array(windowSamples);
   const out: number[][] = [];
   for (let i = 0; i < windows.length; i += EVALUATION_BATCH) {
     const rows = windows.slice(i, i + EVALUATION_BATCH);
     await loadBatch(set, rows, NO_AUGMENTATION);
     rows.forEach((w, r) => {
-      for (let c = 0; c < channels; c++) set.store.copy(w.eegId, c, w.startSample, windowSamples, x, { offset: r * perRow + c * windowSamples, stride: 1, scale: 1 });
+      for (let c = 0; c < channels; c++) {
+        const offset = r * perRow + c * model.info.windowSamples;
+        if (repeat === 1) set.store.copy(w.eegId, c, windowStart(set, w), windowSamples, x, { offset, stride: 1, scale: 1 });
+        else {
+          set.store.copy(w.eegId, c, windowStart(set, w), windowSamples, stored, { offset: 0, stride: 1, scale: 1 });
+          for (let t = 0; t < model.info.windowSamples; t++) x[offset + t] = stored[Math.floor(t / repeat)];
+        }
+      }
     });
     const p = await model.run(x.subarray(0, rows.length * perRow), rows.length);
     const k = CLASSES.length;

@@ -38,7 +38,7 @@ describe('fillBatch', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'hms-fill-'));
     await writeNpyFloat32(join(dir, 'e.npy'), recording);
-    const manifest = { channels, recordings: [{ eegId: 'e', file: 'e.npy' }] } as CacheManifest;
+    const manifest = { channels, sampleRateHz: 200, recordings: [{ eegId: 'e', file: 'e.npy' }] } as CacheManifest;
     set = { cacheDir: dir, manifest, windows: [window], store: await WindowStore.open(dir, manifest), channels: channels.length, windowSamples };
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -80,6 +80,25 @@ describe('fillBatch', () => {
     }
     expect(seen.mirrored && seen.negated).toBe(true);
     expect(seen.shifts.has(0) && seen.shifts.has(length - windowSamples)).toBe(true);
+  });
+
+  it('cuts a 50-Hz cache at the label start (200 Hz) ÷ 4, and shifts it by whole stored samples, a quarter of the 200-Hz limit', async () => {
+    const at50: TrainingSet = { ...set, manifest: { ...set.manifest, sampleRateHz: 50 } };
+    const labelled = { ...window, startSample: 4 * 15 };
+    const x = new Float32Array(windowSamples * channels.length);
+    const y = new Float32Array(6);
+    await loadBatch(at50, [labelled], NO_AUGMENTATION);
+    fillBatch(at50, [labelled], x, y, NO_AUGMENTATION, null);
+    expect([x[0], x[1]]).toEqual([15, 115]);
+    const shifts = new Set<number>();
+    const rng = new Random(3);
+    const augmentation = { ...NO_AUGMENTATION, shiftSamples: 30 };
+    for (let i = 0; i < 200; i++) {
+      await loadBatch(at50, [labelled], augmentation);
+      fillBatch(at50, [labelled], x, y, augmentation, rng);
+      shifts.add(x[0] - 15);
+    }
+    expect([...shifts].sort((a, b) => a - b)).toEqual([-7, -6, -5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 6, 7]);
   });
 
   it('scales a window as a whole by at most the given factor either way', async () => {

@@ -2,8 +2,10 @@
  * Training data from the processed cache: every usable labelled window, the preprocessed
  * recordings they lie in (read on demand under a memory budget, window-store.ts — a time shift
  * takes its context from the recording, not from zero padding), patient-grouped folds, and batches
- * in the models' layout [rows, samples, channels] with augmentation.
+ * in the models' layout [rows, samples, channels] with augmentation, at the cache's rate (200 or
+ * 50 Hz: core/cache-rate.ts).
  */
+import { decimationOf, storedStart } from '../../core/cache-rate';
 import { DataError } from '../../core/eeg';
 import { BIPOLAR_MIRROR_PAIRS, montageChannelNames } from '../../core/montage';
 import type { CacheManifest, CacheWindow } from '../cache/build';
@@ -19,6 +21,7 @@ export interface TrainingSet {
   /** The preprocessed recordings, channel-major, read as windows need them. */
   store: WindowStore;
   channels: number;
+  /** Stored samples of a window: 10,000 at 200 Hz, 2,500 at 50 Hz. */
   windowSamples: number;
 }
 
@@ -58,7 +61,10 @@ export function patientFolds(windows: readonly { patientId: string }[], folds: n
 }
 
 export interface Augmentation {
-  /** Largest random shift of the window in time, in samples (the labelled 10 s stays inside for < 20 s). */
+  /**
+   * Largest random shift of the window in time, in samples at 200 Hz (the labelled 10 s stays
+   * inside for < 20 s); a 50-Hz cache shifts by whole stored samples, steps of 4 at 200 Hz.
+   */
   shiftSamples: number;
   /** Mirror left and right chains with probability ½ (the classes name no side). */
   swapHemispheres: boolean;
@@ -83,10 +89,20 @@ export function hemisphereMirror(channelNames: readonly string[]): number[] | nu
   return mirror;
 }
 
+/** Where window `w` starts among the cache's stored samples (labels count samples at 200 Hz). */
+export function windowStart(set: TrainingSet, w: CacheWindow): number {
+  return storedStart(w.startSample, set.manifest.sampleRateHz);
+}
+
+/** The largest shift `augmentation` allows, in the cache's stored samples. */
+function shiftLimit(set: TrainingSet, augmentation: Augmentation): number {
+  return Math.floor(augmentation.shiftSamples / decimationOf(set.manifest.sampleRateHz));
+}
+
 /** The samples windows `rows` may be cut from: each window and, when augmenting, its shift context either side. */
 export function batchSpans(set: TrainingSet, rows: readonly CacheWindow[], augmentation: Augmentation): SampleSpan[] {
-  const shift = augmentation.shiftSamples;
-  return rows.map((w) => ({ eegId: w.eegId, from: w.startSample - shift, to: w.startSample + set.windowSamples + shift }));
+  const shift = shiftLimit(set, augmentation);
+  return rows.map((w) => ({ eegId: w.eegId, from: windowStart(set, w) - shift, to: windowStart(set, w) + set.windowSamples + shift }));
 }
 
 /** Reads what `fillBatch` will need for `rows` (batchSpans). */
@@ -102,11 +118,12 @@ export function loadBatch(set: TrainingSet, rows: readonly CacheWindow[], augmen
 export function fillBatch(set: TrainingSet, rows: readonly CacheWindow[], x: Float32Array, y: Float32Array, augmentation: Augmentation, rng: Random | null): void {
   const { channels, windowSamples, store } = set;
   const mirror = augmentation.swapHemispheres ? hemisphereMirror(set.manifest.channels) : null;
+  const shiftSamples = shiftLimit(set, augmentation);
   rows.forEach((w, r) => {
     const length = store.samples(w.eegId);
-    let start = w.startSample;
-    if (rng && augmentation.shiftSamples > 0) {
-      const shift = rng.int(-augmentation.shiftSamples, augmentation.shiftSamples);
+    let start = windowStart(set, w);
+    if (rng && shiftSamples > 0) {
+      const shift = rng.int(-shiftSamples, shiftSamples);
       start = Math.min(Math.max(start + shift, 0), length - windowSamples);
     }
     const rowMap = rng && mirror && rng.next() < 0.5 ? mirror : null;

@@ -5,6 +5,8 @@
  * and the run's result as a session reports it.
  */
 import { createHash } from 'node:crypto';
+import { cacheFitProblem, specAtRate } from '../../core/cache-rate';
+import { DataError, HMS_SAMPLE_RATE_HZ } from '../../core/eeg';
 import { classPrior } from '../../core/metrics';
 import { modelByName } from '../../core/model-zoo';
 import type { ModelSpec } from '../../core/models';
@@ -24,6 +26,7 @@ export interface RunOptions {
 export interface RunSession {
   readonly config: TrainConfig;
   readonly runDir: string;
+  /** The model as it runs on the cache's windows (at 50 Hz, without its first pool's decimation). */
   readonly spec: ModelSpec;
   readonly set: TrainingSet;
   readonly train: readonly CacheWindow[];
@@ -63,11 +66,12 @@ export interface StagePlan {
  */
 export async function openSession(config: TrainConfig, runDir: string, { signal, onEvent = () => {} }: RunOptions): Promise<{ session: RunSession; state: RunState }> {
   const startedMs = performance.now();
-  const spec = modelByName(config.model);
+  const model = modelByName(config.model);
   const set = await loadTrainingSet(config.cacheDir, config.memoryBudgetMb === undefined ? undefined : config.memoryBudgetMb * 2 ** 20);
-  if (set.channels !== spec.input.channels || set.windowSamples !== spec.input.samples) {
-    throw new Error(`model "${spec.name}" takes ${spec.input.channels} × ${spec.input.samples} windows; the cache holds ${set.channels} × ${set.windowSamples}`);
-  }
+  const misfit = cacheFitProblem(model, set.manifest);
+  if (misfit) throw new DataError(config.cacheDir, misfit);
+  // The model as it runs on the cache's windows; its weights are the model's (core/cache-rate.ts).
+  const spec = specAtRate(model, set.manifest.sampleRateHz)!;
   if (config.fold < 0 || config.fold >= config.folds) throw new Error(`fold ${config.fold} is not one of 0…${config.folds - 1}`);
   const foldOf = patientFolds(set.windows, config.folds, config.seed);
   const train = set.windows.filter((_, i) => foldOf[i] !== config.fold);
@@ -98,12 +102,13 @@ export async function openSession(config: TrainConfig, runDir: string, { signal,
     val,
     trainPrior: classPrior(train.map((w) => w.target)),
     trainer,
+    // The whole model, fed as classify feeds it: 200-Hz windows, whatever rate the cache holds.
     bestMeta: {
-      spec,
+      spec: model,
       preprocess: set.manifest.preprocess,
       channels: set.manifest.channels,
-      sampleRateHz: set.manifest.sampleRateHz,
-      windowSamples: set.windowSamples,
+      sampleRateHz: HMS_SAMPLE_RATE_HZ,
+      windowSamples: model.input.samples,
       dataFingerprint: fingerprint(set, train),
       config,
     },

@@ -55,6 +55,18 @@ describe('WindowStore', () => {
     expect(store.samples('a')).toBe(lengths.a);
   });
 
+  it('reads a recording longer than one scattered read may take buffers for (IOV_MAX, 1024 blocks) in one load', async () => {
+    const length = 1100 * BLOCK_SAMPLES + 3;
+    // Sample t of channel c holds c·length + t: exact in float32, and every value says where it came from.
+    const rows = Array.from({ length: channels }, (_, c) => Float32Array.from({ length }, (_, t) => c * length + t));
+    await writeNpyFloat32(join(dir, 'long.npy'), rows);
+    const store = await WindowStore.open(dir, { recordings: [{ eegId: 'long', file: 'long.npy' }] } as CacheManifest);
+    await store.load([{ eegId: 'long', from: 0, to: length }]);
+    const out = read(store, 'long', 0, length);
+    // toEqual would walk 6.6 million floats for minutes.
+    expect(rows.map((r, c) => out.subarray(c * length, (c + 1) * length).findIndex((v, t) => v !== r[t]))).toEqual([-1, -1, -1]);
+  });
+
   it('holds no more than its budget, reads again what it let go, and gives the same samples', async () => {
     const blockBytes = channels * BLOCK_SAMPLES * 4;
     const store = await WindowStore.open(dir, manifest, 2 * blockBytes);
@@ -66,6 +78,8 @@ describe('WindowStore', () => {
       await store.load([{ eegId: id, from: BLOCK_SAMPLES, to: 2 * BLOCK_SAMPLES + 10 }]);
       expect(store.heldBytes).toBeLessThanOrEqual(2 * blockBytes);
     }
+    // The reads refill the arrays of the blocks let go.
+    expect(store.blockArrays).toBeLessThan(store.blockReads);
     const readsBefore = store.blockReads;
     await store.load([{ eegId: 'a', from: 0, to: BLOCK_SAMPLES }]);
     expect(store.blockReads).toBe(readsBefore + 1);

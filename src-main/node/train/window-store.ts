@@ -8,9 +8,13 @@
  *
  * Blocks are read synchronously, a positioned read per channel and run of blocks. Reads awaited
  * one after another on libuv's threads overlapped nothing: onnxruntime's step holds the event loop,
- * so each await waited for it, and a 64-MB budget trained at 0.73× the in-memory rate.
+ * so each await waited for it, and a 64-MB budget trained at 0.73× the in-memory rate. Nor are
+ * they read in a worker thread beside the step: the step takes every core, so on 2 cores the
+ * worker's copying slowed it by about what it hid (measured, then reverted: d03ea95). What brought
+ * the streamed rate to the in-memory one is less work on this thread: each byte copied once
+ * (readv) and no garbage per batch (the reads refill the arrays of the blocks let go).
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readvSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -18,8 +22,11 @@ import { DataError } from '../../core/eeg';
 import type { CacheManifest } from '../cache/build';
 import { NPY_BYTES, type NpyDtype, npyValues, parseNpyHeader } from '../formats/npy';
 
-/** 10 s at 200 Hz: a 50-s window with its shift context spans 6–7 blocks. */
+/** 10 s at 200 Hz (40 s at 50 Hz): a 50-s window with its shift context spans 6–7 blocks (2–3 at 50 Hz). */
 export const BLOCK_SAMPLES = 2000;
+
+/** Blocks one read scatters into at most: well under the system's limit on a readv's buffers (IOV_MAX, 1024 on Linux). */
+const MAX_RUN_BLOCKS = 64;
 
 /** A quarter of the machine's memory (the rest is the model's, the OS's and the user's); a smaller cache simply fits. */
 export function defaultMemoryBudgetBytes(): number {
@@ -44,6 +51,10 @@ interface Recording {
 export class WindowStore {
   private readonly blocks = new Map<string, Float32Array>();
   private held = 0;
+  /** Arrays of the blocks the current `load` let go, for its reads to fill again. */
+  private spare: Float32Array[] = [];
+  /** Block arrays allocated so far: fewer than `blockReads` once the budget is full. */
+  blockArrays = 0;
   /** Blocks read from disk so far (a block read twice counts twice). */
   blockReads = 0;
 
@@ -72,22 +83,31 @@ export class WindowStore {
     return this.held;
   }
 
-  /** Makes every span's blocks present, reading the missing ones, and lets the least recently used go past the budget. */
+  /**
+   * Makes every span's blocks present, reading the missing ones, and lets the least recently used
+   * go past the budget — before reading, so that the reads refill the arrays let go instead of
+   * leaving a batch's worth of garbage each time (a major GC per step at a 64-MB budget).
+   */
   async load(spans: readonly SampleSpan[]): Promise<void> {
     const wanted = new Set<string>();
+    let incoming = 0;
     for (const s of spans) {
       const r = this.recording(s.eegId);
-      const missing: number[] = [];
-      for (let b = Math.floor(Math.max(0, s.from) / BLOCK_SAMPLES); b * BLOCK_SAMPLES < Math.min(s.to, r.samples); b++) {
+      for (const b of spanBlocks(s, r)) {
         const key = blockKey(s.eegId, b);
-        wanted.add(key);
         const block = this.blocks.get(key);
         if (block) this.touch(key, block);
-        else missing.push(b);
+        else if (!wanted.has(key)) incoming += r.channels * blockWidth(r, b) * 4;
+        wanted.add(key);
       }
+    }
+    this.evict(wanted, incoming);
+    for (const s of spans) {
+      const r = this.recording(s.eegId);
+      const missing = spanBlocks(s, r).filter((b) => !this.blocks.has(blockKey(s.eegId, b)));
       if (missing.length) this.readBlocks(s.eegId, r, missing);
     }
-    this.evict(wanted);
+    this.spare = [];
   }
 
   /**
@@ -114,7 +134,11 @@ export class WindowStore {
     return r;
   }
 
-  /** Contiguous runs of missing blocks, one positioned read per channel and run. */
+  /**
+   * Contiguous runs of missing blocks, one positioned read per channel and run, scattered straight
+   * into the blocks' rows (readv) rather than read into one buffer and cut into blocks after, which
+   * copied every byte twice. float16 lands beside its block and is widened into it.
+   */
   private readBlocks(eegId: string, r: Recording, missing: readonly number[]): void {
     let fd: number;
     try {
@@ -125,18 +149,21 @@ export class WindowStore {
     try {
       for (let i = 0; i < missing.length;) {
         let j = i;
-        while (j + 1 < missing.length && missing[j + 1] === missing[j] + 1) j++;
-        const from = missing[i] * BLOCK_SAMPLES;
-        const to = Math.min(r.samples, (missing[j] + 1) * BLOCK_SAMPLES);
+        while (j + 1 < missing.length && missing[j + 1] === missing[j] + 1 && j + 1 - i < MAX_RUN_BLOCKS) j++;
+        const widths = missing.slice(i, j + 1).map((b) => blockWidth(r, b));
+        const blocks = widths.map((w) => this.blockArray(r.channels * w));
         const size = NPY_BYTES[r.dtype];
-        const raw = new Uint8Array(r.channels * (to - from) * size);
+        const landing = r.dtype === 'float32' ? blocks : widths.map((w) => new Uint16Array(r.channels * w));
+        const runBytes = widths.reduce((a, w) => a + w, 0) * size;
         for (let c = 0; c < r.channels; c++) {
-          const part = raw.subarray(c * (to - from) * size, (c + 1) * (to - from) * size);
-          if (readSync(fd, part, 0, part.length, r.dataOffset + (c * r.samples + from) * size) !== part.length)
+          const rows = landing.map((l, k) => new Uint8Array(l.buffer, c * widths[k] * size, widths[k] * size));
+          if (readvSync(fd, rows, r.dataOffset + (c * r.samples + missing[i] * BLOCK_SAMPLES) * size) !== runBytes)
             throw new DataError(r.path, 'the file is shorter than its header says');
         }
-        const run = npyValues(raw, r.dtype);
-        for (let b = missing[i]; b <= missing[j]; b++) this.keepBlock(eegId, b, run, from, to, r.channels);
+        blocks.forEach((block, k) => {
+          if (landing[k] !== block) block.set(npyValues(new Uint8Array(landing[k].buffer), r.dtype));
+          this.keepBlock(eegId, missing[i + k], block);
+        });
         i = j + 1;
       }
     } finally {
@@ -144,12 +171,20 @@ export class WindowStore {
     }
   }
 
-  /** Block `b` cut out of a run read for samples [from, to), channel-major. */
-  private keepBlock(eegId: string, b: number, run: Float32Array, from: number, to: number, channels: number): void {
-    const start = b * BLOCK_SAMPLES;
-    const width = Math.min(to, start + BLOCK_SAMPLES) - start;
-    const block = new Float32Array(channels * width);
-    for (let c = 0; c < channels; c++) block.set(run.subarray(c * (to - from) + start - from, c * (to - from) + start - from + width), c * width);
+  /** A spare array of that length (every value is read over), else a new one. */
+  private blockArray(length: number): Float32Array {
+    const i = this.spare.findIndex((b) => b.length === length);
+    if (i < 0) {
+      this.blockArrays++;
+      return new Float32Array(length);
+    }
+    const block = this.spare[i];
+    this.spare[i] = this.spare[this.spare.length - 1];
+    this.spare.pop();
+    return block;
+  }
+
+  private keepBlock(eegId: string, b: number, block: Float32Array): void {
     this.blocks.set(blockKey(eegId, b), block);
     this.held += block.byteLength;
     this.blockReads++;
@@ -161,17 +196,29 @@ export class WindowStore {
     this.blocks.set(key, block);
   }
 
-  private evict(keep: ReadonlySet<string>): void {
+  /** Lets blocks go, least recently used first, until `room` more bytes fit the budget; `keep` stays. */
+  private evict(keep: ReadonlySet<string>, room: number): void {
     for (const [key, block] of this.blocks) {
-      if (this.held <= this.budgetBytes) break;
+      if (this.held + room <= this.budgetBytes) break;
       if (keep.has(key)) continue;
       this.blocks.delete(key);
       this.held -= block.byteLength;
+      this.spare.push(block);
     }
   }
 }
 
 const blockKey = (eegId: string, block: number) => `${eegId}#${block}`;
+
+/** Samples in block `b` of the recording: BLOCK_SAMPLES but for its last. */
+const blockWidth = (r: Recording, b: number) => Math.min(r.samples, (b + 1) * BLOCK_SAMPLES) - b * BLOCK_SAMPLES;
+
+/** The blocks holding the span's samples that the recording has. */
+function spanBlocks(s: SampleSpan, r: Recording): number[] {
+  const blocks: number[] = [];
+  for (let b = Math.floor(Math.max(0, s.from) / BLOCK_SAMPLES); b * BLOCK_SAMPLES < Math.min(s.to, r.samples); b++) blocks.push(b);
+  return blocks;
+}
 
 async function readHeader(path: string): Promise<Recording> {
   const fh = await open(path, 'r').catch((err: NodeJS.ErrnoException) => {

@@ -54,13 +54,14 @@ function kernelGradient(g: GraphBuilder, { layer, weights, pads, outputShape }: 
   const dzT = grouped ? g.transpose(g.reshape(dz, [0, groups, out / groups, tout]), [0, 1, 3, 2]) : g.transpose(dz, [0, 2, 1]);
   const taps = Array.from({ length: k }, (_, t) => {
     const shifted = g.slice(padded, 2, t, t + stride * (tout - 1) + 1, stride);
-    const xs = grouped ? g.reshape(shifted, [0, groups, inPerGroup, tout]) : shifted;
-    return g.unsqueeze(g.op('MatMul', [xs, dzT]), [1]);
+    return g.op('MatMul', [grouped ? g.reshape(shifted, [0, groups, inPerGroup, tout]) : shifted, dzT]);
   });
-  const summed = g.reduceSum(g.op('Concat', taps, { axis: 1 }), [0]);
-  if (!grouped) return summed;
-  // [k, groups, Cin / groups, Cout / groups] → [k, Cin / groups, groups · Cout / groups].
-  return g.reshape(g.transpose(summed, [0, 2, 1, 3]), [k, inPerGroup, out]);
+  // The taps stacked on each product's channel axis, [N, k · Cin, Cout] (per group [N, groups, k · Cin / groups, Cout / groups]):
+  // stacking them on a new axis instead cost an Unsqueeze copy of every product.
+  const summed = g.reduceSum(g.op('Concat', taps, { axis: grouped ? 2 : 1 }), [0]);
+  if (!grouped) return g.reshape(summed, [k, inPerGroup, out]);
+  // [groups, k, Cin / groups, Cout / groups] → [k, Cin / groups, groups · Cout / groups].
+  return g.reshape(g.transpose(g.reshape(summed, [groups, k, inPerGroup, out / groups]), [1, 2, 0, 3]), [k, inPerGroup, out]);
 }
 
 /** dL/dx [N, Cin, T]: a Conv with flipped, transposed weights; a ConvTranspose for strided layers. */
