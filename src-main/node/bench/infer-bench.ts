@@ -20,6 +20,7 @@ import { classifyFileTimeline } from '../infer/file-timeline';
 import { OnnxClassifier } from '../onnx/classifier';
 import { exportOnnxFile } from '../onnx/export';
 import { startPyTorchReference } from './pytorch-reference';
+import { median } from './median';
 
 export interface InferBench {
   inferSamplesPerSec: number;
@@ -61,8 +62,6 @@ export function benchModelInfo(spec: ModelSpec): ModelInfo {
     appVersion: 'bench',
   };
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** EEG-like noise: a slow wander, a rhythm and white noise. */
 export function noise(samples: number, seed: number): Float32Array {

@@ -14,6 +14,7 @@ import { buildCache } from '../cache/build';
 import { parseHmsEegParquet } from '../formats/parquet';
 import { writeHmsParquet } from '../formats/parquet-write';
 import { writeFileAtomic } from '../fs-atomic';
+import { median } from './median';
 
 export interface PreprocessBench {
   filesPerSec: number;
@@ -57,11 +58,6 @@ export async function writeBenchFolder(dir: string, files: number, distinct = fi
     rows.push([eegId, 0, 0, eegId, 0, 0, 5000 + f, 100 + (f % 20), 'Other', 0, 0, 0, 0, 0, 3].join(','));
   }
   await writeFileAtomic(join(dir, 'train.csv'), rows.join('\n') + '\n');
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
 }
 
 export async function benchPreprocess(files = 300, threads = availableParallelism()): Promise<PreprocessBench> {

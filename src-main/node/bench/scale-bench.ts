@@ -20,6 +20,7 @@ import { DEFAULT_TRAIN_CONFIG, type TrainResult } from '../../core/training';
 import { CACHE_FORMAT, CACHE_VERSION, type CacheManifest, type CacheWindow, MANIFEST_FILE } from '../cache/build';
 import { encodeNpyFloat32 } from '../formats/npy';
 import { startTrainingProcess } from '../train/process';
+import { median } from './median';
 
 export interface ScaleBenchOptions {
   /** Recordings in the 1× cache; each is RECORDING_SEC long with WINDOWS_PER_RECORDING windows. */
@@ -158,10 +159,4 @@ async function trainTwoEpochs(cacheDir: string, runDir: string, memoryBudgetMb: 
     signal?.removeEventListener('abort', onAbort);
   }
   return { peakRssMb: result.peakRssMb ?? NaN, samplesPerSec: rates[1] ?? NaN };
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }

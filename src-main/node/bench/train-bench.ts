@@ -13,6 +13,7 @@ import { unsupportedReason } from '../train/ort/compile';
 import { startTrainer } from '../train/trainer';
 import { type PyTorchReference, startPyTorchReference } from './pytorch-reference';
 import type { Trainer } from '../train/trainer-interface';
+import { median } from './median';
 
 export interface TrainBenchOptions {
   steps?: number;
@@ -193,10 +194,4 @@ async function modelRates(engines: TrainEngine[], options: TrainBenchOptions): P
     models[spec.name] = Object.fromEntries(able.flatMap((engine, e) => (times[e].length ? [[engine, (batch / median(times[e])) * 1000]] : [])));
   }
   return models;
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }

@@ -13,6 +13,7 @@ import { CHROMIUM, launchChromium } from '../chromium';
 import { createService } from '../backend/service';
 import { startWebHost } from '../backend/web-host';
 import { writeLongEdf } from './edf-day-bench';
+import { median } from './median';
 
 export async function benchViewer(pages = 30): Promise<Record<string, unknown>> {
   if (!existsSync(CHROMIUM)) return { skipped: `no Chromium at ${CHROMIUM}` };
@@ -40,7 +41,6 @@ export async function benchViewer(pages = 30): Promise<Record<string, unknown>> 
       flips.push(Number(await paintedAt.jsonValue()) - pressedAt);
     }
     const renders = await page.evaluate(() => performance.getEntriesByName('hms:page-render').map((e) => e.duration));
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     const p90 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.9)];
     return {
       pageFlipMsMedian: median(flips),
