@@ -6,7 +6,7 @@
 import type { ApiName, ApiRequest } from './api';
 import type { Annotation } from './eeg';
 import { EEG_ELECTRODES } from './eeg';
-import { BUILTIN_MONTAGES, builtinMontage, checkMontage, isChannelName, type Montage } from './montage';
+import { BUILTIN_MONTAGES, builtinMontage, checkMontage, isBadChannelList, MAX_BAD_CHANNELS, type Montage } from './montage';
 import { STAGE_NAMES, type StageName } from './training';
 import { checkUserSettings } from './viewer-settings';
 
@@ -91,13 +91,9 @@ function pageMontage(m: unknown): string | Montage {
   return m;
 }
 
-/** More channels than a file has. */
-const MAX_BAD = 128;
-
 /** Channels marked bad: the 19 electrodes, or a file's other channels by name. */
 function channelList(v: unknown): string[] {
-  if (!Array.isArray(v) || v.length > MAX_BAD || !v.every(isChannelName))
-    throw new Error(`bad must be a list of at most ${MAX_BAD} channel names (electrodes such as ${EEG_ELECTRODES.slice(0, 3).join(' ')})`);
+  if (!isBadChannelList(v)) throw new Error(`bad must be a list of at most ${MAX_BAD_CHANNELS} channel names (electrodes such as ${EEG_ELECTRODES.slice(0, 3).join(' ')})`);
   return [...new Set(v)];
 }
 

@@ -320,4 +320,10 @@ export const isChannelName = (name: unknown): name is string =>
   name !== AVERAGE_REFERENCE &&
   name !== LAPLACIAN_REFERENCE;
 
+/** Channels a reader may mark bad on one recording: more than any file has. */
+export const MAX_BAD_CHANNELS = 128;
+
+/** A reader's bad channels as a request or a settings file gives them: the one rule both are checked by. */
+export const isBadChannelList = (v: unknown): v is string[] => Array.isArray(v) && v.length <= MAX_BAD_CHANNELS && v.every(isChannelName);
+
 const fieldOf = (r: unknown, k: string): unknown => (typeof r === 'object' && r !== null ? (r as Record<string, unknown>)[k] : undefined);

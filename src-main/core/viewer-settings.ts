@@ -6,7 +6,7 @@
  * its default); a request to write comes from outside the backend, so it is checked strictly.
  */
 import { EEG_ELECTRODES } from './eeg';
-import { builtinMontage, checkMontage, isChannelName, type Montage } from './montage';
+import { builtinMontage, checkMontage, isBadChannelList, MAX_BAD_CHANNELS, type Montage } from './montage';
 import { checkRowLayout, type RowLayout } from './row-layout';
 
 export const THEMES = ['dark', 'paper'] as const;
@@ -100,9 +100,7 @@ const entriesOf = (v: unknown): [string, unknown][] => (typeof v === 'object' &&
 const isMontageName = (n: string) => n.length > 0 && n.length <= 40;
 /** A recording's bad channels: electrodes in the 10-20 order, then its other channels as marked. */
 const channelsIn = (v: unknown): string[] | null =>
-  Array.isArray(v) && v.length <= 128 && v.every(isChannelName)
-    ? [...EEG_ELECTRODES.filter((e) => v.includes(e)), ...new Set(v.filter((c) => !(EEG_ELECTRODES as readonly string[]).includes(c)))]
-    : null;
+  isBadChannelList(v) ? [...EEG_ELECTRODES.filter((e) => v.includes(e)), ...new Set(v.filter((c) => !(EEG_ELECTRODES as readonly string[]).includes(c)))] : null;
 
 /** The row layouts a settings file holds that are well formed; the others are dropped (a layout is a convenience). */
 function keptLayouts(stored: unknown): Record<string, RowLayout> {
@@ -191,7 +189,7 @@ function checkBad(request: unknown): Record<string, string[]> {
   return Object.fromEntries(
     entries.map(([path, value]) => {
       const channels = channelsIn(value);
-      if (!isPath(path) || !channels) throw new Error(`bad: each recording's list holds at most 128 channel names`);
+      if (!isPath(path) || !channels) throw new Error(`bad: each recording's list holds at most ${MAX_BAD_CHANNELS} channel names`);
       return [path, channels];
     }),
   );
